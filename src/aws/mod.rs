@@ -1,0 +1,11 @@
+//! The only code that talks to AWS. Every client comes from one [`config::Aws`]; every call is
+//! a List, Describe or Get operation listed in [`policy::ACTIONS`]; SDK types are turned into
+//! model types here and go no further.
+
+pub mod audit;
+pub mod config;
+pub mod errors;
+pub mod policy;
+
+pub use config::{Aws, AwsOptions};
+pub use errors::{ApiError, ErrorKind};

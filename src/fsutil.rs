@@ -1,0 +1,94 @@
+//! File output shared by every stage: atomic writes (temp file in the same folder, then
+//! rename), so an interrupted run never leaves a half-written file under the final name.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Errors writing output files, naming the path.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error("cannot create folder {path}: {source}")]
+    CreateDir { path: PathBuf, source: std::io::Error },
+    #[error("cannot write {path}: {source}")]
+    Write { path: PathBuf, source: std::io::Error },
+}
+
+/// Writes `bytes` to `path` atomically, creating the parent folder if needed.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    ensure_dir(&parent)?;
+    let wrap = |source| WriteError::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".acctsplit-")
+        .tempfile_in(&parent)
+        .map_err(wrap)?;
+    tmp.write_all(bytes).map_err(wrap)?;
+    tmp.as_file().sync_all().map_err(wrap)?;
+    tmp.persist(path).map_err(|e| wrap(e.error))?;
+    Ok(())
+}
+
+/// Creates a folder and its parents.
+pub fn ensure_dir(path: &Path) -> Result<(), WriteError> {
+    std::fs::create_dir_all(path).map_err(|source| WriteError::CreateDir {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// Serialises a value as pretty JSON with a trailing newline.
+pub fn to_json_bytes<T: serde::Serialize>(value: &T) -> Vec<u8> {
+    let mut bytes = serde_json::to_vec_pretty(value).expect("model types always serialise");
+    bytes.push(b'\n');
+    bytes
+}
+
+/// The current time as RFC 3339 (UTC, whole seconds). `SOURCE_DATE_EPOCH`, when set, pins it,
+/// so that reproducible outputs (the committed sample reports) do not change with the clock.
+pub fn now_rfc3339() -> String {
+    let now = match std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.parse::<i64>().ok())
+    {
+        Some(secs) => time::OffsetDateTime::from_unix_timestamp(secs).unwrap_or(time::OffsetDateTime::UNIX_EPOCH),
+        None => time::OffsetDateTime::now_utc(),
+    };
+    now.replace_nanosecond(0)
+        .unwrap_or(now)
+        .format(&time::format_description::well_known::Rfc3339)
+        .expect("RFC 3339 formatting of a UTC time cannot fail")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn write_atomic_replaces_content_and_leaves_no_temp_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub/out.json");
+        write_atomic(&path, b"one").unwrap();
+        write_atomic(&path, b"two").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"two");
+        let names: Vec<_> = std::fs::read_dir(dir.path().join("sub"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("out.json")]);
+    }
+
+    #[test]
+    fn write_atomic_names_the_path_when_the_folder_cannot_be_created() {
+        let dir = tempfile::tempdir().unwrap();
+        let blocker = dir.path().join("file");
+        std::fs::write(&blocker, b"x").unwrap();
+        let err = write_atomic(&blocker.join("out.json"), b"x").unwrap_err();
+        assert!(err.to_string().contains("file"), "{err}");
+    }
+}

@@ -1,0 +1,19 @@
+//! acctsplit: scan a legacy AWS account, classify its resources to target accounts, export the
+//! Cost Explorer history and write the migration runbook. Read-only towards AWS.
+//!
+//! Data flows one way (see `DESIGN.md`): `scan` -> `inventory.json` -> `classify` ->
+//! `plan.json` -> `runbook`, with `costs` beside them. Only [`aws`] talks to AWS.
+
+pub mod app;
+pub mod aws;
+pub mod classify;
+pub mod cli;
+pub mod costs;
+pub mod fsutil;
+pub mod model;
+pub mod progress;
+pub mod report;
+pub mod scan;
+
+/// The version written into every file the tool produces.
+pub const TOOL_VERSION: &str = env!("CARGO_PKG_VERSION");

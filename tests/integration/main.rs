@@ -1,0 +1,5 @@
+//! Integration tests: the real binary, against the moto emulator where AWS is involved.
+//! One test target, so the large SDK is linked once.
+
+mod cli;
+mod moto;
