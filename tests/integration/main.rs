@@ -3,4 +3,5 @@
 
 mod cli;
 mod moto;
+mod proxy;
 mod seed;
