@@ -3,4 +3,6 @@
 
 mod cli;
 mod moto;
+mod proxy;
 mod scan;
+mod seed;
