@@ -22,11 +22,22 @@ fn main() {
     let mut files = Vec::new();
     collect(&root, &mut files);
     files.sort();
-    let mut code = String::from("/// Every file of `sample-data/`, by path relative to it, sorted.\npub static SAMPLE_FILES: &[(&str, &[u8])] = &[\n");
+    let mut code = String::from(
+        "/// Every file of `sample-data/`, by path relative to it, sorted.\npub static SAMPLE_FILES: &[(&str, &[u8])] = &[\n",
+    );
     for file in &files {
         println!("cargo:rerun-if-changed={}", file.display());
-        let relative = file.strip_prefix(&root).expect("under sample-data").to_string_lossy().replace('\\', "/");
-        writeln!(code, "    ({relative:?}, include_bytes!({:?})),", file.display().to_string()).unwrap();
+        let relative = file
+            .strip_prefix(&root)
+            .expect("under sample-data")
+            .to_string_lossy()
+            .replace('\\', "/");
+        writeln!(
+            code,
+            "    ({relative:?}, include_bytes!({:?})),",
+            file.display().to_string()
+        )
+        .unwrap();
     }
     code.push_str("];\n");
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("sample_files.rs");

@@ -16,22 +16,33 @@ pub enum SampleError {
     #[error("this build has no sample file {0}; rebuild from a checkout that has sample-data/")]
     Missing(&'static str),
     #[error("the built-in sample file {file} is not valid")]
-    Invalid { file: &'static str, source: serde_json::Error },
+    Invalid {
+        file: &'static str,
+        source: serde_json::Error,
+    },
 }
 
 fn file(path: &str) -> Option<&'static [u8]> {
-    SAMPLE_FILES.iter().find(|(name, _)| *name == path).map(|(_, bytes)| *bytes)
+    SAMPLE_FILES
+        .iter()
+        .find(|(name, _)| *name == path)
+        .map(|(_, bytes)| *bytes)
 }
 
 /// The sample inventory.
 pub fn inventory() -> Result<Inventory, SampleError> {
     let bytes = file(INVENTORY).ok_or(SampleError::Missing(INVENTORY))?;
-    serde_json::from_slice(bytes).map_err(|source| SampleError::Invalid { file: INVENTORY, source })
+    serde_json::from_slice(bytes).map_err(|source| SampleError::Invalid {
+        file: INVENTORY,
+        source,
+    })
 }
 
 /// The files of the sample cost export, by name relative to the export folder.
 pub fn cost_files() -> impl Iterator<Item = (&'static str, &'static [u8])> {
-    SAMPLE_FILES.iter().filter_map(|(name, bytes)| name.strip_prefix(COSTS_DIR).map(|rest| (rest, *bytes)))
+    SAMPLE_FILES
+        .iter()
+        .filter_map(|(name, bytes)| name.strip_prefix(COSTS_DIR).map(|rest| (rest, *bytes)))
 }
 
 /// The sample cost summary.

@@ -242,3 +242,182 @@ fn no_credentials_exits_2_with_one_line() {
     assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
     assert!(!out.exists());
 }
+
+/// Scans `endpoint` (moto or the proxy) and returns the exit code, the inventory and stderr.
+fn scan_endpoint(moto: &Moto, endpoint: &str, regions: &str, dir: &Path) -> (Option<i32>, Value, String) {
+    let out = dir.join("inventory.json");
+    let mut env = moto.env();
+    env.retain(|(k, _)| k != "AWS_ENDPOINT_URL");
+    let output = run_acctsplit(
+        &[
+            "scan",
+            "--out",
+            out.to_str().unwrap(),
+            "--regions",
+            regions,
+            "--endpoint-url",
+            endpoint,
+        ],
+        &env,
+    );
+    let stderr = stderr_of(&output);
+    assert!(out.exists(), "no inventory written: {stderr}");
+    (output.status.code(), read_json(&out), stderr)
+}
+
+fn coverage_row<'a>(inventory: &'a Value, service: &str, region: &str) -> &'a Value {
+    inventory["coverage"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["service"] == service && r["region"] == region)
+        .unwrap_or_else(|| panic!("no coverage row for {service}/{region}"))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn legacy_account_every_seeded_resource_is_found_once_with_its_relations_and_sources() {
+    let Some(moto) = moto::start() else { return };
+    moto.seed_ids(11);
+    let seeded = crate::seed::seed_legacy_account(&moto.sdk_config().await).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (code, inventory, stderr) = scan_endpoint(&moto, &moto.endpoint(), "us-east-1,eu-west-1", dir.path());
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(inventory["account"]["id"], seeded.account_id.as_str());
+
+    let resources = inventory["resources"].as_array().unwrap();
+    let mut never_tagged = 0;
+    for expected in &seeded.expected {
+        let found: Vec<&Value> = resources.iter().filter(|r| r["arn"] == expected.arn.as_str()).collect();
+        assert_eq!(found.len(), 1, "{} found {} times", expected.arn, found.len());
+        let resource = found[0];
+        assert_eq!(
+            resource["resource_type"],
+            expected.resource_type.as_str(),
+            "{}",
+            expected.arn
+        );
+        assert_eq!(
+            resource["region"].as_str(),
+            expected.region.as_deref(),
+            "{}",
+            expected.arn
+        );
+        for (kind, target) in &expected.relations {
+            let has = resource["relations"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|r| r["kind"] == kind.as_str() && r["arn"] == target.as_str());
+            assert!(
+                has,
+                "{} lacks relation {kind} -> {target}: {}",
+                expected.arn, resource["relations"]
+            );
+        }
+        let sources: Vec<&str> = resource["sources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s.as_str().unwrap())
+            .collect();
+        let depth = if expected.resource_type == "s3:bucket" {
+            "s3"
+        } else {
+            "ec2"
+        };
+        assert!(
+            sources.contains(&depth),
+            "{} not seen by the {depth} depth calls: {sources:?}",
+            expected.arn
+        );
+        // moto's Tagging API never returns Elastic IPs (AWS does): only the EC2 call finds them.
+        if expected.tagged && expected.resource_type != "ec2:elastic-ip" {
+            assert!(
+                sources.contains(&"tagging"),
+                "{} is tagged but the Tagging API did not report it",
+                expected.arn
+            );
+        }
+        if !expected.tagged {
+            never_tagged += 1;
+            assert!(
+                !sources.contains(&"tagging"),
+                "{} was never tagged: {sources:?}",
+                expected.arn
+            );
+        }
+    }
+    assert!(
+        never_tagged >= 5,
+        "the seed must include never-tagged resources, got {never_tagged}"
+    );
+    let tagged_east = seeded
+        .expected
+        .iter()
+        .filter(|e| e.tagged && e.region.as_deref() == Some("us-east-1"))
+        .count();
+    assert!(
+        tagged_east > 100,
+        "the seed must exceed one Tagging API page in us-east-1, got {tagged_east}"
+    );
+    let tagging = coverage_row(&inventory, "tagging", "us-east-1");
+    assert!(
+        tagging["requests"].as_u64().unwrap() >= 2,
+        "the second Tagging API page was not read: {tagging}"
+    );
+
+    let arns: Vec<&str> = resources.iter().map(|r| r["arn"].as_str().unwrap()).collect();
+    let mut unique = arns.clone();
+    unique.dedup();
+    assert_eq!(arns.len(), unique.len(), "duplicate ARNs in the inventory");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn denied_region_is_a_coverage_row_and_exit_code_1_and_the_rest_is_scanned() {
+    let Some(moto) = moto::start() else { return };
+    moto.seed_ids(12);
+    let seeded = crate::seed::seed_legacy_account(&moto.sdk_config().await).await;
+    let proxy = crate::proxy::start(
+        moto.port,
+        crate::proxy::ProxyOptions {
+            deny_region: Some("eu-west-1".into()),
+            ..Default::default()
+        },
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let (code, inventory, stderr) = scan_endpoint(&moto, &proxy.endpoint(), "us-east-1,eu-west-1", dir.path());
+    assert_eq!(code, Some(1), "{stderr}");
+    for service in ["ec2", "tagging"] {
+        let row = coverage_row(&inventory, service, "eu-west-1");
+        assert_eq!(row["status"], "denied", "{row}");
+        let detail = row["detail"].as_str().unwrap();
+        let code = if service == "ec2" {
+            "UnauthorizedOperation"
+        } else {
+            "AccessDeniedException"
+        };
+        assert!(detail.contains(code), "{row}");
+        assert!(row["requests"].as_u64().unwrap() >= 1, "{row}");
+        assert_eq!(coverage_row(&inventory, service, "us-east-1")["status"], "ok");
+    }
+    assert!(
+        stderr.contains("incomplete: ") && stderr.contains("eu-west-1 denied"),
+        "{stderr}"
+    );
+    let resources = inventory["resources"].as_array().unwrap();
+    for expected in seeded
+        .expected
+        .iter()
+        .filter(|e| e.region.as_deref() == Some("us-east-1"))
+    {
+        assert!(
+            resources.iter().any(|r| r["arn"] == expected.arn.as_str()),
+            "{} missing",
+            expected.arn
+        );
+    }
+    assert!(
+        !resources.iter().any(|r| r["region"] == "eu-west-1"),
+        "nothing from the denied region can have been seen"
+    );
+}
