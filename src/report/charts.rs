@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use super::text::html_escape;
 
-const WIDTH: f64 = 760.0;
+const WIDTH: f64 = 960.0;
 const PALETTE: &[&str] = &[
     "#2f6db5", "#d9822b", "#3a9a5b", "#b8434f", "#7a5cb8", "#8c6d3f", "#c45fa0", "#5f7f8f",
 ];
@@ -34,7 +34,11 @@ pub fn horizontal_bars(title: &str, bars: &[Bar]) -> String {
     let mut svg = open_svg(title, height);
     for (i, bar) in bars.iter().enumerate() {
         let y = top + row_h * i as f64;
-        let len = if max > 0.0 { (bar.value / max * bar_w).max(0.0) } else { 0.0 };
+        let len = if max > 0.0 {
+            (bar.value / max * bar_w).max(0.0)
+        } else {
+            0.0
+        };
         let colour = if bar.muted { GREY } else { PALETTE[i % PALETTE.len()] };
         let _ = write!(
             svg,
@@ -90,9 +94,13 @@ pub fn columns(title: &str, cols: &[Column], axis_text: impl Fn(f64) -> String) 
         );
     }
     let slot = plot_w / cols.len().max(1) as f64;
-    let label_every = (cols.len() / 12).max(1);
+    let label_every = cols.len().div_ceil(10).max(1);
     for (i, col) in cols.iter().enumerate() {
-        let h = if max > 0.0 { (col.value / max * plot_h).max(0.0) } else { 0.0 };
+        let h = if max > 0.0 {
+            (col.value / max * plot_h).max(0.0)
+        } else {
+            0.0
+        };
         let x = left + slot * i as f64 + slot * 0.15;
         let colour = if col.muted { GREY } else { PALETTE[0] };
         let _ = write!(
@@ -177,8 +185,8 @@ mod tests {
             ],
         );
         assert!(svg.contains("dev&lt;1&gt;"));
-        assert!(svg.contains(r#"width="420""#), "{svg}");
-        assert!(svg.contains(r#"width="210""#), "{svg}");
+        assert!(svg.contains(r#"width="620""#), "{svg}");
+        assert!(svg.contains(r#"width="310""#), "{svg}");
         assert!(svg.contains(GREY));
         assert!(svg.ends_with("</svg>"));
     }
@@ -208,7 +216,7 @@ mod tests {
     }
 
     #[test]
-    fn columns_label_at_most_about_twelve_months() {
+    fn columns_label_at_most_about_ten_months() {
         let cols: Vec<Column> = (1..=36)
             .map(|i| Column {
                 label: format!("m{i:02}"),
@@ -219,6 +227,6 @@ mod tests {
             .collect();
         let svg = columns("t", &cols, |v| format!("{v}"));
         let labels = svg.matches(r#"text-anchor="middle""#).count();
-        assert!((12..=19).contains(&labels), "{labels}");
+        assert!((8..=11).contains(&labels), "{labels}");
     }
 }

@@ -165,7 +165,10 @@ pub fn build(input: &RunbookInput, f: &Facts, steps: &[Step]) -> Context {
         OrgStatus::Standalone => "standalone: it belongs to no organization, so there is nothing to leave.".to_string(),
         OrgStatus::Member => format!(
             "member of organization {} (management account {}): it must leave that organization first (see Preflight).",
-            org.id.as_deref().map(md_code).unwrap_or_else(|| "(id not recorded)".into()),
+            org.id
+                .as_deref()
+                .map(md_code)
+                .unwrap_or_else(|| "(id not recorded)".into()),
             org.management_account_id
                 .as_deref()
                 .map(md_code)
@@ -174,7 +177,10 @@ pub fn build(input: &RunbookInput, f: &Facts, steps: &[Step]) -> Context {
         OrgStatus::Management => format!(
             "management account of organization {}: that organization must be dissolved before the account can join \
              the new one as a member (see Preflight).",
-            org.id.as_deref().map(md_code).unwrap_or_else(|| "(id not recorded)".into())
+            org.id
+                .as_deref()
+                .map(md_code)
+                .unwrap_or_else(|| "(id not recorded)".into())
         ),
         OrgStatus::Unknown => format!(
             "unknown: the scan could not read it{} (see Preflight).",
@@ -217,7 +223,11 @@ pub fn build(input: &RunbookInput, f: &Facts, steps: &[Step]) -> Context {
             plural(c.monthly_totals.len(), "month", "months"),
             c.window_start,
             c.window_end,
-            plural(c.requests_sent as usize, "Cost Explorer request", "Cost Explorer requests"),
+            plural(
+                c.requests_sent as usize,
+                "Cost Explorer request",
+                "Cost Explorer requests"
+            ),
             if c.complete {
                 "complete"
             } else {
@@ -240,8 +250,10 @@ pub fn build(input: &RunbookInput, f: &Facts, steps: &[Step]) -> Context {
                     "Save what joining an organization would lose, and settle the open questions. The account is \
                      standalone: there is no organization to leave."
                 }
-                _ => "Save what joining an organization would lose, settle the open questions, and get the account \
-                      out of its current organization.",
+                _ => {
+                    "Save what joining an organization would lose, settle the open questions, and get the account \
+                      out of its current organization."
+                }
             },
         ),
         (
@@ -340,7 +352,10 @@ pub fn build(input: &RunbookInput, f: &Facts, steps: &[Step]) -> Context {
                 used_by: c.used_by.join(", "),
                 reason: c.reason.clone(),
                 decision: if others.is_empty() {
-                    format!("Keep it in {}; confirm no other account needs it.", md_text(&legacy_name))
+                    format!(
+                        "Keep it in {}; confirm no other account needs it.",
+                        md_text(&legacy_name)
+                    )
                 } else {
                     format!(
                         "Keep the original in {}, recreate an equivalent in {}, and move each account's \
@@ -435,37 +450,45 @@ pub fn build(input: &RunbookInput, f: &Facts, steps: &[Step]) -> Context {
                     .collect()
             })
             .unwrap_or_default(),
-        estimate: f.attribution.as_ref().filter(|a| !a.months.is_empty()).map(|a| EstimateCtx {
-            basis: format!(
-                "Average of {}, {}.{}",
-                join_words(&a.months.clone()),
-                match &a.tag_key {
-                    Some(key) => format!("attributed by the cost allocation tag {}", md_code(key)),
-                    None => "but no environment tag of the plan's convention was in the export, so it is all \
+        estimate: f
+            .attribution
+            .as_ref()
+            .filter(|a| !a.months.is_empty())
+            .map(|a| EstimateCtx {
+                basis: format!(
+                    "Average of {}, {}.{}",
+                    join_words(&a.months.clone()),
+                    match &a.tag_key {
+                        Some(key) => format!("attributed by the cost allocation tag {}", md_code(key)),
+                        None => "but no environment tag of the plan's convention was in the export, so it is all \
                              unattributed"
-                        .to_string(),
-                },
-                if a.ignored_keys.is_empty() {
-                    String::new()
-                } else {
-                    format!(
-                        " {} {} {} not added on top, so the same spend is not counted twice.",
-                        if a.ignored_keys.len() == 1 { "The key" } else { "The keys" },
-                        join_words(&a.ignored_keys.iter().map(|k| md_code(k)).collect::<Vec<_>>()),
-                        if a.ignored_keys.len() == 1 { "was" } else { "were" }
-                    )
-                }
-            ),
-            rows: a
-                .per_target
-                .iter()
-                .map(|(t, v)| NamedRow {
-                    name: t.clone(),
-                    amount: money(&f.currency, *v),
-                })
-                .collect(),
-            total: money(&f.currency, a.monthly_total),
-        }),
+                            .to_string(),
+                    },
+                    if a.ignored_keys.is_empty() {
+                        String::new()
+                    } else {
+                        format!(
+                            " {} {} {} not added on top, so the same spend is not counted twice.",
+                            if a.ignored_keys.len() == 1 {
+                                "The key"
+                            } else {
+                                "The keys"
+                            },
+                            join_words(&a.ignored_keys.iter().map(|k| md_code(k)).collect::<Vec<_>>()),
+                            if a.ignored_keys.len() == 1 { "was" } else { "were" }
+                        )
+                    }
+                ),
+                rows: a
+                    .per_target
+                    .iter()
+                    .map(|(t, v)| NamedRow {
+                        name: t.clone(),
+                        amount: money(&f.currency, *v),
+                    })
+                    .collect(),
+                total: money(&f.currency, a.monthly_total),
+            }),
         scps: f
             .scps
             .iter()
@@ -510,15 +533,24 @@ fn risks(f: &Facts) -> Vec<String> {
                 .unwrap_or_default()
         ));
     }
+    if f.inventory.resources.is_empty() {
+        out.push(
+            "The scan found no resource at all: check that it ran against the right account, in every region, \
+             before building an organization around it."
+                .into(),
+        );
+    }
     let org = &f.inventory.account.organization;
     match org.status {
         OrgStatus::Member => out.push(format!(
             "The account is already a member of organization {}; it must leave before it can join.",
-            org.id.as_deref().map(md_code).unwrap_or_else(|| "(id not recorded)".into())
+            org.id
+                .as_deref()
+                .map(md_code)
+                .unwrap_or_else(|| "(id not recorded)".into())
         )),
-        OrgStatus::Management => out.push(
-            "The account manages an organization of its own; that organization must be dissolved first.".into(),
-        ),
+        OrgStatus::Management => out
+            .push("The account manages an organization of its own; that organization must be dissolved first.".into()),
         OrgStatus::Unknown => out.push("The organization status is unknown; confirm it before planning dates.".into()),
         OrgStatus::Standalone => {}
     }

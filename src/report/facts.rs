@@ -12,7 +12,13 @@ use super::scp::{self, Scp};
 use crate::model::{Assignment, CostSummary, Inventory, MoveGroup, Plan, Resource};
 
 /// The OUs every runbook creates, in the order they are listed.
-pub const BASELINE_OUS: &[&str] = &["Security", "Infrastructure", "Workloads/Prod", "Workloads/NonProd", "Sandbox"];
+pub const BASELINE_OUS: &[&str] = &[
+    "Security",
+    "Infrastructure",
+    "Workloads/Prod",
+    "Workloads/NonProd",
+    "Sandbox",
+];
 
 /// Core accounts the foundation always creates, with their default OU.
 pub const CORE_ACCOUNTS: &[(&str, &str)] = &[

@@ -47,19 +47,23 @@ pub struct Runbook {
 /// Why a runbook could not be made; each names the file or the plan entry at fault.
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
-    #[error("cannot read {path}: {source}")]
-    Read { path: PathBuf, source: std::io::Error },
-    #[error("{path} is not a valid {what}: {source}")]
+    // The causes are not `#[source]`s: the message already carries them, and the error chain
+    // printed by `main` would repeat them.
+    #[error("cannot read {path}: {error}")]
+    Read { path: PathBuf, error: std::io::Error },
+    #[error("{path} is not a valid {what}: {error}")]
     Parse {
         path: PathBuf,
         what: &'static str,
-        source: serde_json::Error,
+        error: serde_json::Error,
     },
     #[error(
         "{path} has schema_version {found}, but this build reads version {expected}: regenerate it with this version of acctsplit"
     )]
     SchemaVersion { path: PathBuf, found: u64, expected: u32 },
-    #[error("{what} is for account {found}, but the inventory is for account {expected}: pass files from the same account")]
+    #[error(
+        "{what} is for account {found}, but the inventory is for account {expected}: pass files from the same account"
+    )]
     AccountMismatch {
         what: &'static str,
         expected: String,
@@ -73,8 +77,8 @@ pub enum ReportError {
     },
     #[error("step {step} depends on {depends_on}, which does not come before it")]
     StepOrder { step: String, depends_on: String },
-    #[error("template {name} failed: {source:#}")]
-    Template { name: String, source: minijinja::Error },
+    #[error("template {name} failed: {error:#}")]
+    Template { name: String, error: minijinja::Error },
 }
 
 /// Renders every output in memory. Fails when the inputs disagree (different accounts, a move
@@ -90,9 +94,9 @@ pub fn render(input: &RunbookInput) -> Result<Runbook, ReportError> {
     let render = |name: &str, ctx: &minijinja::Value| -> Result<String, ReportError> {
         env.get_template(name)
             .and_then(|t| t.render(ctx))
-            .map_err(|source| ReportError::Template {
+            .map_err(|error| ReportError::Template {
                 name: name.to_string(),
-                source,
+                error,
             })
     };
     let md_ctx = minijinja::Value::from(minijinja::value::Serde(&ctx));
@@ -153,19 +157,23 @@ fn read_versioned<T: serde::de::DeserializeOwned>(
     what: &'static str,
     expected: u32,
 ) -> Result<T, ReportError> {
-    let bytes = std::fs::read(path).map_err(|source| ReportError::Read {
+    let bytes = std::fs::read(path).map_err(|error| ReportError::Read {
         path: path.to_path_buf(),
-        source,
+        error,
     })?;
-    let parse = |source| ReportError::Parse {
+    let parse = |error| ReportError::Parse {
         path: path.to_path_buf(),
         what,
-        source,
+        error,
     };
     // Check the version first, so an old or future file gets the version message rather than
     // a complaint about a field that moved.
-    let raw: serde_json::Value = serde_json::from_slice(&bytes).map_err(parse)?;
-    if let Some(found) = raw.get("schema_version").and_then(|v| v.as_u64()) {
+    #[derive(serde::Deserialize)]
+    struct Version {
+        schema_version: Option<serde_json::Value>,
+    }
+    let version: Version = serde_json::from_slice(&bytes).map_err(parse)?;
+    if let Some(found) = version.schema_version.as_ref().and_then(|v| v.as_u64()) {
         if found != u64::from(expected) {
             return Err(ReportError::SchemaVersion {
                 path: path.to_path_buf(),
@@ -174,7 +182,8 @@ fn read_versioned<T: serde::de::DeserializeOwned>(
             });
         }
     }
-    serde_json::from_value(raw).map_err(parse)
+    // Parsed from the bytes again (not from a `Value`) so that errors keep their line and column.
+    serde_json::from_slice(&bytes).map_err(parse)
 }
 
 fn check_inputs(input: &RunbookInput) -> Result<(), ReportError> {
@@ -240,18 +249,18 @@ fn environment() -> Result<Environment<'static>, ReportError> {
         .lstrip_blocks(true)
         .keep_trailing_newline(true)
         .build()
-        .map_err(|source| ReportError::Template {
+        .map_err(|error| ReportError::Template {
             name: "syntax".to_string(),
-            source,
+            error,
         })?;
     env.set_syntax(syntax);
     env.add_filter("md", |v: String| text::md_text(&v));
     env.add_filter("code", |v: String| text::md_code(&v));
     env.add_filter("count", |v: usize| text::count(v));
     for (name, source) in TEMPLATES {
-        env.add_template(name, source).map_err(|source| ReportError::Template {
+        env.add_template(name, source).map_err(|error| ReportError::Template {
             name: name.to_string(),
-            source,
+            error,
         })?;
     }
     Ok(env)
@@ -272,7 +281,9 @@ fn markdown_to_html(markdown: &str) -> String {
 
 /// One row per step: `id, phase, summary, description, owner, depends_on`.
 fn tasks_csv(steps: &[Step]) -> String {
-    let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(vec![]);
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(vec![]);
     let write = |w: &mut csv::Writer<Vec<u8>>, row: [&str; 6]| {
         w.write_record(row).expect("writing CSV to memory cannot fail");
     };

@@ -84,8 +84,7 @@ pub fn policies(regions: &[String], sandbox_ou: &str) -> Vec<Scp> {
             file: "deny-expensive-instances-sandbox.json".into(),
             name: "DenyExpensiveInstancesInSandbox".into(),
             attach_to: format!("OU {sandbox_ou}"),
-            purpose: "Sandbox accounts cannot launch GPU, HPC, high-memory, bare-metal or very large instances."
-                .into(),
+            purpose: "Sandbox accounts cannot launch GPU, HPC, high-memory, bare-metal or very large instances.".into(),
             json: document(json!([{
                 "Sid": "DenyExpensiveInstanceTypes",
                 "Effect": "Deny",

@@ -257,56 +257,64 @@ fn preflight(b: &mut Builder, f: &Facts) -> Preflight {
                 )
             })
             .collect();
-        before_review.push(b.add(
-            Phase::Preflight,
-            Draft {
-                summary: "Scan again what the first scan could not see".into(),
-                owner: PLATFORM,
-                action: format!(
-                    "The scan could not read the services and regions below, so their resources are missing \
+        before_review.push(
+            b.add(
+                Phase::Preflight,
+                Draft {
+                    summary: "Scan again what the first scan could not see".into(),
+                    owner: PLATFORM,
+                    action: format!(
+                        "The scan could not read the services and regions below, so their resources are missing \
                      from the plan and from this runbook:\n\n{}\n\nGrant the read-only policy that \
                      `acctsplit iam-policy` prints (or find the SCP or region setting that blocks it), then \
                      rerun `acctsplit scan`, `acctsplit classify` and this runbook.",
-                    list.join("\n")
-                ),
-                verify: "`acctsplit runbook` exits with code 0: it exits with 1 while any coverage row is denied \
+                        list.join("\n")
+                    ),
+                    verify: "`acctsplit runbook` exits with code 0: it exits with 1 while any coverage row is denied \
                          or failed."
-                    .into(),
-                rollback: "Nothing to roll back: scans only read.".into(),
-                ..Draft::default()
-            },
-        ));
+                        .into(),
+                    rollback: "Nothing to roll back: scans only read.".into(),
+                    ..Draft::default()
+                },
+            ),
+        );
     }
 
     let review = if f.plan.review.is_empty() && f.plan.conflicts.is_empty() {
         None
     } else {
-        Some(b.add(
-            Phase::Preflight,
-            Draft {
-                summary: "Decide every resource in the review queue and every conflict".into(),
-                owner: ARCHITECT,
-                action: format!(
-                    "{} have no clear target and {} used by several targets. The Review section at the end \
+        Some(
+            b.add(
+                Phase::Preflight,
+                Draft {
+                    summary: "Decide every resource in the review queue and every conflict".into(),
+                    owner: ARCHITECT,
+                    action: format!(
+                        "{} have no clear target and {} used by several targets. The Review section at the end \
                      lists each with the reason and the decision to take. Ask the application owners, record \
                      each decision as an explicit rule in a rules file (`acctsplit rules --print-default` \
                      shows the format), and rerun `acctsplit classify --rules <file>` and this runbook until \
                      the queue is empty or every remaining item is accepted in writing.",
-                    plural(f.plan.review.len(), "resource", "resources"),
-                    plural(f.plan.conflicts.len(), "shared resource is", "shared resources are"),
-                ),
-                verify: "The summary of the regenerated runbook shows no resource needing review, or each \
+                        plural(f.plan.review.len(), "resource", "resources"),
+                        plural(f.plan.conflicts.len(), "shared resource is", "shared resources are"),
+                    ),
+                    verify: "The summary of the regenerated runbook shows no resource needing review, or each \
                          remaining one is signed off by its owner."
-                    .into(),
-                rollback: "Restore the previous rules file and rerun `acctsplit classify`.".into(),
-                depends_on: before_review,
-                ..Draft::default()
-            },
-        ))
+                        .into(),
+                    rollback: "Restore the previous rules file and rerun `acctsplit classify`.".into(),
+                    depends_on: before_review,
+                    ..Draft::default()
+                },
+            ),
+        )
     };
 
     let org = &f.inventory.account.organization;
-    let org_id = org.id.as_deref().map(md_code).unwrap_or_else(|| "(id not recorded)".into());
+    let org_id = org
+        .id
+        .as_deref()
+        .map(md_code)
+        .unwrap_or_else(|| "(id not recorded)".into());
     let mgmt = org
         .management_account_id
         .as_deref()
@@ -317,52 +325,56 @@ fn preflight(b: &mut Builder, f: &Facts) -> Preflight {
                               (deregister those first)";
     let leave = match org.status {
         OrgStatus::Standalone => None,
-        OrgStatus::Member => Some(b.add(
-            Phase::Preflight,
-            Draft {
-                summary: "Take the legacy account out of its current organization".into(),
-                owner: ARCHITECT,
-                action: format!(
-                    "An account belongs to one organization at a time. The scan found that {} is a member of \
+        OrgStatus::Member => Some(
+            b.add(
+                Phase::Preflight,
+                Draft {
+                    summary: "Take the legacy account out of its current organization".into(),
+                    owner: ARCHITECT,
+                    action: format!(
+                        "An account belongs to one organization at a time. The scan found that {} is a member of \
                      organization {org_id} (management account {mgmt}). It must leave before it can accept \
                      the new invitation. To stand alone it needs {leave_requirements}. Ask the old \
                      management account to remove it, or leave from the account itself if the old \
                      organization's SCPs allow it. Do this after the export above: what Cost Explorer shows \
                      the account changes when it leaves.",
-                    md_code(id)
-                ),
-                verify: "In the legacy account, `aws organizations describe-organization` answers \
+                        md_code(id)
+                    ),
+                    verify: "In the legacy account, `aws organizations describe-organization` answers \
                          `AWSOrganizationsNotInUseException`."
-                    .into(),
-                rollback: "The old organization invites the account again and the account accepts.".into(),
-                depends_on: vec![export_id.clone()],
-                ..Draft::default()
-            },
-        )),
-        OrgStatus::Management => Some(b.add(
-            Phase::Preflight,
-            Draft {
-                summary: "Dissolve the organization the legacy account manages".into(),
-                owner: ARCHITECT,
-                action: format!(
-                    "The scan found that {} is the management account of organization {org_id}. A management \
+                        .into(),
+                    rollback: "The old organization invites the account again and the account accepts.".into(),
+                    depends_on: vec![export_id.clone()],
+                    ..Draft::default()
+                },
+            ),
+        ),
+        OrgStatus::Management => Some(
+            b.add(
+                Phase::Preflight,
+                Draft {
+                    summary: "Dissolve the organization the legacy account manages".into(),
+                    owner: ARCHITECT,
+                    action: format!(
+                        "The scan found that {} is the management account of organization {org_id}. A management \
                      account cannot join another organization, and SCPs never apply to a management account, \
                      which is why the legacy account must join the new organization as a member. Decide for \
                      each current member account whether it joins the new organization too; then remove every \
                      member (each needs {leave_requirements}), remove the delegated administrators, and delete \
                      the organization.",
-                    md_code(id)
-                ),
-                verify: "In the legacy account, `aws organizations describe-organization` answers \
+                        md_code(id)
+                    ),
+                    verify: "In the legacy account, `aws organizations describe-organization` answers \
                          `AWSOrganizationsNotInUseException`, and every former member is accounted for."
-                    .into(),
-                rollback: "Create the organization again and invite the former members back; organization-wide \
+                        .into(),
+                    rollback: "Create the organization again and invite the former members back; organization-wide \
                            settings must be reapplied by hand."
-                    .into(),
-                depends_on: vec![export_id.clone()],
-                ..Draft::default()
-            },
-        )),
+                        .into(),
+                    depends_on: vec![export_id.clone()],
+                    ..Draft::default()
+                },
+            ),
+        ),
         OrgStatus::Unknown => Some(b.add(
             Phase::Preflight,
             Draft {
@@ -838,8 +850,7 @@ fn joining(b: &mut Builder, f: &Facts, pre: &Preflight, accounts: &AccountSteps)
                      the spend after. Tell accounts payable before it happens and keep both invoices with the \
                      cost export. Joining early in a month keeps the first bill small."
                 .into(),
-            verify: "Finance has both invoices for the merge month, and their sum matches the month's total."
-                .into(),
+            verify: "Finance has both invoices for the merge month, and their sum matches the month's total.".into(),
             rollback: "Nothing to roll back.".into(),
             depends_on: vec![accept],
             ..Draft::default()
@@ -863,7 +874,12 @@ fn moves(b: &mut Builder, f: &Facts, pre: &Preflight, accounts: &AccountSteps, j
             deps.extend(pre.review.clone());
             for dep in &group.depends_on {
                 // A dependency that is missing or comes later is reported by `check_order`.
-                deps.push(group_done.get(dep).cloned().unwrap_or_else(|| format!("(move group {dep})")));
+                deps.push(
+                    group_done
+                        .get(dep)
+                        .cloned()
+                        .unwrap_or_else(|| format!("(move group {dep})")),
+                );
             }
             let last = move_group_steps(b, f, target, group, deps);
             group_done.insert(group.id.clone(), last.clone());
@@ -1204,7 +1220,14 @@ mod tests {
 
     #[test]
     fn every_method_of_the_catalog_has_its_own_guidance() {
-        for method in ["share-ami", "share-snapshot", "replicate", "transfer", "recreate", "stay"] {
+        for method in [
+            "share-ami",
+            "share-snapshot",
+            "replicate",
+            "transfer",
+            "recreate",
+            "stay",
+        ] {
             let text = method_guidance(method, 2, "dev");
             assert!(!text.contains("method notes"), "{method}: {text}");
         }
