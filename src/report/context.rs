@@ -21,7 +21,7 @@ pub struct Context {
     pub account_label: String,
     pub org_status: String,
     pub org_sentence: String,
-    pub resource_count: usize,
+    pub resource_count: String,
     pub regions_in_use: String,
     pub targets: Vec<TargetRow>,
     pub review_count: usize,
@@ -377,7 +377,7 @@ pub fn build(input: &RunbookInput, f: &Facts, steps: &[Step]) -> Context {
         account_label,
         org_status: org.status.as_str().to_string(),
         org_sentence,
-        resource_count: inv.resources.len(),
+        resource_count: plural(inv.resources.len(), "resource", "resources"),
         regions_in_use: if f.regions_fallback {
             "none (no regional resource found)".to_string()
         } else {
