@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::RunbookInput;
 use super::attribution::{self, Attribution};
 use super::scp::{self, Scp};
-use crate::model::{Assignment, CostSummary, Inventory, MoveGroup, Plan, Resource};
+use crate::model::{Assignment, CostSummary, CrossTargetEdge, Inventory, MoveGroup, Plan, Resource};
 
 /// The OUs every runbook creates, in the order they are listed.
 pub const BASELINE_OUS: &[&str] = &[
@@ -49,6 +49,8 @@ pub struct Facts<'a> {
     pub move_targets: Vec<MoveTarget>,
     assignments: BTreeMap<&'a str, &'a Assignment>,
     resources: BTreeMap<&'a str, &'a Resource>,
+    /// ARN -> indices into `plan.cross_target` of the edges that start or end there.
+    edges_by_arn: BTreeMap<&'a str, Vec<usize>>,
 }
 
 pub struct MoveTarget {
@@ -181,6 +183,14 @@ impl<'a> Facts<'a> {
             }
         }
 
+        let mut edges_by_arn: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        for (i, e) in plan.cross_target.iter().enumerate() {
+            edges_by_arn.entry(e.from_arn.as_str()).or_default().push(i);
+            if e.to_arn != e.from_arn {
+                edges_by_arn.entry(e.to_arn.as_str()).or_default().push(i);
+            }
+        }
+
         Facts {
             inventory,
             plan,
@@ -195,6 +205,7 @@ impl<'a> Facts<'a> {
             move_targets,
             assignments: plan.assignments.iter().map(|a| (a.arn.as_str(), a)).collect(),
             resources: inventory.resources.iter().map(|r| (r.arn.as_str(), r)).collect(),
+            edges_by_arn,
         }
     }
 
@@ -241,6 +252,17 @@ impl<'a> Facts<'a> {
             .find(|t| t.stays_in_legacy)
             .map(|t| t.ou.clone())
             .unwrap_or_else(|| "Workloads/Prod".to_string())
+    }
+
+    /// The cross-target edges that start or end at a resource of the group, in plan order.
+    pub fn group_edges(&self, group: &MoveGroup) -> Vec<&'a CrossTargetEdge> {
+        let mut indices: BTreeSet<usize> = BTreeSet::new();
+        for arn in &group.resources {
+            if let Some(list) = self.edges_by_arn.get(arn.as_str()) {
+                indices.extend(list.iter().copied());
+            }
+        }
+        indices.into_iter().map(|i| &self.plan.cross_target[i]).collect()
     }
 
     /// The rows of a move group's resource table, in the group's (sorted) ARN order.

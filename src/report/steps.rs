@@ -919,6 +919,7 @@ fn moves(b: &mut Builder, f: &Facts, pre: &Preflight, accounts: &AccountSteps, j
 fn move_group_steps(b: &mut Builder, f: &Facts, target: &MoveTarget, group: &MoveGroup, deps: Vec<String>) -> String {
     let name = md_text(&target.name);
     let rows = f.group_rows(group);
+    let group_edges = f.group_edges(group);
     let mut methods: BTreeMap<&str, usize> = BTreeMap::new();
     let mut recreated: BTreeSet<&str> = BTreeSet::new();
     for row in &rows {
@@ -938,12 +939,9 @@ fn move_group_steps(b: &mut Builder, f: &Facts, target: &MoveTarget, group: &Mov
             action.push_str(&recreate_guidance(&recreated, &name));
         }
     }
-    let edges: Vec<_> = f
-        .plan
-        .cross_target
+    let edges: Vec<_> = group_edges
         .iter()
         .filter(|e| e.kind != "policy-names-account")
-        .filter(|e| group.resources.contains(&e.from_arn) || group.resources.contains(&e.to_arn))
         .collect();
     if !edges.is_empty() {
         action.push_str("\n\nDependencies that cross accounts, to resolve in this step:\n");
@@ -1014,12 +1012,9 @@ fn move_group_steps(b: &mut Builder, f: &Facts, target: &MoveTarget, group: &Mov
             group: Some(group.id.clone()),
         },
     );
-    let policies: Vec<_> = f
-        .plan
-        .cross_target
+    let policies: Vec<_> = group_edges
         .iter()
         .filter(|e| e.kind == "policy-names-account")
-        .filter(|e| group.resources.contains(&e.from_arn) || group.resources.contains(&e.to_arn))
         .collect();
     if !policies.is_empty() {
         let mut list = String::new();
