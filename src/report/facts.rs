@@ -88,14 +88,8 @@ impl<'a> Facts<'a> {
         let plan = input.plan;
         let mut regions: BTreeSet<String> = BTreeSet::new();
         for r in &inventory.resources {
-            if let Some(region) = &r.region {
-                regions.insert(region.clone());
-            } else if r.resource_type == "s3:bucket" {
-                // An empty location constraint means us-east-1.
-                match r.attr_str("location") {
-                    Some("") | None => regions.insert("us-east-1".to_string()),
-                    Some(loc) => regions.insert(loc.to_string()),
-                };
+            if let Some(region) = r.region.clone().or_else(|| bucket_region(r)) {
+                regions.insert(region);
             }
         }
         let regions_fallback = regions.is_empty();
@@ -287,6 +281,7 @@ impl<'a> Facts<'a> {
                     region: a
                         .and_then(|a| a.region.clone())
                         .or_else(|| r.and_then(|r| r.region.clone()))
+                        .or_else(|| r.and_then(|r| bucket_region(r)))
                         .unwrap_or_else(|| "global".to_string()),
                     method: a.map(|a| a.method.clone()).unwrap_or_else(|| "recreate".to_string()),
                     method_notes: a.map(|a| a.method_notes.clone()).unwrap_or_default(),
@@ -294,5 +289,17 @@ impl<'a> Facts<'a> {
                 }
             })
             .collect()
+    }
+}
+
+/// The region of an S3 bucket, whose ARN has none: its location constraint, where an empty
+/// constraint means us-east-1.
+fn bucket_region(r: &Resource) -> Option<String> {
+    if r.resource_type != "s3:bucket" {
+        return None;
+    }
+    match r.attr_str("location") {
+        Some("") | None => Some("us-east-1".to_string()),
+        Some(loc) => Some(loc.to_string()),
     }
 }
