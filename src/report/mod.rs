@@ -40,7 +40,7 @@ pub struct Runbook {
     /// (file name under `scp/`, policy JSON), sorted by file name.
     pub scps: Vec<(String, String)>,
     pub steps: usize,
-    /// Words in the Markdown runbook.
+    /// Words in the Markdown runbook (tokens with a letter or digit).
     pub words: usize,
 }
 
@@ -110,7 +110,7 @@ pub fn render(input: &RunbookInput) -> Result<Runbook, ReportError> {
         charts => context::charts(input, &facts),
     };
     let html = render("runbook.html.j2", &html_ctx)?;
-    let words = markdown.split_whitespace().count();
+    let words = count_words(&markdown);
     Ok(Runbook {
         markdown,
         html,
@@ -277,6 +277,15 @@ fn markdown_to_html(markdown: &str) -> String {
     let mut out = String::with_capacity(markdown.len() * 2);
     html::push_html(&mut out, parser);
     out
+}
+
+/// Words of the Markdown: whitespace-separated tokens with a letter or digit, so table rules
+/// and list markers do not count.
+fn count_words(markdown: &str) -> usize {
+    markdown
+        .split_whitespace()
+        .filter(|token| token.chars().any(char::is_alphanumeric))
+        .count()
 }
 
 /// One row per step: `id, phase, summary, description, owner, depends_on`.

@@ -428,7 +428,12 @@ fn the_mixed_runbook_covers_every_required_topic() {
         doc["Statement"][0]["Condition"]["StringNotEquals"]["aws:RequestedRegion"],
         serde_json::json!(["eu-west-1", "us-east-1"])
     );
-    assert_eq!(rb.words, md.split_whitespace().count());
+    let words = md
+        .split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .count();
+    assert_eq!(rb.words, words);
+    assert!(rb.words > 3000 && rb.words < md.split_whitespace().count());
 }
 
 #[test]
@@ -553,4 +558,32 @@ fn write_runbook_writes_every_file() {
         .collect();
     scps.sort();
     assert_eq!(scps, rb.scps.iter().map(|(f, _)| f.clone()).collect::<Vec<_>>());
+}
+
+#[test]
+fn templates_compile_and_undefined_values_fail_loudly() {
+    let mut env = environment().unwrap();
+    for name in [
+        "runbook.md.j2",
+        "summary.md.j2",
+        "body.md.j2",
+        "step.md.j2",
+        "runbook.html.j2",
+    ] {
+        assert!(env.get_template(name).is_ok(), "{name}");
+    }
+    env.add_template("probe.md.j2", "before {{ missing }} after").unwrap();
+    let err = env
+        .get_template("probe.md.j2")
+        .unwrap()
+        .render(minijinja::context! {})
+        .unwrap_err();
+    assert_eq!(err.kind(), minijinja::ErrorKind::UndefinedError);
+}
+
+#[test]
+fn markdown_to_html_shows_raw_html_as_text() {
+    let html = markdown_to_html("a <b>bold</b> claim\n\n<script>x()</script>\n");
+    assert!(!html.contains("<b>") && !html.contains("<script>"), "{html}");
+    assert!(html.contains("&lt;script&gt;"), "{html}");
 }
