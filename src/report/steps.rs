@@ -584,7 +584,7 @@ fn core_accounts(b: &mut Builder, f: &Facts, fnd: &Foundation) -> AccountSteps {
         match f.moving_count(name) {
             0 => String::new(),
             n => format!(
-                "\n\nThe scan assigned {} to {}; they move in the Moves section.",
+                "\n\nThe scan assigned {} to {}: see the Moves section.",
                 plural(n, "resource", "resources"),
                 md_text(name)
             ),
