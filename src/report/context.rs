@@ -219,10 +219,9 @@ pub fn build(input: &RunbookInput, f: &Facts, steps: &[Step]) -> Context {
     let cost_sentence = match f.costs {
         None => "**not saved by this run.** Export it before the invitation (PRE-02).".to_string(),
         Some(c) => format!(
-            "saved: {} ({} to {}), {} sent, {}{}.",
+            "saved: {} ({}), {} sent, {}{}.",
             plural(c.monthly_totals.len(), "month", "months"),
-            c.window_start,
-            c.window_end,
+            super::steps::cost_window(c),
             plural(
                 c.requests_sent as usize,
                 "Cost Explorer request",

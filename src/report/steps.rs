@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::facts::{Facts, MoveTarget};
 use super::text::{join_words, md_code, md_text, money, plural};
-use crate::model::{MoveGroup, OrgStatus};
+use crate::model::{CostSummary, MoveGroup, OrgStatus};
 
 /// The phases, in the order the runbook is followed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -146,6 +146,24 @@ pub fn build(facts: &Facts) -> Vec<Step> {
     b.steps
 }
 
+/// The months an export covers, `2024-10 to 2025-11`; the raw window when it has no month.
+pub fn cost_window(c: &CostSummary) -> String {
+    match (c.monthly_totals.first(), c.monthly_totals.last()) {
+        (Some(first), Some(last)) if first.month == last.month => first.month.clone(),
+        (Some(first), Some(last)) => format!("{} to {}", first.month, last.month),
+        _ => format!("{} up to {}, exclusive", c.window_start, c.window_end),
+    }
+}
+
+fn failed_queries(c: &CostSummary) -> String {
+    let list: Vec<String> = c
+        .failed
+        .iter()
+        .map(|q| format!("{} ({})", md_code(&q.query), md_text(&q.code)))
+        .collect();
+    join_words(&list)
+}
+
 /// Ids the later phases depend on.
 struct Preflight {
     export: String,
@@ -164,9 +182,8 @@ fn preflight(b: &mut Builder, f: &Facts) -> Preflight {
     );
     if let Some(c) = f.costs {
         multi_year.push_str(&format!(
-            "\n\nThe export given to this run covers {} to {} ({}).",
-            c.window_start,
-            c.window_end,
+            "\n\nThe export given to this run covers {} ({}).",
+            cost_window(c),
             plural(c.monthly_totals.len(), "month", "months")
         ));
     }
@@ -191,32 +208,33 @@ fn preflight(b: &mut Builder, f: &Facts) -> Preflight {
     export.push_str("\n\n");
     export.push_str(&match f.costs {
         Some(c) if c.complete => format!(
-            "**This run already saved it:** {} from {} to {} in {}, with {} to Cost Explorer (each costs USD 0.01). \
+            "**This run already saved it:** {} ({}) in {}, with {} to Cost Explorer (each costs USD 0.01). \
              Keep the costs folder with this runbook, and run `acctsplit costs` once more just before the \
-             invitation (the export resumes and adds the latest days).",
+             invitation (the export resumes and adds the latest days).{}",
             plural(c.monthly_totals.len(), "month", "months"),
-            c.window_start,
-            c.window_end,
+            cost_window(c),
             c.currency,
             plural(c.requests_sent as usize, "request", "requests"),
+            if c.failed.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " These queries failed or are not supported, so their figures are missing: {}.",
+                    failed_queries(c)
+                )
+            }
         ),
         Some(c) => format!(
-            "**This run saved part of it:** {} from {} to {}, with {}, but the export is not complete: {}. \
+            "**This run saved part of it:** {} ({}), with {}, but the export is not complete: {}. \
              Run `acctsplit costs --out-dir <folder>` again on the same folder; it resumes and only sends \
              the missing queries.",
             plural(c.monthly_totals.len(), "month", "months"),
-            c.window_start,
-            c.window_end,
+            cost_window(c),
             plural(c.requests_sent as usize, "request", "requests"),
             if c.failed.is_empty() {
                 "some planned queries did not finish".to_string()
             } else {
-                let list: Vec<String> = c
-                    .failed
-                    .iter()
-                    .map(|q| format!("{} ({})", md_code(&q.query), md_text(&q.code)))
-                    .collect();
-                format!("failed queries {}", join_words(&list))
+                format!("failed queries {}", failed_queries(c))
             }
         ),
         None => "**This run did not save it.** Run `acctsplit costs --out-dir costs` with read access to the \

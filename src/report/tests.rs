@@ -587,3 +587,58 @@ fn markdown_to_html_shows_raw_html_as_text() {
     assert!(!html.contains("<b>") && !html.contains("<script>"), "{html}");
     assert!(html.contains("&lt;script&gt;"), "{html}");
 }
+
+#[test]
+fn management_and_unknown_organization_status_get_their_own_preflight_step() {
+    let management = inventory(
+        Organization {
+            status: OrgStatus::Management,
+            id: Some("o-mgmt000001".into()),
+            management_account_id: Some(ACCOUNT.into()),
+            detail: None,
+        },
+        vec![],
+    );
+    let md = render_case(&management, &plan_all_prod(&management, false), None).markdown;
+    assert!(
+        md.contains("Dissolve the organization the legacy account manages"),
+        "{md}"
+    );
+    assert!(md.contains("SCPs never apply to a management account"));
+
+    let unknown = inventory(
+        Organization {
+            status: OrgStatus::Unknown,
+            id: None,
+            management_account_id: None,
+            detail: Some("AccessDeniedException".into()),
+        },
+        vec![],
+    );
+    let md = render_case(&unknown, &plan_all_prod(&unknown, false), None).markdown;
+    assert!(md.contains("Find out whether the legacy account is in an organization"));
+    assert!(md.contains("unknown: the scan could not read it (AccessDeniedException)"));
+}
+
+#[test]
+fn the_export_step_reports_failed_queries_and_an_incomplete_export() {
+    let (inv, plan, mut costs) = mixed();
+    costs.failed.push(FailedQuery {
+        query: "tags".into(),
+        code: "InternalServerError".into(),
+        detail: "HTTP 500".into(),
+    });
+    let md = render_case(&inv, &plan, Some(&costs)).markdown;
+    assert!(
+        md.contains("**This run already saved it:** 14 months (2024-10 to 2025-11)"),
+        "{md}"
+    );
+    assert!(md.contains(
+        "These queries failed or are not supported, so their figures are missing: `tags` (InternalServerError)."
+    ));
+    costs.complete = false;
+    let md = render_case(&inv, &plan, Some(&costs)).markdown;
+    assert!(md.contains("**This run saved part of it:**"));
+    assert!(md.contains("failed queries `tags` (InternalServerError)"));
+    assert!(md.contains("The Cost Explorer export is incomplete; finish it before joining."));
+}
