@@ -1180,6 +1180,45 @@ fn method_guidance(method: &str, n: usize, target: &str) -> String {
             "**recreate** ({count}): build it again in {target}, from infrastructure as code where possible, \
              and tag it as the original was."
         ),
+        "share-rds-snapshot" => format!(
+            "**share-rds-snapshot** ({count}): take a manual snapshot (automated snapshots cannot be shared), \
+             share it with the {target} account, copy it there and restore the database from the copy. A \
+             snapshot encrypted with the default `aws/rds` key cannot be shared: copy it with a customer-managed \
+             KMS key and let {target} use that key. Writes after the snapshot need a final snapshot or a short \
+             freeze at cutover."
+        ),
+        "redeploy" => format!(
+            "**redeploy** ({count}): deploy the code and configuration again into {target} through the \
+             pipeline, and replace every ARN, queue URL or environment value that names the legacy account."
+        ),
+        "export-import" => format!(
+            "**export-import** ({count}): export each DynamoDB table to S3 (point-in-time recovery must be on), \
+             import the export into a new table in {target}, and replay or freeze the writes made since the \
+             export at cutover."
+        ),
+        "replicate-images" => format!(
+            "**replicate-images** ({count}): add a cross-account ECR replication rule to {target} (and a registry \
+             policy there that allows it) for new pushes, then push the existing images again, since \
+             replication only copies images pushed after the rule exists."
+        ),
+        "recreate-key" => format!(
+            "**recreate-key** ({count}): KMS keys cannot move; create a new customer-managed key in {target}, \
+             re-encrypt the data with it, and let {target} use the old key through its key policy until \
+             nothing needs it. Schedule the old key's deletion last: deletion waits 7 to 30 days and cannot \
+             be undone after that."
+        ),
+        "recreate-secret" => format!(
+            "**recreate-secret** ({count}): create each secret in {target}, copy its value, point the consumers \
+             at it, then rotate it so the copy in the legacy account stops working."
+        ),
+        "reissue" => format!(
+            "**reissue** ({count}): request new ACM certificates in {target}, validate them (DNS validation \
+             records in the hosted zone), and attach them to the new load balancers or distributions."
+        ),
+        "backup-copy" => format!(
+            "**backup-copy** ({count}): copy the AWS Backup recovery points to a vault in {target} (cross-account \
+             backup is turned on in the management account), and restore the file systems from the copies."
+        ),
         "stay" => format!("**stay** ({count}): nothing to do; it stays in the legacy account."),
         other => format!(
             "**{}** ({count}): follow the method notes in the table above.",
@@ -1240,6 +1279,14 @@ mod tests {
             "transfer",
             "recreate",
             "stay",
+            "share-rds-snapshot",
+            "redeploy",
+            "export-import",
+            "replicate-images",
+            "recreate-key",
+            "recreate-secret",
+            "reissue",
+            "backup-copy",
         ] {
             let text = method_guidance(method, 2, "dev");
             assert!(!text.contains("method notes"), "{method}: {text}");
