@@ -203,3 +203,14 @@ fn bad_inputs_exit_2_naming_the_file_and_write_nothing() {
     std::fs::copy(&plan, &swapped).unwrap();
     assert_refused(&swapped, &plan, None, "plan-given-as-inventory.json");
 }
+
+#[test]
+fn an_out_dir_that_is_a_file_exits_2_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let blocker = dir.path().join("not-a-folder");
+    std::fs::write(&blocker, b"x").unwrap();
+    let output = runbook(&fixture("inventory.json"), &fixture("plan.json"), None, &blocker, &[]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr_of(&output));
+    assert!(stderr_of(&output).contains("not-a-folder"), "{}", stderr_of(&output));
+    assert_eq!(std::fs::read(&blocker).unwrap(), b"x");
+}
