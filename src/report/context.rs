@@ -244,38 +244,30 @@ pub fn build(input: &RunbookInput, f: &Facts, steps: &[Step]) -> Context {
         (
             Phase::Preflight,
             "1. Preflight",
-            match org.status {
-                OrgStatus::Standalone => {
-                    "Save what joining an organization would lose, and settle the open questions. The account is \
-                     standalone: there is no organization to leave."
-                }
-                _ => {
-                    "Save what joining an organization would lose, settle the open questions, and get the account \
-                      out of its current organization."
-                }
-            },
+            preflight_intro(f),
         ),
         (
             Phase::Foundation,
             "2. Foundation",
             "Build the organization the legacy account will join: a new management account, OUs, guardrails, \
-             sign-in and budgets.",
+             sign-in and budgets."
+                .to_string(),
         ),
         (
             Phase::CoreAccounts,
             "3. Core accounts",
-            "Create the accounts every workload relies on, then the new workload accounts.",
+            "Create the accounts every workload relies on, then the new workload accounts.".to_string(),
         ),
         (
             Phase::Joining,
             "4. Joining",
-            "Bring the legacy account into the organization. It stays the production account.",
+            "Bring the legacy account into the organization. It stays the production account.".to_string(),
         ),
     ]
     .into_iter()
     .map(|(phase, title, intro)| PhaseCtx {
         title: title.to_string(),
-        intro: intro.to_string(),
+        intro,
         steps: steps.iter().filter(|s| s.phase == phase).map(step_ctx).collect(),
     })
     .collect();
@@ -499,6 +491,24 @@ pub fn build(input: &RunbookInput, f: &Facts, steps: &[Step]) -> Context {
             })
             .collect(),
     }
+}
+
+/// What the preflight does, and which of its usual steps this account does not need.
+fn preflight_intro(f: &Facts) -> String {
+    let mut intro = String::from("Save what joining an organization would lose and settle the open questions.");
+    intro.push_str(match f.inventory.account.organization.status {
+        OrgStatus::Standalone => " The account is standalone: there is no organization to leave.",
+        OrgStatus::Member => " Then take the account out of its current organization.",
+        OrgStatus::Management => " Then dissolve the organization the account manages.",
+        OrgStatus::Unknown => " Then find out whether the account is in an organization.",
+    });
+    if f.inventory.is_complete() {
+        intro.push_str(" The scan saw every service and region it tried, so nothing needs scanning again.");
+    }
+    if f.plan.review.is_empty() && f.plan.conflicts.is_empty() {
+        intro.push_str(" No resource needs review and there is no conflict, so there is nothing to decide first.");
+    }
+    intro
 }
 
 fn step_ctx(s: &Step) -> StepCtx {
