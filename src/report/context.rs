@@ -241,11 +241,7 @@ pub fn build(input: &RunbookInput, f: &Facts, steps: &[Step]) -> Context {
     };
 
     let phases = [
-        (
-            Phase::Preflight,
-            "1. Preflight",
-            preflight_intro(f),
-        ),
+        (Phase::Preflight, "1. Preflight", preflight_intro(f)),
         (
             Phase::Foundation,
             "2. Foundation",
