@@ -4,5 +4,6 @@
 mod cli;
 mod moto;
 mod proxy;
+mod runbook;
 mod scan;
 mod seed;
