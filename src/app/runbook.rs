@@ -21,10 +21,8 @@ pub fn run(ctx: &Context, args: crate::cli::RunbookArgs) -> anyhow::Result<Outco
         generated_at: crate::fsutil::now_rfc3339(),
     };
     let runbook = report::render(&input).context("cannot render the runbook")?;
-    // `WriteError` already prints its cause; formatting it (rather than chaining it as a source)
-    // keeps `main`'s `{:#}` from printing the cause twice.
     report::write_runbook(&runbook, &args.out_dir)
-        .map_err(|err| anyhow::anyhow!("cannot write the runbook into {}: {err}", args.out_dir.display()))?;
+        .with_context(|| format!("cannot write the runbook into {}", args.out_dir.display()))?;
 
     let gaps: Vec<String> = inventory
         .incomplete_coverage()
