@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod config;
+pub mod costexplorer;
 pub mod errors;
 pub mod policy;
 

@@ -1,0 +1,664 @@
+//! Runs an export: preflight, the printed plan and spend guard, then every query with pacing,
+//! back-off on throttling and `NextPageToken` to the last page. After each query its CSV is
+//! written, then the manifest that calls it complete (both atomically), so an interruption
+//! loses at most the query in flight and a rerun sends no request for completed ones. The
+//! summary and the self-check are rebuilt from the files on disk at the end, so a resumed run
+//! and an uninterrupted one give the same bytes.
+
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::path::Path;
+
+use tokio::time::{Instant, sleep};
+
+use super::api::{
+    CostAllocationTag, CostExplorerApi, CostRequest, GroupKey, OrgStatus, UtilizationPage, UtilizationRequest,
+};
+use super::output::{self, CostRow, Manifest, ManifestFile, ManifestWindow};
+use super::plan::{self, Plan, Query, QueryKind};
+use super::{CostsError, ExportReport, ExportSettings, Pacing};
+use crate::aws::{ApiError, ErrorKind};
+use crate::fsutil::{to_json_bytes, write_atomic};
+use crate::model::FailedQuery;
+use crate::progress::Progress;
+
+pub const MANIFEST_FILE: &str = "manifest.json";
+pub const SUMMARY_FILE: &str = "summary.json";
+pub const TAGS_FILE: &str = "cost-allocation-tags.csv";
+pub const TAGS_QUERY: &str = "cost-allocation-tags";
+/// A query stops after this many pages of one window (a safety net against a looping token).
+const MAX_PAGES: u64 = 100_000;
+
+/// Sends requests no faster than the pacing allows, backs off on throttling, counts answers.
+struct Caller<'a> {
+    pacing: &'a Pacing,
+    progress: &'a Progress,
+    last: Option<Instant>,
+    sent: u64,
+}
+
+impl Caller<'_> {
+    async fn call<T, F, Fut>(&mut self, what: &str, mut send: F) -> Result<T, ApiError>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, ApiError>>,
+    {
+        let mut throttled = 0u32;
+        loop {
+            if let Some(last) = self.last {
+                let next = last + self.pacing.min_interval;
+                if next > Instant::now() {
+                    sleep(next - Instant::now()).await;
+                }
+            }
+            self.last = Some(Instant::now());
+            let answer = send().await;
+            self.sent += 1;
+            match answer {
+                Err(err) if err.kind == ErrorKind::Throttled && throttled < self.pacing.max_throttled => {
+                    let factor = 2u32.saturating_pow(throttled.min(16));
+                    let wait = self
+                        .pacing
+                        .backoff_base
+                        .saturating_mul(factor)
+                        .min(self.pacing.backoff_max);
+                    throttled += 1;
+                    self.progress.notice(&format!(
+                        "costs: {what} throttled ({}); waiting {:.1} s before retry {throttled}",
+                        err.code,
+                        wait.as_secs_f64()
+                    ));
+                    sleep(wait).await;
+                }
+                other => return other,
+            }
+        }
+    }
+}
+
+fn window_of(settings: &ExportSettings) -> ManifestWindow {
+    let w = &settings.window;
+    ManifestWindow {
+        monthly_start: w.monthly.start.clone(),
+        monthly_end: w.monthly.end.clone(),
+        daily_start: w.daily.as_ref().map(|d| d.start.clone()).unwrap_or_default(),
+        daily_end: w.daily.as_ref().map(|d| d.end.clone()).unwrap_or_default(),
+    }
+}
+
+fn describe_window(w: &ManifestWindow) -> String {
+    if w.daily_start.is_empty() {
+        format!("monthly {}..{}", w.monthly_start, w.monthly_end)
+    } else {
+        format!(
+            "monthly {}..{}, daily {}..{}",
+            w.monthly_start, w.monthly_end, w.daily_start, w.daily_end
+        )
+    }
+}
+
+/// Refuses a folder that cannot be written, without leaving anything in it.
+fn check_out_dir(dir: &Path) -> Result<(), CostsError> {
+    let bad = |detail: String| CostsError::OutDir {
+        path: dir.to_path_buf(),
+        detail,
+    };
+    if dir.exists() && !dir.is_dir() {
+        return Err(bad("it exists and is not a folder".into()));
+    }
+    std::fs::create_dir_all(dir).map_err(|e| bad(format!("cannot create it: {e}")))?;
+    tempfile::tempfile_in(dir).map_err(|e| bad(format!("cannot write in it: {e}")))?;
+    Ok(())
+}
+
+/// Reads an existing manifest, refusing one from another account or window.
+fn load_manifest(dir: &Path, account: &str, window: &ManifestWindow) -> Result<Option<Manifest>, CostsError> {
+    let path = dir.join(MANIFEST_FILE);
+    let bytes = match std::fs::read(&path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(source) => return Err(CostsError::Read { path, source }),
+    };
+    let manifest: Manifest = serde_json::from_slice(&bytes).map_err(|e| CostsError::BadManifest {
+        path: path.clone(),
+        detail: e.to_string(),
+    })?;
+    if manifest.schema_version != output::MANIFEST_SCHEMA_VERSION {
+        return Err(CostsError::BadManifest {
+            path,
+            detail: format!("schema_version {}", manifest.schema_version),
+        });
+    }
+    if manifest.account_id != account || &manifest.window != window {
+        return Err(CostsError::ForeignManifest {
+            path,
+            found_account: manifest.account_id.clone(),
+            found_window: describe_window(&manifest.window),
+            account: account.to_owned(),
+            window: describe_window(window),
+        });
+    }
+    Ok(Some(manifest))
+}
+
+/// The entries of a manifest whose file is still there with the recorded hash.
+fn still_complete(dir: &Path, manifest: &Manifest) -> BTreeMap<String, ManifestFile> {
+    manifest
+        .files
+        .iter()
+        .filter(|f| {
+            std::fs::read(dir.join(&f.file))
+                .map(|bytes| output::sha256_hex(&bytes) == f.sha256)
+                .unwrap_or(false)
+        })
+        .map(|f| (f.query.clone(), f.clone()))
+        .collect()
+}
+
+fn org_notice(status: &OrgStatus) -> Option<String> {
+    match status {
+        OrgStatus::Standalone => None,
+        OrgStatus::Management { organization_id } => Some(format!(
+            "costs: note: this account is the management account of organization {organization_id}; the export shows what Cost Explorer reports for it now"
+        )),
+        OrgStatus::Member {
+            organization_id,
+            management_account,
+        } => Some(format!(
+            "costs: warning: this account is already a member of organization {organization_id} (management account {management_account}); its standalone history may already be out of reach, and the export shows only what it can still see"
+        )),
+        OrgStatus::Unknown { reason } => Some(format!(
+            "costs: note: cannot read the organization status ({reason}); going on"
+        )),
+    }
+}
+
+fn failed(query: &str, err: &ApiError) -> FailedQuery {
+    FailedQuery {
+        query: query.to_owned(),
+        code: err.code.clone(),
+        detail: err.to_string(),
+    }
+}
+
+/// Advice for the errors that mean Cost Explorer cannot be used at all.
+fn unavailable(err: &ApiError) -> Option<CostsError> {
+    let advice = if err.code == "DataUnavailableException" {
+        "Cost Explorer has no data for this account yet: open Billing and Cost Management > Cost Explorer in the console once to enable it, wait up to 24 hours for the data to be prepared, then rerun."
+    } else if err.kind == ErrorKind::Denied {
+        "The credentials may not read Cost Explorer, or it was never enabled: attach the policy from `acctsplit iam-policy` (ce:GetCostAndUsage and friends), make sure IAM access to billing is activated for the account, enable Cost Explorer in the console, then rerun."
+    } else {
+        return None;
+    };
+    Some(CostsError::CostExplorerUnavailable {
+        code: err.code.clone(),
+        detail: err.message.clone(),
+        advice: advice.to_owned(),
+    })
+}
+
+/// Reads every page of ListCostAllocationTags.
+async fn list_tags<A: CostExplorerApi>(
+    api: &A,
+    caller: &mut Caller<'_>,
+) -> Result<(Vec<CostAllocationTag>, u64), ApiError> {
+    let mut tags = Vec::new();
+    let mut token: Option<String> = None;
+    let mut requests = 0;
+    loop {
+        let t = token.clone();
+        let page = caller
+            .call("ListCostAllocationTags", || api.list_cost_allocation_tags(t.clone()))
+            .await?;
+        requests += 1;
+        tags.extend(page.tags);
+        match page.next_token.filter(|t| !t.is_empty()) {
+            Some(next) if Some(&next) != token.as_ref() && requests < MAX_PAGES => token = Some(next),
+            _ => break,
+        }
+    }
+    tags.sort();
+    Ok((tags, requests))
+}
+
+fn loop_error(operation: &'static str) -> ApiError {
+    ApiError {
+        operation,
+        region: crate::aws::config::COST_EXPLORER_REGION.to_owned(),
+        kind: ErrorKind::Failed,
+        code: "RepeatedPageToken".to_owned(),
+        message: "Cost Explorer returned the same NextPageToken twice".to_owned(),
+    }
+}
+
+/// Runs one query over its windows and pages; returns its rows and the requests it took.
+async fn run_query<A: CostExplorerApi>(
+    api: &A,
+    caller: &mut Caller<'_>,
+    query: &Query,
+) -> Result<(Vec<CostRow>, u64), ApiError> {
+    let mut rows = Vec::new();
+    let mut requests = 0u64;
+    for window in &query.windows {
+        let mut token: Option<String> = None;
+        let mut pages = 0u64;
+        loop {
+            let next = match &query.kind {
+                QueryKind::CostAndUsage { granularity, group_by } => {
+                    let request = CostRequest {
+                        period: window.clone(),
+                        granularity: *granularity,
+                        metrics: plan::METRICS.iter().map(|m| (*m).to_owned()).collect(),
+                        group_by: group_by.clone(),
+                        page_token: token.clone(),
+                    };
+                    let page = caller.call(&query.id, || api.get_cost_and_usage(&request)).await?;
+                    cost_rows(&page.periods, granularity.as_str(), group_by, &mut rows);
+                    page.next_page_token
+                }
+                QueryKind::ReservationUtilization | QueryKind::SavingsPlansUtilization => {
+                    let request = UtilizationRequest {
+                        period: window.clone(),
+                        granularity: query.granularity(),
+                        page_token: token.clone(),
+                    };
+                    let is_ri = matches!(query.kind, QueryKind::ReservationUtilization);
+                    let answer = caller
+                        .call(&query.id, || async {
+                            if is_ri {
+                                api.get_reservation_utilization(&request).await
+                            } else {
+                                api.get_savings_plans_utilization(&request).await
+                            }
+                        })
+                        .await;
+                    let page = match answer {
+                        Ok(page) => page,
+                        // No reservations or savings plans in the window: nothing to export.
+                        Err(err) if err.code == "DataUnavailableException" => UtilizationPage::default(),
+                        Err(err) => return Err(err),
+                    };
+                    utilization_rows(&page, &mut rows);
+                    page.next_page_token
+                }
+            };
+            requests += 1;
+            pages += 1;
+            match next.filter(|t| !t.is_empty()) {
+                Some(t) if Some(&t) == token.as_ref() || pages >= MAX_PAGES => {
+                    return Err(loop_error(match query.kind {
+                        QueryKind::CostAndUsage { .. } => "GetCostAndUsage",
+                        QueryKind::ReservationUtilization => "GetReservationUtilization",
+                        QueryKind::SavingsPlansUtilization => "GetSavingsPlansUtilization",
+                    }));
+                }
+                Some(t) => token = Some(t),
+                None => break,
+            }
+        }
+    }
+    Ok((rows, requests))
+}
+
+fn cost_rows(periods: &[super::api::PeriodResult], granularity: &str, group_by: &[GroupKey], rows: &mut Vec<CostRow>) {
+    for p in periods {
+        let base = |metric: &str, amount: &super::api::Amount| CostRow {
+            granularity: granularity.to_owned(),
+            period_start: p.period.start.clone(),
+            period_end: p.period.end.clone(),
+            group1_key: String::new(),
+            group1_value: String::new(),
+            group2_key: String::new(),
+            group2_value: String::new(),
+            metric: metric.to_owned(),
+            amount: amount.amount.clone(),
+            unit: amount.unit.clone(),
+            estimated: p.estimated,
+        };
+        if group_by.is_empty() {
+            for (metric, amount) in &p.total {
+                rows.push(base(metric, amount));
+            }
+            continue;
+        }
+        for g in &p.groups {
+            for (metric, amount) in &g.metrics {
+                let mut row = base(metric, amount);
+                if let Some(key) = group_by.first() {
+                    row.group1_key = key.label();
+                    row.group1_value = key.value_of(g.keys.first().map(String::as_str).unwrap_or_default());
+                }
+                if let Some(key) = group_by.get(1) {
+                    row.group2_key = key.label();
+                    row.group2_value = key.value_of(g.keys.get(1).map(String::as_str).unwrap_or_default());
+                }
+                rows.push(row);
+            }
+        }
+    }
+}
+
+fn utilization_rows(page: &UtilizationPage, rows: &mut Vec<CostRow>) {
+    for p in &page.periods {
+        for (metric, amount) in &p.metrics {
+            rows.push(CostRow {
+                granularity: "MONTHLY".to_owned(),
+                period_start: p.period.start.clone(),
+                period_end: p.period.end.clone(),
+                group1_key: String::new(),
+                group1_value: String::new(),
+                group2_key: String::new(),
+                group2_value: String::new(),
+                metric: metric.clone(),
+                amount: amount.amount.clone(),
+                unit: amount.unit.clone(),
+                estimated: false,
+            });
+        }
+    }
+}
+
+fn operation_of(query: &Query) -> &'static str {
+    match query.kind {
+        QueryKind::CostAndUsage { .. } => "GetCostAndUsage",
+        QueryKind::ReservationUtilization => "GetReservationUtilization",
+        QueryKind::SavingsPlansUtilization => "GetSavingsPlansUtilization",
+    }
+}
+
+fn manifest_entry(query: &Query, rows: u64, requests: u64, bytes: &[u8]) -> ManifestFile {
+    let period = query.period();
+    ManifestFile {
+        file: query.file_name(),
+        query: query.id.clone(),
+        operation: operation_of(query).to_owned(),
+        granularity: query.granularity().as_str().to_owned(),
+        group_by: query.group_by().iter().map(GroupKey::label).collect(),
+        period_start: period.start,
+        period_end: period.end,
+        rows,
+        requests,
+        sha256: output::sha256_hex(bytes),
+    }
+}
+
+/// The state written to `manifest.json` as the run goes.
+struct Progressive {
+    manifest: Manifest,
+    files: BTreeMap<String, ManifestFile>,
+}
+
+impl Progressive {
+    fn save(&mut self, dir: &Path) -> Result<(), CostsError> {
+        self.manifest.files = self.files.values().cloned().collect();
+        self.manifest.files.sort_by(|a, b| a.file.cmp(&b.file));
+        write_atomic(&dir.join(MANIFEST_FILE), &to_json_bytes(&self.manifest))?;
+        Ok(())
+    }
+}
+
+fn read_rows(dir: &Path, file: &str) -> Result<Vec<CostRow>, CostsError> {
+    let path = dir.join(file);
+    let bytes = std::fs::read(&path).map_err(|source| CostsError::Read { path, source })?;
+    Ok(output::csv_to_rows(file, &bytes)?)
+}
+
+/// Runs a whole export against any [`CostExplorerApi`].
+pub async fn run_export<A: CostExplorerApi>(
+    api: &A,
+    settings: &ExportSettings,
+    progress: &Progress,
+) -> Result<ExportReport, CostsError> {
+    if settings.dry_run {
+        let plan = plan::build(&settings.window, &settings.tag_keys);
+        progress.notice(&plan::render(&plan, &[], 0));
+        progress.notice(&format!(
+            "Dry run: no Cost Explorer request sent. A real run first reads the active cost allocation tags (ListCostAllocationTags, 1 request); each active tag key adds {} request{}.",
+            if settings.window.daily.is_some() { 2 } else { 1 },
+            if settings.window.daily.is_some() { "s" } else { "" }
+        ));
+        return Ok(ExportReport {
+            requests_sent: 0,
+            planned_requests: plan.estimated_requests(),
+            complete: true,
+            requests_sent_total: 0,
+            queries_run: 0,
+            queries_skipped: 0,
+            failed: Vec::new(),
+            mismatches: 0,
+            dry_run: true,
+        });
+    }
+
+    let dir = settings.out_dir.as_path();
+    check_out_dir(dir)?;
+    let account = api.account_id().await.map_err(CostsError::Identity)?;
+    let window = window_of(settings);
+    let previous = load_manifest(dir, &account, &window)?;
+    let mut done = previous.as_ref().map(|m| still_complete(dir, m)).unwrap_or_default();
+    if let Some(note) = org_notice(&api.organization_status(&account).await) {
+        progress.notice(&note);
+    }
+
+    let mut caller = Caller {
+        pacing: &settings.pacing,
+        progress,
+        last: None,
+        sent: 0,
+    };
+    let mut failures: Vec<FailedQuery> = Vec::new();
+
+    // Preflight: the active cost allocation tags, unless a previous run already read them.
+    let mut tags_csv: Option<(Vec<u8>, u64, u64)> = None;
+    let listed: Vec<CostAllocationTag> = match done.get(TAGS_QUERY) {
+        Some(entry) => {
+            let path = dir.join(&entry.file);
+            let bytes = std::fs::read(&path).map_err(|source| CostsError::Read { path, source })?;
+            output::csv_to_tags(&entry.file, &bytes)?
+        }
+        None => match list_tags(api, &mut caller).await {
+            Ok((tags, requests)) => {
+                let bytes = output::tags_to_csv(&tags, &settings.tag_keys);
+                let rows = bytes.iter().filter(|b| **b == b'\n').count() as u64 - 1;
+                tags_csv = Some((bytes, rows, requests));
+                tags
+            }
+            Err(err) => {
+                let hint = if settings.tag_keys.is_empty() {
+                    "; name the tag keys with --tag-keys K1,K2 to export them anyway"
+                } else {
+                    ""
+                };
+                progress.notice(&format!("costs: cannot list cost allocation tags ({}){hint}", err.code));
+                failures.push(failed(TAGS_QUERY, &err));
+                Vec::new()
+            }
+        },
+    };
+    let preflight = caller.sent;
+    let mut keys: Vec<String> = listed
+        .iter()
+        .filter(|t| t.status.eq_ignore_ascii_case("active"))
+        .map(|t| t.key.clone())
+        .collect();
+    keys.extend(settings.tag_keys.iter().cloned());
+    let plan: Plan = plan::build(&settings.window, &keys);
+    let skipped: Vec<String> = plan
+        .queries
+        .iter()
+        .filter(|q| done.contains_key(&q.id))
+        .map(|q| q.id.clone())
+        .collect();
+    let pending: Vec<&Query> = plan.queries.iter().filter(|q| !skipped.contains(&q.id)).collect();
+    let planned: u64 = pending.iter().map(|q| q.windows.len() as u64).sum();
+    progress.notice(&plan::render(&plan, &skipped, preflight));
+    if planned > settings.max_requests && !settings.yes {
+        return Err(CostsError::OverBudget {
+            planned,
+            max: settings.max_requests,
+        });
+    }
+
+    // From here on the folder is ours to write.
+    done.retain(|query, _| query == TAGS_QUERY || plan.queries.iter().any(|q| &q.id == query));
+    let mut state = Progressive {
+        manifest: Manifest {
+            schema_version: output::MANIFEST_SCHEMA_VERSION,
+            tool_version: crate::TOOL_VERSION.to_owned(),
+            account_id: account.clone(),
+            window: window.clone(),
+            generated_at: settings.generated_at.clone(),
+            requests_sent: previous.as_ref().map(|m| m.requests_sent).unwrap_or(0) + preflight,
+            complete: false,
+            files: Vec::new(),
+            failed: Vec::new(),
+            mismatches: Vec::new(),
+        },
+        files: done,
+    };
+    let tags_bytes = match tags_csv {
+        Some((bytes, rows, requests)) => {
+            state.files.insert(
+                TAGS_QUERY.to_owned(),
+                ManifestFile {
+                    file: TAGS_FILE.to_owned(),
+                    query: TAGS_QUERY.to_owned(),
+                    operation: "ListCostAllocationTags".to_owned(),
+                    granularity: String::new(),
+                    group_by: Vec::new(),
+                    period_start: String::new(),
+                    period_end: String::new(),
+                    rows,
+                    requests,
+                    sha256: output::sha256_hex(&bytes),
+                },
+            );
+            Some(bytes)
+        }
+        None if !state.files.contains_key(TAGS_QUERY) => Some(output::tags_to_csv(&[], &settings.tag_keys)),
+        None => None,
+    };
+    if let Some(bytes) = tags_bytes {
+        write_atomic(&dir.join(TAGS_FILE), &bytes)?;
+    }
+    state.save(dir)?;
+
+    let bar = progress.bar(pending.len() as u64, "Cost Explorer queries");
+    let mut cost_ok = state
+        .files
+        .keys()
+        .any(|q| q.starts_with("monthly-") || q.starts_with("daily-"));
+    for query in &pending {
+        bar.set_message(query.id.clone());
+        let before = caller.sent;
+        let answer = run_query(api, &mut caller, query).await;
+        state.manifest.requests_sent += caller.sent - before;
+        match answer {
+            Ok((mut rows, requests)) => {
+                let bytes = output::rows_to_csv(&mut rows);
+                write_atomic(&dir.join(query.file_name()), &bytes)?;
+                state.files.insert(
+                    query.id.clone(),
+                    manifest_entry(query, rows.len() as u64, requests, &bytes),
+                );
+                if matches!(query.kind, QueryKind::CostAndUsage { .. }) {
+                    cost_ok = true;
+                }
+            }
+            Err(err) => {
+                if !cost_ok
+                    && matches!(query.kind, QueryKind::CostAndUsage { .. })
+                    && let Some(stop) = unavailable(&err)
+                {
+                    bar.finish_and_clear();
+                    return Err(stop);
+                }
+                progress.notice(&format!("costs: {} failed: {err}", query.id));
+                failures.push(failed(&query.id, &err));
+            }
+        }
+        state.save(dir)?;
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+
+    // Self-check and summary, from the files as written.
+    let mut rows_of: BTreeMap<String, Vec<CostRow>> = BTreeMap::new();
+    for q in &plan.queries {
+        if let (QueryKind::CostAndUsage { .. }, Some(entry)) = (&q.kind, state.files.get(&q.id)) {
+            rows_of.insert(q.id.clone(), read_rows(dir, &entry.file)?);
+        }
+    }
+    let mut mismatches = Vec::new();
+    for q in &plan.queries {
+        if q.is_total() || !matches!(q.kind, QueryKind::CostAndUsage { .. }) {
+            continue;
+        }
+        let total_id = format!("{}-total", q.id.split('-').next().unwrap_or_default());
+        if let (Some(total), Some(grouped)) = (rows_of.get(&total_id), rows_of.get(&q.id)) {
+            mismatches.extend(output::self_check(&q.id, total, grouped));
+        }
+    }
+    failures.sort_by(|a, b| a.query.cmp(&b.query));
+    let complete = failures
+        .iter()
+        .all(|f| f.query == TAGS_QUERY && !settings.tag_keys.is_empty());
+    let tag_rows: Vec<(String, &[CostRow])> = plan
+        .queries
+        .iter()
+        .filter(|q| q.granularity() == super::api::Granularity::Monthly)
+        .filter_map(|q| match q.group_by() {
+            [GroupKey::Tag(key)] => rows_of.get(&q.id).map(|rows| (key.clone(), rows.as_slice())),
+            _ => None,
+        })
+        .collect();
+    let summary = output::summary(output::SummaryInput {
+        account_id: &account,
+        window_start: &window.monthly_start,
+        window_end: &window.monthly_end,
+        generated_at: &settings.generated_at,
+        requests_sent: state.manifest.requests_sent,
+        complete,
+        monthly_total: rows_of.get("monthly-total").map(Vec::as_slice),
+        monthly_service: rows_of.get("monthly-service").map(Vec::as_slice),
+        monthly_tags: tag_rows,
+        mismatches: mismatches.clone(),
+        failed: failures.clone(),
+    });
+    state.manifest.complete = complete;
+    state.manifest.failed = failures.clone();
+    state.manifest.mismatches = mismatches.clone();
+    write_atomic(&dir.join(SUMMARY_FILE), &to_json_bytes(&summary))?;
+    state.save(dir)?;
+
+    let report = ExportReport {
+        requests_sent: caller.sent,
+        planned_requests: planned,
+        complete,
+        requests_sent_total: state.manifest.requests_sent,
+        queries_run: pending.len(),
+        queries_skipped: skipped.len(),
+        failed: failures,
+        mismatches: mismatches.len(),
+        dry_run: false,
+    };
+    progress.notice(&format!(
+        "costs: {} queries run, {} already complete; {} requests sent (USD {:.2}; {} over all runs); {} failed; {} self-check mismatch{}; files in {}",
+        report.queries_run,
+        report.queries_skipped,
+        report.requests_sent,
+        plan::usd(report.requests_sent),
+        report.requests_sent_total,
+        report.failed.len(),
+        report.mismatches,
+        if report.mismatches == 1 { "" } else { "es" },
+        dir.display()
+    ));
+    for m in &mismatches {
+        progress.notice(&format!(
+            "costs: mismatch: {} {}: grouped UnblendedCost {} vs total {}",
+            m.query, m.period_start, m.grouped, m.total
+        ));
+    }
+    Ok(report)
+}
