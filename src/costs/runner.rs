@@ -538,10 +538,9 @@ pub async fn run_export<A: CostExplorerApi>(
         None if !state.files.contains_key(TAGS_QUERY) => Some(output::tags_to_csv(&[], &settings.tag_keys)),
         None => None,
     };
-    if let Some(bytes) = tags_bytes {
-        write_atomic(&dir.join(TAGS_FILE), &bytes)?;
-    }
-    state.save(dir)?;
+    // Written once the first query has an outcome, so that a Cost Explorer that cannot be
+    // used at all leaves the folder as it was.
+    let mut unwritten_tags = tags_bytes;
 
     let bar = progress.bar(pending.len() as u64, "Cost Explorer queries");
     let mut cost_ok = state
@@ -553,6 +552,14 @@ pub async fn run_export<A: CostExplorerApi>(
         let before = caller.sent;
         let answer = run_query(api, &mut caller, query).await;
         state.manifest.requests_sent += caller.sent - before;
+        let stops = !cost_ok
+            && matches!(query.kind, QueryKind::CostAndUsage { .. })
+            && answer.as_ref().err().and_then(unavailable).is_some();
+        if !stops {
+            if let Some(bytes) = unwritten_tags.take() {
+                write_atomic(&dir.join(TAGS_FILE), &bytes)?;
+            }
+        }
         match answer {
             Ok((mut rows, requests)) => {
                 let bytes = output::rows_to_csv(&mut rows);
@@ -566,12 +573,11 @@ pub async fn run_export<A: CostExplorerApi>(
                 }
             }
             Err(err) => {
-                if !cost_ok
-                    && matches!(query.kind, QueryKind::CostAndUsage { .. })
-                    && let Some(stop) = unavailable(&err)
-                {
-                    bar.finish_and_clear();
-                    return Err(stop);
+                if !cost_ok && matches!(query.kind, QueryKind::CostAndUsage { .. }) {
+                    if let Some(stop) = unavailable(&err) {
+                        bar.finish_and_clear();
+                        return Err(stop);
+                    }
                 }
                 progress.notice(&format!("costs: {} failed: {err}", query.id));
                 failures.push(failed(&query.id, &err));
@@ -581,6 +587,9 @@ pub async fn run_export<A: CostExplorerApi>(
         bar.inc(1);
     }
     bar.finish_and_clear();
+    if let Some(bytes) = unwritten_tags.take() {
+        write_atomic(&dir.join(TAGS_FILE), &bytes)?;
+    }
 
     // Self-check and summary, from the files as written.
     let mut rows_of: BTreeMap<String, Vec<CostRow>> = BTreeMap::new();
@@ -661,4 +670,493 @@ pub async fn run_export<A: CostExplorerApi>(
         ));
     }
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+    use std::path::Path;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use time::macros::date;
+
+    use super::*;
+    use crate::costs::api::{CostPage, TagPage};
+    use crate::costs::synthetic::{SyntheticConfig, SyntheticCostExplorer};
+
+    /// What the scripted wrapper does with the n-th Cost Explorer call (0-based).
+    #[derive(Clone, Copy)]
+    enum Act {
+        Throttle(&'static str),
+        Fail(&'static str),
+        /// Never answers: the run is interrupted there.
+        Hang,
+    }
+
+    /// Wraps the synthetic Cost Explorer and misbehaves on chosen calls.
+    struct Scripted<'a> {
+        inner: &'a SyntheticCostExplorer,
+        n: AtomicUsize,
+        script: BTreeMap<usize, Act>,
+    }
+
+    impl<'a> Scripted<'a> {
+        fn new(inner: &'a SyntheticCostExplorer, script: &[(usize, Act)]) -> Self {
+            Scripted {
+                inner,
+                n: AtomicUsize::new(0),
+                script: script.iter().copied().collect(),
+            }
+        }
+
+        async fn gate(&self, operation: &'static str) -> Result<(), ApiError> {
+            let i = self.n.fetch_add(1, Ordering::SeqCst);
+            let err = |code: &str, kind| ApiError {
+                operation,
+                region: "us-east-1".into(),
+                kind,
+                code: code.into(),
+                message: "scripted".into(),
+            };
+            match self.script.get(&i) {
+                None => Ok(()),
+                Some(Act::Throttle(code)) => Err(err(code, crate::aws::errors::kind_of_code(code))),
+                Some(Act::Fail(code)) => Err(err(code, crate::aws::errors::kind_of_code(code))),
+                Some(Act::Hang) => std::future::pending().await,
+            }
+        }
+    }
+
+    impl CostExplorerApi for Scripted<'_> {
+        async fn account_id(&self) -> Result<String, ApiError> {
+            self.inner.account_id().await
+        }
+        async fn organization_status(&self, account_id: &str) -> OrgStatus {
+            self.inner.organization_status(account_id).await
+        }
+        async fn list_cost_allocation_tags(&self, next_token: Option<String>) -> Result<TagPage, ApiError> {
+            self.gate("ListCostAllocationTags").await?;
+            self.inner.list_cost_allocation_tags(next_token).await
+        }
+        async fn get_cost_and_usage(&self, request: &CostRequest) -> Result<CostPage, ApiError> {
+            self.gate("GetCostAndUsage").await?;
+            self.inner.get_cost_and_usage(request).await
+        }
+        async fn get_reservation_utilization(&self, r: &UtilizationRequest) -> Result<UtilizationPage, ApiError> {
+            self.gate("GetReservationUtilization").await?;
+            self.inner.get_reservation_utilization(r).await
+        }
+        async fn get_savings_plans_utilization(&self, r: &UtilizationRequest) -> Result<UtilizationPage, ApiError> {
+            self.gate("GetSavingsPlansUtilization").await?;
+            self.inner.get_savings_plans_utilization(r).await
+        }
+    }
+
+    fn synthetic(page_size: usize) -> SyntheticCostExplorer {
+        let mut config = SyntheticConfig::sample(date!(2026 - 11 - 22), date!(2026 - 09 - 01));
+        config.page_size = page_size;
+        SyntheticCostExplorer::new(config)
+    }
+
+    fn settings(dir: &Path, tag_keys: &[&str]) -> ExportSettings {
+        let opts = crate::cli::CostOptions {
+            months: 3,
+            daily_months: Some(1),
+            dry_run: false,
+            max_requests: 200,
+            yes: false,
+            tag_keys: tag_keys.iter().map(|k| (*k).to_owned()).collect(),
+        };
+        let mut s = ExportSettings::new(&opts, dir, date!(2026 - 11 - 22), "2026-11-22T06:00:00Z".into()).unwrap();
+        s.pacing = Pacing {
+            min_interval: std::time::Duration::ZERO,
+            backoff_base: std::time::Duration::from_millis(1),
+            backoff_max: std::time::Duration::from_millis(4),
+            max_throttled: 5,
+        };
+        s
+    }
+
+    fn quiet() -> Progress {
+        Progress::new(true)
+    }
+
+    /// Every file of a folder with its bytes.
+    fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap())
+            .map(|e| {
+                (
+                    e.file_name().to_string_lossy().into_owned(),
+                    std::fs::read(e.path()).unwrap(),
+                )
+            })
+            .collect()
+    }
+
+    fn manifest(dir: &Path) -> Manifest {
+        serde_json::from_slice(&std::fs::read(dir.join(MANIFEST_FILE)).unwrap()).unwrap()
+    }
+
+    #[tokio::test]
+    async fn full_run_sends_exactly_the_planned_requests_and_checks_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let ce = synthetic(100_000);
+        let report = run_export(&ce, &settings(dir.path(), &[]), &quiet()).await.unwrap();
+        // Tags Environment and Project are active: 8 sets x (monthly + daily) + RI + SP.
+        assert_eq!(report.planned_requests, 18);
+        assert_eq!(report.requests_sent, 18 + 1, "plan plus the tag listing");
+        assert_eq!(ce.calls().len() as u64, report.requests_sent);
+        assert!(report.complete);
+        assert_eq!(report.mismatches, 0);
+        let m = manifest(dir.path());
+        assert_eq!(m.account_id, "123456789012");
+        assert_eq!(m.window.monthly_start, "2026-09-01");
+        assert_eq!(m.window.monthly_end, "2026-12-01");
+        assert_eq!(m.files.len(), 18 + 1);
+        assert!(m.mismatches.is_empty() && m.failed.is_empty() && m.complete);
+        for f in &m.files {
+            let bytes = std::fs::read(dir.path().join(&f.file)).unwrap();
+            assert_eq!(output::sha256_hex(&bytes), f.sha256, "{}", f.file);
+        }
+        let sp = m.files.iter().find(|f| f.query == "savings-plans-utilization").unwrap();
+        assert_eq!(
+            sp.rows, 0,
+            "no savings plans: DataUnavailable means an empty export, not a failure"
+        );
+        let ri = m.files.iter().find(|f| f.query == "reservation-utilization").unwrap();
+        assert!(ri.rows > 0);
+        let summary: crate::model::CostSummary =
+            serde_json::from_slice(&std::fs::read(dir.path().join(SUMMARY_FILE)).unwrap()).unwrap();
+        assert_eq!(summary.requests_sent, 19);
+        assert_eq!(summary.monthly_totals.len(), 3);
+        assert!(summary.monthly_totals[2].estimated && !summary.monthly_totals[0].estimated);
+        assert_eq!(summary.top_services[0].name, "Amazon Elastic Compute Cloud - Compute");
+        assert!(
+            summary
+                .tag_monthly
+                .iter()
+                .any(|t| t.key == "Environment" && t.value == "PROD")
+        );
+        assert!(
+            summary
+                .tag_monthly
+                .iter()
+                .any(|t| t.key == "Project" && t.value.is_empty())
+        );
+        let total_csv = String::from_utf8(std::fs::read(dir.path().join("monthly-total.csv")).unwrap()).unwrap();
+        assert_eq!(total_csv.lines().count(), 1 + 3 * 7, "{total_csv}");
+        assert!(total_csv.contains("MONTHLY,2026-11-01,2026-12-01,,,,,UnblendedCost,"));
+        let tags_csv = String::from_utf8(std::fs::read(dir.path().join(TAGS_FILE)).unwrap()).unwrap();
+        assert!(tags_csv.contains("Environment,UserDefined,Active"), "{tags_csv}");
+    }
+
+    #[tokio::test]
+    async fn multi_page_answers_are_followed_to_the_last_page_and_give_the_same_files() {
+        let one = tempfile::tempdir().unwrap();
+        let many = tempfile::tempdir().unwrap();
+        let big = synthetic(100_000);
+        let small = synthetic(40);
+        let a = run_export(&big, &settings(one.path(), &[]), &quiet()).await.unwrap();
+        let b = run_export(&small, &settings(many.path(), &[]), &quiet()).await.unwrap();
+        assert!(
+            b.requests_sent > a.requests_sent + 10,
+            "{} vs {}",
+            b.requests_sent,
+            a.requests_sent
+        );
+        assert!(small.calls().iter().any(|c| c.ends_with("token=page-3")));
+        let (sa, sb) = (snapshot(one.path()), snapshot(many.path()));
+        assert_eq!(sa.keys().collect::<Vec<_>>(), sb.keys().collect::<Vec<_>>());
+        for (name, bytes) in &sa {
+            if name.ends_with(".csv") {
+                assert!(bytes == &sb[name], "{name} differs between one page and many");
+            }
+        }
+        let per_file = manifest(many.path());
+        let daily = per_file
+            .files
+            .iter()
+            .find(|f| f.query == "daily-service-usage-type")
+            .unwrap();
+        assert!(daily.requests > 1, "{daily:?}");
+    }
+
+    #[tokio::test]
+    async fn throttling_backs_off_and_never_aborts() {
+        let plain_dir = tempfile::tempdir().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        run_export(&synthetic(100_000), &settings(plain_dir.path(), &[]), &quiet())
+            .await
+            .unwrap();
+        let ce = synthetic(100_000);
+        let api = Scripted::new(
+            &ce,
+            &[
+                (0, Act::Throttle("ThrottlingException")),
+                (2, Act::Throttle("LimitExceededException")),
+                (3, Act::Throttle("LimitExceededException")),
+                (4, Act::Throttle("ThrottlingException")),
+                (9, Act::Throttle("LimitExceededException")),
+            ],
+        );
+        let report = run_export(&api, &settings(dir.path(), &[]), &quiet()).await.unwrap();
+        assert!(report.complete, "{report:?}");
+        assert_eq!(report.requests_sent, 19 + 5, "throttled answers are counted too");
+        let (plain, throttled) = (snapshot(plain_dir.path()), snapshot(dir.path()));
+        for (name, bytes) in &plain {
+            if name.ends_with(".csv") {
+                assert!(bytes == &throttled[name], "{name} differs after throttling");
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn endless_throttling_fails_the_query_but_finishes_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        let ce = synthetic(100_000);
+        // Call 1 is monthly-total; settings allow 5 throttled answers in a row.
+        let script: Vec<(usize, Act)> = (2..8).map(|i| (i, Act::Throttle("ThrottlingException"))).collect();
+        let api = Scripted::new(&ce, &script);
+        let report = run_export(&api, &settings(dir.path(), &[]), &quiet()).await.unwrap();
+        assert!(!report.complete);
+        assert_eq!(report.failed.len(), 1);
+        assert_eq!(report.failed[0].query, "monthly-service");
+        assert_eq!(report.failed[0].code, "ThrottlingException");
+        assert_eq!(manifest(dir.path()).files.len(), 19 - 1);
+    }
+
+    #[tokio::test]
+    async fn interrupted_run_resumes_without_repeating_completed_queries_and_gives_identical_files() {
+        let reference = tempfile::tempdir().unwrap();
+        let full = synthetic(100_000);
+        run_export(&full, &settings(reference.path(), &[]), &quiet())
+            .await
+            .unwrap();
+        let all_calls = full.calls();
+
+        let dir = tempfile::tempdir().unwrap();
+        let first = synthetic(100_000);
+        // Call 6 is the first page of monthly-tag-Environment: it never answers.
+        let api = Scripted::new(&first, &[(6, Act::Hang)]);
+        let interrupted = tokio::time::timeout(
+            std::time::Duration::from_millis(500),
+            run_export(&api, &settings(dir.path(), &[]), &quiet()),
+        )
+        .await;
+        assert!(interrupted.is_err(), "the first run must have been cut off");
+        let partial = manifest(dir.path());
+        assert_eq!(partial.files.len(), 1 + 5, "tags + five monthly queries");
+        assert!(!partial.complete);
+        assert!(!dir.path().join(SUMMARY_FILE).exists());
+        let done_calls = first.calls();
+        assert_eq!(done_calls.len(), 6);
+
+        let second = synthetic(100_000);
+        let report = run_export(&second, &settings(dir.path(), &[]), &quiet()).await.unwrap();
+        assert!(report.complete);
+        assert_eq!(report.queries_skipped, 5);
+        assert_eq!(report.requests_sent, 19 - 6);
+        let resumed_calls = second.calls();
+        for call in &resumed_calls {
+            assert!(!done_calls.contains(call), "repeated a completed query: {call}");
+        }
+        let mut union = done_calls.clone();
+        union.extend(resumed_calls);
+        assert_eq!(union, all_calls);
+
+        let (a, b) = (snapshot(reference.path()), snapshot(dir.path()));
+        assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+        for (name, bytes) in &a {
+            assert!(
+                bytes == &b[name],
+                "{name} differs between resumed and uninterrupted runs"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn interruption_inside_a_multi_page_query_redoes_only_that_query() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = synthetic(10);
+        let api = Scripted::new(&first, &[(3, Act::Hang)]);
+        let cut = tokio::time::timeout(
+            std::time::Duration::from_millis(500),
+            run_export(&api, &settings(dir.path(), &[]), &quiet()),
+        )
+        .await;
+        assert!(cut.is_err());
+        // Calls 0..3: tags, monthly-total, then monthly-service page 1; page 2 never answers.
+        // The answered page 1 of the cut-off query is not in the count (documented).
+        let done = manifest(dir.path());
+        assert_eq!(done.files.len(), 2);
+        assert_eq!(done.requests_sent, 2);
+        assert_eq!(first.calls().len(), 3);
+        assert!(first.calls()[2].contains("[SERVICE] token=-"), "{:?}", first.calls());
+        let second = synthetic(10);
+        let report = run_export(&second, &settings(dir.path(), &[]), &quiet()).await.unwrap();
+        assert!(report.complete);
+        assert!(second.calls().iter().all(|c| !c.starts_with("ListCostAllocationTags")));
+        assert!(
+            !second
+                .calls()
+                .iter()
+                .any(|c| c.contains("[] token=-") && c.contains("MONTHLY"))
+        );
+        assert!(
+            second.calls()[0].contains("[SERVICE] token=-"),
+            "{:?}",
+            second.calls()[0]
+        );
+    }
+
+    #[tokio::test]
+    async fn failed_query_is_recorded_and_a_rerun_fetches_only_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let ce = synthetic(100_000);
+        // Call 9 is reservation-utilization.
+        let api = Scripted::new(&ce, &[(9, Act::Fail("InternalFailure"))]);
+        let report = run_export(&api, &settings(dir.path(), &[]), &quiet()).await.unwrap();
+        assert!(!report.complete);
+        let m = manifest(dir.path());
+        assert_eq!(m.failed.len(), 1);
+        assert_eq!(m.failed[0].query, "reservation-utilization");
+        let summary: crate::model::CostSummary =
+            serde_json::from_slice(&std::fs::read(dir.path().join(SUMMARY_FILE)).unwrap()).unwrap();
+        assert!(!summary.complete);
+        assert_eq!(summary.failed[0].code, "InternalFailure");
+
+        let again = synthetic(100_000);
+        let report = run_export(&again, &settings(dir.path(), &[]), &quiet()).await.unwrap();
+        assert!(report.complete);
+        assert_eq!(
+            again.calls(),
+            vec!["GetReservationUtilization 2026-09-01..2026-12-01".to_owned()]
+        );
+        assert!(manifest(dir.path()).failed.is_empty());
+    }
+
+    #[tokio::test]
+    async fn tag_listing_failure_is_incomplete_unless_tag_keys_are_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let ce = synthetic(100_000);
+        let api = Scripted::new(&ce, &[(0, Act::Fail("InternalFailure"))]);
+        let report = run_export(&api, &settings(dir.path(), &[]), &quiet()).await.unwrap();
+        assert!(!report.complete);
+        assert_eq!(report.planned_requests, 6 * 2 + 2, "no tag queries without tag keys");
+        assert_eq!(report.failed[0].query, TAGS_QUERY);
+
+        let dir = tempfile::tempdir().unwrap();
+        let ce = synthetic(100_000);
+        let api = Scripted::new(&ce, &[(0, Act::Fail("InternalFailure"))]);
+        let report = run_export(&api, &settings(dir.path(), &["Environment"]), &quiet())
+            .await
+            .unwrap();
+        assert!(report.complete, "{report:?}");
+        assert_eq!(report.planned_requests, 7 * 2 + 2);
+        assert_eq!(manifest(dir.path()).failed.len(), 1, "the failure is still recorded");
+        assert!(dir.path().join("monthly-tag-Environment.csv").exists());
+        let tags = std::fs::read_to_string(dir.path().join(TAGS_FILE)).unwrap();
+        assert!(tags.contains("Environment,,Active,,,--tag-keys"), "{tags}");
+    }
+
+    #[tokio::test]
+    async fn cost_explorer_not_enabled_stops_with_advice_and_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let ce = synthetic(100_000);
+        let api = Scripted::new(&ce, &[(1, Act::Fail("DataUnavailableException"))]);
+        let err = run_export(&api, &settings(dir.path(), &[]), &quiet())
+            .await
+            .unwrap_err();
+        assert!(matches!(err, CostsError::CostExplorerUnavailable { .. }), "{err}");
+        assert!(err.to_string().contains("enable"), "{err}");
+        assert!(snapshot(dir.path()).is_empty());
+        let ce = synthetic(100_000);
+        let api = Scripted::new(&ce, &[(1, Act::Fail("AccessDeniedException"))]);
+        let err = run_export(&api, &settings(dir.path(), &[]), &quiet())
+            .await
+            .unwrap_err();
+        assert!(err.to_string().contains("iam-policy"), "{err}");
+        assert!(snapshot(dir.path()).is_empty());
+    }
+
+    #[tokio::test]
+    async fn spend_guard_stops_before_any_cost_query_and_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let ce = synthetic(100_000);
+        let mut s = settings(dir.path(), &[]);
+        s.max_requests = 10;
+        let err = run_export(&ce, &s, &quiet()).await.unwrap_err();
+        assert!(matches!(err, CostsError::OverBudget { planned: 18, max: 10 }), "{err}");
+        assert!(err.to_string().contains("--yes"));
+        assert!(ce.calls().iter().all(|c| c.starts_with("ListCostAllocationTags")));
+        assert!(snapshot(dir.path()).is_empty());
+        s.yes = true;
+        assert!(run_export(&ce, &s, &quiet()).await.unwrap().complete);
+    }
+
+    #[tokio::test]
+    async fn dry_run_sends_nothing_and_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let ce = synthetic(100_000);
+        let mut s = settings(&out, &["Environment", "Project", "Team"]);
+        s.dry_run = true;
+        let report = run_export(&ce, &s, &quiet()).await.unwrap();
+        assert!(report.dry_run);
+        assert_eq!(report.planned_requests, 9 * 2 + 2);
+        assert!(ce.calls().is_empty());
+        assert!(!out.exists());
+    }
+
+    #[tokio::test]
+    async fn a_manifest_from_another_account_or_window_is_refused_and_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        run_export(&synthetic(100_000), &settings(dir.path(), &[]), &quiet())
+            .await
+            .unwrap();
+        let before = snapshot(dir.path());
+        let mut other = SyntheticConfig::sample(date!(2026 - 11 - 22), date!(2026 - 09 - 01));
+        other.account_id = "210987654321".into();
+        let other = SyntheticCostExplorer::new(other);
+        let err = run_export(&other, &settings(dir.path(), &[]), &quiet())
+            .await
+            .unwrap_err();
+        assert!(matches!(err, CostsError::ForeignManifest { .. }), "{err}");
+        assert!(err.to_string().contains("210987654321"), "{err}");
+        assert!(other.calls().is_empty());
+        let mut longer = settings(dir.path(), &[]);
+        longer.window = plan::window(date!(2026 - 11 - 22), 4, 1).unwrap();
+        let err = run_export(&synthetic(100_000), &longer, &quiet()).await.unwrap_err();
+        assert!(matches!(err, CostsError::ForeignManifest { .. }), "{err}");
+        assert_eq!(snapshot(dir.path()), before);
+    }
+
+    #[tokio::test]
+    async fn a_completed_file_changed_on_disk_is_fetched_again() {
+        let dir = tempfile::tempdir().unwrap();
+        run_export(&synthetic(100_000), &settings(dir.path(), &[]), &quiet())
+            .await
+            .unwrap();
+        let before = snapshot(dir.path());
+        std::fs::write(dir.path().join("monthly-region.csv"), b"tampered").unwrap();
+        let ce = synthetic(100_000);
+        let report = run_export(&ce, &settings(dir.path(), &[]), &quiet()).await.unwrap();
+        assert_eq!(report.requests_sent, 1);
+        assert!(ce.calls()[0].contains("[REGION]"));
+        let after = snapshot(dir.path());
+        assert_eq!(after["monthly-region.csv"], before["monthly-region.csv"]);
+    }
+
+    #[test]
+    fn unwritable_output_folder_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("file");
+        std::fs::write(&file, b"x").unwrap();
+        let err = check_out_dir(&file).unwrap_err();
+        assert!(err.to_string().contains("not a folder"), "{err}");
+        let err = check_out_dir(&file.join("below")).unwrap_err();
+        assert!(err.to_string().contains("cannot create"), "{err}");
+    }
 }
