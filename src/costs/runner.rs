@@ -411,7 +411,7 @@ pub async fn run_export<A: CostExplorerApi>(
 ) -> Result<ExportReport, CostsError> {
     if settings.dry_run {
         let plan = plan::build(&settings.window, &settings.tag_keys);
-        progress.notice(&plan::render(&plan, &[], 0));
+        progress.notice(plan::render(&plan, &[], 0).trim_end());
         progress.notice(&format!(
             "Dry run: no Cost Explorer request sent. A real run first reads the active cost allocation tags (ListCostAllocationTags, 1 request); each active tag key adds {} request{}.",
             if settings.window.daily.is_some() { 2 } else { 1 },
@@ -491,7 +491,7 @@ pub async fn run_export<A: CostExplorerApi>(
         .collect();
     let pending: Vec<&Query> = plan.queries.iter().filter(|q| !skipped.contains(&q.id)).collect();
     let planned: u64 = pending.iter().map(|q| q.windows.len() as u64).sum();
-    progress.notice(&plan::render(&plan, &skipped, preflight));
+    progress.notice(plan::render(&plan, &skipped, preflight).trim_end());
     if planned > settings.max_requests && !settings.yes {
         return Err(CostsError::OverBudget {
             planned,
