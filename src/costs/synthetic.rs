@@ -704,6 +704,37 @@ impl CostExplorerApi for SyntheticCostExplorer {
     }
 }
 
+/// Daily history kept in the committed sample: the last three months, so the folder stays a
+/// few megabytes (a real export keeps 14 months of daily data by default).
+pub const SAMPLE_DAILY_MONTHS: u32 = 3;
+/// The date the committed sample was taken.
+pub const SAMPLE_TODAY: Date = time::macros::date!(2026 - 11 - 22);
+pub const SAMPLE_GENERATED_AT: &str = "2026-11-22T06:00:00Z";
+
+/// Writes the sample export of the built-in account (`sample-data/costs/`) into `out`, through
+/// the real runner and writers: 14 monthly months (October 2025 to November 2026, November
+/// estimated), [`SAMPLE_DAILY_MONTHS`] of daily history, tags `Environment` and `Project`.
+pub async fn write_sample(
+    out: &std::path::Path,
+    progress: &crate::progress::Progress,
+) -> Result<super::ExportReport, super::CostsError> {
+    let options = crate::cli::CostOptions {
+        months: 14,
+        daily_months: Some(SAMPLE_DAILY_MONTHS),
+        dry_run: false,
+        max_requests: 200,
+        yes: true,
+        tag_keys: Vec::new(),
+    };
+    let mut settings = super::ExportSettings::new(&options, out, SAMPLE_TODAY, SAMPLE_GENERATED_AT.to_owned())?;
+    settings.pacing.min_interval = std::time::Duration::ZERO;
+    let ce = SyntheticCostExplorer::new(SyntheticConfig::sample(
+        SAMPLE_TODAY,
+        time::macros::date!(2025 - 10 - 01),
+    ));
+    super::run_export(&ce, &settings, progress).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -796,5 +827,39 @@ mod tests {
         assert!(pages > 10, "{pages}");
         assert_eq!(joined, sum(&whole));
         assert_eq!(ce.calls().len(), pages);
+    }
+
+    #[tokio::test]
+    async fn committed_sample_is_what_the_generator_writes() {
+        let dir = tempfile::tempdir().unwrap();
+        let report = write_sample(dir.path(), &crate::progress::Progress::new(true))
+            .await
+            .unwrap();
+        assert!(report.complete && report.mismatches == 0, "{report:?}");
+        assert_eq!(
+            report.requests_sent,
+            report.planned_requests + 1,
+            "no page beyond the plan"
+        );
+        let committed = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data/costs");
+        let mut names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        let mut committed_names: Vec<String> = std::fs::read_dir(&committed)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        committed_names.sort();
+        assert_eq!(names, committed_names);
+        for name in names {
+            let fresh = std::fs::read(dir.path().join(&name)).unwrap();
+            let old = std::fs::read(committed.join(&name)).unwrap();
+            assert!(
+                fresh == old,
+                "sample-data/costs/{name} is stale: run scripts/make-sample-costs.sh"
+            );
+        }
     }
 }

@@ -2,4 +2,5 @@
 //! One test target, so the large SDK is linked once.
 
 mod cli;
+mod costs;
 mod moto;
