@@ -853,6 +853,39 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn fourteen_months_with_three_active_tag_keys_send_exactly_the_plan() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = SyntheticConfig::sample(date!(2026 - 11 - 22), date!(2025 - 10 - 01));
+        config.page_size = 1_000_000;
+        for tag in &mut config.tags {
+            if tag.key == "Owner" {
+                tag.status = "Active".into();
+            }
+        }
+        let ce = SyntheticCostExplorer::new(config);
+        let opts = crate::cli::CostOptions {
+            months: 14,
+            daily_months: None,
+            dry_run: false,
+            max_requests: 200,
+            yes: false,
+            tag_keys: Vec::new(),
+        };
+        let mut s = ExportSettings::new(&opts, dir.path(), date!(2026 - 11 - 22), "t".into()).unwrap();
+        s.pacing.min_interval = std::time::Duration::ZERO;
+        let report = run_export(&ce, &s, &quiet()).await.unwrap();
+        // (6 dimension sets + 3 tag keys) x (monthly + daily) + RI + SP utilization.
+        assert_eq!(report.planned_requests, 20);
+        assert_eq!(
+            report.requests_sent,
+            20 + 1,
+            "the plan plus the one ListCostAllocationTags"
+        );
+        assert_eq!(report.mismatches, 0);
+        assert!(report.complete);
+    }
+
+    #[tokio::test]
     async fn multi_page_answers_are_followed_to_the_last_page_and_give_the_same_files() {
         let one = tempfile::tempdir().unwrap();
         let many = tempfile::tempdir().unwrap();

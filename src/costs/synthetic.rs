@@ -480,7 +480,8 @@ fn synthetic_error(operation: &'static str, code: &str, kind: ErrorKind) -> ApiE
 
 impl SyntheticCostExplorer {
     pub fn new(config: SyntheticConfig) -> SyntheticCostExplorer {
-        let facts = build_facts(&config);
+        let mut facts = build_facts(&config);
+        facts.sort_by_key(|f| f.day);
         SyntheticCostExplorer {
             config,
             facts,
@@ -530,7 +531,9 @@ impl SyntheticCostExplorer {
             let mut groups: BTreeMap<Vec<String>, (i64, i64)> = BTreeMap::new();
             let mut total = (0i64, 0i64);
             let mut any = false;
-            for f in self.facts.iter().filter(|f| f.day >= start && f.day < end) {
+            let from = self.facts.partition_point(|f| f.day < start);
+            let to = self.facts.partition_point(|f| f.day < end);
+            for f in &self.facts[from..to] {
                 any = true;
                 total.0 += f.cost;
                 total.1 += f.usage;
