@@ -106,8 +106,19 @@ fn check_out_dir(dir: &Path) -> Result<(), CostsError> {
     if dir.exists() && !dir.is_dir() {
         return Err(bad("it exists and is not a folder".into()));
     }
-    std::fs::create_dir_all(dir).map_err(|e| bad(format!("cannot create it: {e}")))?;
-    tempfile::tempfile_in(dir).map_err(|e| bad(format!("cannot write in it: {e}")))?;
+    // The folder itself is created with the first file; until then only check that the
+    // nearest existing folder on the way takes a (temporary, removed) file.
+    let mut existing = dir;
+    while !existing.exists() {
+        existing = match existing.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+    }
+    if !existing.is_dir() {
+        return Err(bad(format!("cannot create it: {} is not a folder", existing.display())));
+    }
+    tempfile::tempfile_in(existing).map_err(|e| bad(format!("cannot write in {}: {e}", existing.display())))?;
     Ok(())
 }
 
@@ -1183,6 +1194,18 @@ mod tests {
     }
 
     #[test]
+    fn membership_warns_that_standalone_history_may_be_out_of_reach() {
+        let member = OrgStatus::Member {
+            organization_id: "o-abc".into(),
+            management_account: "111122223333".into(),
+        };
+        let text = org_notice(&member).unwrap();
+        assert!(text.contains("already a member of organization o-abc"), "{text}");
+        assert!(text.contains("out of reach"), "{text}");
+        assert!(org_notice(&OrgStatus::Standalone).is_none());
+    }
+
+    #[test]
     fn unwritable_output_folder_is_refused() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("file");
@@ -1191,5 +1214,11 @@ mod tests {
         assert!(err.to_string().contains("not a folder"), "{err}");
         let err = check_out_dir(&file.join("below")).unwrap_err();
         assert!(err.to_string().contains("cannot create"), "{err}");
+        let fresh = dir.path().join("a/b");
+        check_out_dir(&fresh).unwrap();
+        assert!(
+            !fresh.exists() && !dir.path().join("a").exists(),
+            "checking creates nothing"
+        );
     }
 }

@@ -213,8 +213,7 @@ fn costs_spend_guard_stops_before_any_cost_query_and_writes_nothing() {
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("more than --max-requests 5"), "{stderr}");
     assert!(stderr.contains("--yes"), "{stderr}");
-    let entries = std::fs::read_dir(&out).map(|d| d.count()).unwrap_or(0);
-    assert_eq!(entries, 0, "nothing written");
+    assert!(!out.exists(), "nothing written, not even the folder");
     let ops = audited_operations(&audit);
     assert!(ops.iter().all(|(_, op)| op != "GetCostAndUsage"), "{ops:?}");
 }
@@ -302,4 +301,31 @@ fn costs_unwritable_folder_exits_2() {
     assert_eq!(output.status.code(), Some(2), "{}", stderr_of(&output));
     assert!(stderr_of(&output).contains("not a folder"), "{}", stderr_of(&output));
     assert_eq!(std::fs::read(&file).unwrap(), b"keep");
+}
+
+#[test]
+fn costs_notes_when_the_account_already_runs_an_organization() {
+    let Some(moto) = crate::moto::start() else { return };
+    let config = tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let config = moto.sdk_config().await;
+        aws_sdk_organizations::Client::new(&config)
+            .create_organization()
+            .send()
+            .await
+            .expect("moto creates the organization");
+        config
+    });
+    drop(config);
+    let dir = tempfile::tempdir().unwrap();
+    let out_arg = dir.path().join("costs").display().to_string();
+    let audit = dir.path().join("audit.log");
+    let output = run_acctsplit(
+        &["costs", "--out-dir", &out_arg, "--max-requests", "1"],
+        &env_with(&moto, &audit),
+    );
+    let stderr = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("management account of organization o-"), "{stderr}");
+    let ops = audited_operations(&audit);
+    assert!(ops.iter().any(|(_, op)| op == "DescribeOrganization"), "{ops:?}");
 }
