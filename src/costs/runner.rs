@@ -1,6 +1,7 @@
 //! Runs an export: preflight, the printed plan and spend guard, then every query with pacing,
 //! back-off on throttling and `NextPageToken` to the last page. After each query its CSV is
-//! written, then the manifest that calls it complete (both atomically), so an interruption
+//! written, then the manifest that calls it complete (both atomically; the manifest is also
+//! saved after every answered page, so its request count stays true), so an interruption
 //! loses at most the query in flight and a rerun sends no request for completed ones. The
 //! summary and the self-check are rebuilt from the files on disk at the end, so a resumed run
 //! and an uninterrupted one give the same bytes.
@@ -242,12 +243,52 @@ fn loop_error(operation: &'static str) -> ApiError {
     }
 }
 
+/// Why a query stopped: Cost Explorer refused it, or a file could not be written.
+enum QueryError {
+    Api(ApiError),
+    Write(CostsError),
+}
+
+impl From<ApiError> for QueryError {
+    fn from(err: ApiError) -> Self {
+        QueryError::Api(err)
+    }
+}
+
+impl From<CostsError> for QueryError {
+    fn from(err: CostsError) -> Self {
+        QueryError::Write(err)
+    }
+}
+
+/// Records each answered page in the manifest, so that `requests_sent` stays true even when a
+/// run is cut off inside a query.
+struct Checkpoint<'a> {
+    state: &'a mut Progressive,
+    dir: &'a Path,
+    /// `cost-allocation-tags.csv`, written with the first answered page.
+    unwritten_tags: Option<Vec<u8>>,
+    /// Requests of earlier runs.
+    base: u64,
+}
+
+impl Checkpoint<'_> {
+    fn save(&mut self, sent: u64) -> Result<(), CostsError> {
+        if let Some(bytes) = self.unwritten_tags.take() {
+            write_atomic(&self.dir.join(TAGS_FILE), &bytes)?;
+        }
+        self.state.manifest.requests_sent = self.base + sent;
+        self.state.save(self.dir)
+    }
+}
+
 /// Runs one query over its windows and pages; returns its rows and the requests it took.
 async fn run_query<A: CostExplorerApi>(
     api: &A,
     caller: &mut Caller<'_>,
+    checkpoint: &mut Checkpoint<'_>,
     query: &Query,
-) -> Result<(Vec<CostRow>, u64), ApiError> {
+) -> Result<(Vec<CostRow>, u64), QueryError> {
     let mut rows = Vec::new();
     let mut requests = 0u64;
     for window in &query.windows {
@@ -287,7 +328,7 @@ async fn run_query<A: CostExplorerApi>(
                         Ok(page) => page,
                         // No reservations or savings plans in the window: nothing to export.
                         Err(err) if err.code == "DataUnavailableException" => UtilizationPage::default(),
-                        Err(err) => return Err(err),
+                        Err(err) => return Err(err.into()),
                     };
                     utilization_rows(&page, &mut rows);
                     page.next_page_token
@@ -295,13 +336,14 @@ async fn run_query<A: CostExplorerApi>(
             };
             requests += 1;
             pages += 1;
+            checkpoint.save(caller.sent)?;
             match next.filter(|t| !t.is_empty()) {
                 Some(t) if Some(&t) == token.as_ref() || pages >= MAX_PAGES => {
-                    return Err(loop_error(match query.kind {
+                    return Err(QueryError::Api(loop_error(match query.kind {
                         QueryKind::CostAndUsage { .. } => "GetCostAndUsage",
                         QueryKind::ReservationUtilization => "GetReservationUtilization",
                         QueryKind::SavingsPlansUtilization => "GetSavingsPlansUtilization",
-                    }));
+                    })));
                 }
                 Some(t) => token = Some(t),
                 None => break,
@@ -519,7 +561,7 @@ pub async fn run_export<A: CostExplorerApi>(
             account_id: account.clone(),
             window: window.clone(),
             generated_at: settings.generated_at.clone(),
-            requests_sent: previous.as_ref().map(|m| m.requests_sent).unwrap_or(0) + preflight,
+            requests_sent: previous.as_ref().map(|m| m.requests_sent).unwrap_or(0),
             complete: false,
             files: Vec::new(),
             failed: Vec::new(),
@@ -549,33 +591,29 @@ pub async fn run_export<A: CostExplorerApi>(
         None if !state.files.contains_key(TAGS_QUERY) => Some(output::tags_to_csv(&[], &settings.tag_keys)),
         None => None,
     };
-    // Written once the first query has an outcome, so that a Cost Explorer that cannot be
-    // used at all leaves the folder as it was.
-    let mut unwritten_tags = tags_bytes;
+    // Written with the first answered page or query outcome, so that a Cost Explorer that
+    // cannot be used at all leaves the folder as it was.
+    let base = previous.as_ref().map(|m| m.requests_sent).unwrap_or(0);
+    let mut checkpoint = Checkpoint {
+        state: &mut state,
+        dir,
+        unwritten_tags: tags_bytes,
+        base,
+    };
 
     let bar = progress.bar(pending.len() as u64, "Cost Explorer queries");
-    let mut cost_ok = state
+    let mut cost_ok = checkpoint
+        .state
         .files
         .keys()
         .any(|q| q.starts_with("monthly-") || q.starts_with("daily-"));
     for query in &pending {
         bar.set_message(query.id.clone());
-        let before = caller.sent;
-        let answer = run_query(api, &mut caller, query).await;
-        state.manifest.requests_sent += caller.sent - before;
-        let stops = !cost_ok
-            && matches!(query.kind, QueryKind::CostAndUsage { .. })
-            && answer.as_ref().err().and_then(unavailable).is_some();
-        if !stops {
-            if let Some(bytes) = unwritten_tags.take() {
-                write_atomic(&dir.join(TAGS_FILE), &bytes)?;
-            }
-        }
-        match answer {
+        match run_query(api, &mut caller, &mut checkpoint, query).await {
             Ok((mut rows, requests)) => {
                 let bytes = output::rows_to_csv(&mut rows);
                 write_atomic(&dir.join(query.file_name()), &bytes)?;
-                state.files.insert(
+                checkpoint.state.files.insert(
                     query.id.clone(),
                     manifest_entry(query, rows.len() as u64, requests, &bytes),
                 );
@@ -583,7 +621,8 @@ pub async fn run_export<A: CostExplorerApi>(
                     cost_ok = true;
                 }
             }
-            Err(err) => {
+            Err(QueryError::Write(err)) => return Err(err),
+            Err(QueryError::Api(err)) => {
                 if !cost_ok && matches!(query.kind, QueryKind::CostAndUsage { .. }) {
                     if let Some(stop) = unavailable(&err) {
                         bar.finish_and_clear();
@@ -594,13 +633,11 @@ pub async fn run_export<A: CostExplorerApi>(
                 failures.push(failed(&query.id, &err));
             }
         }
-        state.save(dir)?;
+        checkpoint.save(caller.sent)?;
         bar.inc(1);
     }
     bar.finish_and_clear();
-    if let Some(bytes) = unwritten_tags.take() {
-        write_atomic(&dir.join(TAGS_FILE), &bytes)?;
-    }
+    checkpoint.save(caller.sent)?;
 
     // Self-check and summary, from the files as written.
     let mut rows_of: BTreeMap<String, Vec<CostRow>> = BTreeMap::new();
@@ -1032,10 +1069,12 @@ mod tests {
         .await;
         assert!(cut.is_err());
         // Calls 0..3: tags, monthly-total, then monthly-service page 1; page 2 never answers.
-        // The answered page 1 of the cut-off query is not in the count (documented).
         let done = manifest(dir.path());
         assert_eq!(done.files.len(), 2);
-        assert_eq!(done.requests_sent, 2);
+        assert_eq!(
+            done.requests_sent, 3,
+            "the answered first page of the cut-off query counts"
+        );
         assert_eq!(first.calls().len(), 3);
         assert!(first.calls()[2].contains("[SERVICE] token=-"), "{:?}", first.calls());
         let second = synthetic(10);
@@ -1053,6 +1092,9 @@ mod tests {
             "{:?}",
             second.calls()[0]
         );
+        let total = manifest(dir.path()).requests_sent;
+        assert_eq!(total, (first.calls().len() + second.calls().len()) as u64);
+        assert_eq!(report.requests_sent_total, total);
     }
 
     #[tokio::test]
