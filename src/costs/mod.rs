@@ -178,3 +178,60 @@ pub async fn export(
     let api = crate::aws::costexplorer::SdkCostExplorer::new(aws);
     run_export(&api, settings, progress).await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options(months: u32, daily: Option<u32>) -> crate::cli::CostOptions {
+        crate::cli::CostOptions {
+            months,
+            daily_months: daily,
+            dry_run: false,
+            max_requests: 200,
+            yes: false,
+            tag_keys: vec![" Project".into(), "".into(), "Environment".into(), "Project".into()],
+        }
+    }
+
+    #[test]
+    fn settings_validate_months_and_tidy_tag_keys() {
+        let today = time::macros::date!(2026 - 11 - 22);
+        let s = ExportSettings::new(&options(14, None), Path::new("out"), today, "t".into()).unwrap();
+        assert_eq!(s.window.monthly.start, "2025-10-01");
+        assert_eq!(s.window.daily.as_ref().unwrap().start, "2025-10-01");
+        assert_eq!(s.tag_keys, vec!["Environment".to_owned(), "Project".to_owned()]);
+        let err = ExportSettings::new(&options(0, None), Path::new("out"), today, "t".into()).unwrap_err();
+        assert!(err.to_string().contains("--months 0"), "{err}");
+        let err = ExportSettings::new(&options(14, Some(20)), Path::new("out"), today, "t".into()).unwrap_err();
+        assert!(err.to_string().contains("--daily-months 20"), "{err}");
+    }
+
+    /// The lead may spawn the export on a multi-threaded runtime.
+    #[test]
+    fn export_future_is_send() {
+        fn assert_send<T: Send>(_: &T) {}
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let aws = crate::aws::Aws::load(&crate::aws::AwsOptions {
+                region: "us-east-1".into(),
+                ..Default::default()
+            })
+            .await;
+            let settings = ExportSettings::new(
+                &options(1, Some(0)),
+                Path::new("unused"),
+                time::macros::date!(2026 - 11 - 22),
+                "t".into(),
+            )
+            .unwrap();
+            let progress = crate::progress::Progress::new(true);
+            let fut = export(&aws, &settings, &progress);
+            assert_send(&fut);
+            drop(fut);
+        });
+    }
+}
