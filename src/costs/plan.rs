@@ -31,6 +31,10 @@ pub const MAX_DAILY_MONTHS: u32 = 14;
 /// daily request over its whole daily retention, so one request per query is enough; the
 /// splitter below still honours the limit if it ever has to be lowered.
 pub const DAILY_MONTHS_PER_REQUEST: u32 = 14;
+/// Reservation and Savings Plans figures reach back the current month plus 12 previous ones
+/// (AWS documents this for reservation coverage; utilization calls behave the same), so the
+/// utilization queries cover at most that much of the window.
+pub const UTILIZATION_MONTHS: u32 = 13;
 /// USD per request (and per page).
 pub const USD_PER_REQUEST: f64 = 0.01;
 /// At most two GroupBy entries per request.
@@ -178,6 +182,18 @@ pub fn split_months(period: &Period, max_months: u32) -> Vec<Period> {
     out
 }
 
+/// The last `max_months` whole months of a window (the whole window when shorter).
+pub fn last_months(period: &Period, max_months: u32) -> Period {
+    let parse = |s: &str| Date::parse(s, time::macros::format_description!("[year]-[month]-[day]")).ok();
+    match (parse(&period.start), parse(&period.end)) {
+        (Some(start), Some(end)) => Period {
+            start: ymd(months_back(end, max_months as i32).max(start)),
+            end: period.end.clone(),
+        },
+        _ => period.clone(),
+    }
+}
+
 /// File-name-safe form of a tag key: letters, digits, `.`, `_` and `-` kept; anything else
 /// becomes `_`, and then a short hash of the real key keeps two keys apart.
 pub fn tag_slug(key: &str) -> String {
@@ -242,15 +258,16 @@ pub fn build(window: &Window, tag_keys: &[String]) -> Plan {
             windows: vec![window.monthly.clone()],
         });
     }
+    let utilization = last_months(&window.monthly, UTILIZATION_MONTHS);
     queries.push(Query {
         id: "reservation-utilization".into(),
         kind: QueryKind::ReservationUtilization,
-        windows: vec![window.monthly.clone()],
+        windows: vec![utilization.clone()],
     });
     queries.push(Query {
         id: "savings-plans-utilization".into(),
         kind: QueryKind::SavingsPlansUtilization,
-        windows: vec![window.monthly.clone()],
+        windows: vec![utilization],
     });
     if let Some(daily) = &window.daily {
         let windows = split_months(daily, DAILY_MONTHS_PER_REQUEST);
@@ -412,6 +429,16 @@ mod tests {
         for q in &plan.queries {
             assert!(q.group_by().len() <= MAX_GROUP_BY, "{}", q.id);
         }
+    }
+
+    #[test]
+    fn utilization_covers_at_most_the_last_13_months() {
+        let w = window(date!(2026 - 11 - 22), 14, 14).unwrap();
+        let plan = build(&w, &[]);
+        let ri = plan.queries.iter().find(|q| q.id == "reservation-utilization").unwrap();
+        assert_eq!(ri.windows, vec![p("2025-11-01", "2026-12-01")]);
+        let short = window(date!(2026 - 11 - 22), 3, 0).unwrap();
+        assert_eq!(last_months(&short.monthly, 13), p("2026-09-01", "2026-12-01"));
     }
 
     #[test]
