@@ -89,6 +89,8 @@ impl Default for Pacing {
 #[derive(Debug, Clone)]
 pub struct ExportSettings {
     pub out_dir: PathBuf,
+    /// `--months`, kept for advice when Cost Explorer rejects a long window.
+    pub months: u32,
     pub window: plan::Window,
     /// Tag keys named with `--tag-keys`, added to the active keys Cost Explorer lists.
     pub tag_keys: Vec<String>,
@@ -139,6 +141,7 @@ impl ExportSettings {
         tag_keys.dedup();
         Ok(ExportSettings {
             out_dir: out_dir.to_path_buf(),
+            months: opts.months,
             window,
             tag_keys,
             dry_run: opts.dry_run,

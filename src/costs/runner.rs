@@ -607,6 +607,7 @@ pub async fn run_export<A: CostExplorerApi>(
         .files
         .keys()
         .any(|q| q.starts_with("monthly-") || q.starts_with("daily-"));
+    let mut hinted = false;
     for query in &pending {
         bar.set_message(query.id.clone());
         match run_query(api, &mut caller, &mut checkpoint, query).await {
@@ -630,6 +631,14 @@ pub async fn run_export<A: CostExplorerApi>(
                     }
                 }
                 progress.notice(&format!("costs: {} failed: {err}", query.id));
+                if err.code == "ValidationException" && settings.months > plan::DEFAULT_MONTHS && !hinted {
+                    hinted = true;
+                    progress.notice(&format!(
+                        "costs: more than {} months needs multi-year data enabled in Cost Explorer preferences; enable it (it takes up to 48 hours) or rerun with --months {} in a new folder",
+                        plan::DEFAULT_MONTHS,
+                        plan::DEFAULT_MONTHS
+                    ));
+                }
                 failures.push(failed(&query.id, &err));
             }
         }
