@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod config;
+pub mod costexplorer;
 pub mod ec2;
 mod emulator;
 pub mod errors;

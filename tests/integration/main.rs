@@ -2,6 +2,7 @@
 //! One test target, so the large SDK is linked once.
 
 mod cli;
+mod costs;
 mod moto;
 mod proxy;
 mod runbook;
