@@ -1,6 +1,6 @@
 //! The real [`CostExplorerApi`]: Cost Explorer (always us-east-1), plus the two preflight reads
-//! the exporter needs (STS GetCallerIdentity for the account id, Organizations
-//! DescribeOrganization for the membership warning). The only file that imports
+//! the exporter needs (the account id and the organization status, through `aws::identity`,
+//! as the scanner reads them). The only file that imports
 //! `aws_sdk_costexplorer`; SDK types become `costs::api` types here.
 
 use std::collections::BTreeMap;
@@ -24,8 +24,8 @@ const CE_MAX_ATTEMPTS: u32 = 3;
 /// Cost Explorer through the AWS SDK.
 pub struct SdkCostExplorer {
     ce: aws_sdk_costexplorer::Client,
-    sts: aws_sdk_sts::Client,
-    organizations: aws_sdk_organizations::Client,
+    /// For the identity calls, shared with the scanner.
+    aws: Aws,
 }
 
 impl SdkCostExplorer {
@@ -38,8 +38,7 @@ impl SdkCostExplorer {
             .build();
         SdkCostExplorer {
             ce: aws_sdk_costexplorer::Client::from_conf(conf),
-            sts: aws.sts(),
-            organizations: aws.organizations(),
+            aws: aws.clone(),
         }
     }
 }
@@ -102,43 +101,23 @@ fn put(metrics: &mut BTreeMap<String, Amount>, name: &str, value: Option<&str>, 
 
 impl CostExplorerApi for SdkCostExplorer {
     async fn account_id(&self) -> Result<String, ApiError> {
-        let out = self
-            .sts
-            .get_caller_identity()
-            .send()
-            .await
-            .map_err(|e| ApiError::from_sdk("GetCallerIdentity", COST_EXPLORER_REGION, e))?;
-        Ok(out.account().unwrap_or_default().to_owned())
+        super::identity::account_id(&self.aws).await
     }
 
     async fn organization_status(&self, account_id: &str) -> OrgStatus {
-        match self.organizations.describe_organization().send().await {
-            Ok(out) => {
-                let org = out.organization();
-                let id = org.and_then(|o| o.id()).unwrap_or_default().to_owned();
-                let management = org.and_then(|o| o.master_account_id()).unwrap_or_default().to_owned();
-                if management == account_id {
-                    OrgStatus::Management { organization_id: id }
-                } else {
-                    OrgStatus::Member {
-                        organization_id: id,
-                        management_account: management,
-                    }
-                }
-            }
-            Err(err) => {
-                let not_in_use = err
-                    .as_service_error()
-                    .map(|e| e.is_aws_organizations_not_in_use_exception())
-                    .unwrap_or(false);
-                if not_in_use {
-                    OrgStatus::Standalone
-                } else {
-                    OrgStatus::Unknown {
-                        reason: ApiError::from_sdk("DescribeOrganization", COST_EXPLORER_REGION, err).to_string(),
-                    }
-                }
-            }
+        let (organization, result) = super::identity::organization(&self.aws, account_id).await;
+        match organization.status {
+            crate::model::OrgStatus::Standalone => OrgStatus::Standalone,
+            crate::model::OrgStatus::Management => OrgStatus::Management {
+                organization_id: organization.id.unwrap_or_default(),
+            },
+            crate::model::OrgStatus::Member => OrgStatus::Member {
+                organization_id: organization.id.unwrap_or_default(),
+                management_account: organization.management_account_id.unwrap_or_default(),
+            },
+            crate::model::OrgStatus::Unknown => OrgStatus::Unknown {
+                reason: result.err().map(|e| e.to_string()).or(organization.detail).unwrap_or_default(),
+            },
         }
     }
 
