@@ -443,11 +443,11 @@ fn find_conflicts(graph: &Graph<'_>, rules: &Rules, decisions: &mut [Decision<'_
     let own = |d: &Decision<'_>| if d.has_signal() { bit(d.target) } else { 0 };
     let mut users: Vec<TargetSet> = vec![0; graph.len()];
     // Pass 1: ordinary resources mark the containers they use.
-    for i in 0..graph.len() {
+    for (i, decision) in decisions.iter().enumerate() {
         if is_container(i) {
             continue;
         }
-        let mark = own(&decisions[i]);
+        let mark = own(decision);
         if mark == 0 {
             continue;
         }

@@ -192,10 +192,23 @@ impl Explainer<'_, '_> {
         let res = &self.graph.resources[i];
         let mut parts: Vec<String> = Vec::new();
         match &d.basis {
-            Basis::NoSignal => parts.push(format!(
-                "tag it (for example Environment=dev) or add an explicit rule; left alone it stays in {}",
-                self.legacy()
-            )),
+            Basis::NoSignal => {
+                let only_user = d.notes.iter().find_map(|n| match n {
+                    Note::UsedBy { targets } if targets.count_ones() == 1 => Some(self.name(members(*targets).next()?)),
+                    _ => None,
+                });
+                parts.push(match only_user {
+                    Some(user) => format!(
+                        "only {user} resources use it: tag it (Environment={user}) or add an explicit rule to move it \
+                         with them; left alone it stays in {}",
+                        self.legacy()
+                    ),
+                    None => format!(
+                        "tag it (for example Environment=dev) or add an explicit rule; left alone it stays in {}",
+                        self.legacy()
+                    ),
+                });
+            }
             Basis::Conflict { users } => {
                 let others = members(*users)
                     .filter(|&t| t != self.rules.legacy)
@@ -246,6 +259,13 @@ impl Explainer<'_, '_> {
         } else {
             format!("goes to {}", self.name(to_target))
         };
+        if self.decisions[from].basis == Basis::NoSignal {
+            return format!(
+                "{} has no target of its own and stays in {from_target}, but {to_label} {whereabouts}: \
+                 tag it to move it along",
+                label(&self.graph.resources[from])
+            );
+        }
         match kind {
             "in-vpc" | "in-subnet" => format!(
                 "{from_target} needs its own {} in {from_target}: {to_label} {whereabouts}",

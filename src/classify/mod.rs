@@ -183,9 +183,9 @@ fn stay_notes(rules: &Rules, basis: &Basis<'_>, resource_type: &str) -> String {
                 .filter(|&t| t != rules.legacy)
                 .fold(0, |set, t| set | engine::bit(t));
             format!(
-                "stays in the legacy account; {} get a new {}",
-                target_list(rules, others),
-                type_word(resource_type)
+                "stays in the legacy account; recreate a {} in {} for the workloads there",
+                type_word(resource_type),
+                target_list(rules, others)
             )
         }
         _ => "stays in the legacy account".to_owned(),

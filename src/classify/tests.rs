@@ -258,6 +258,17 @@ fn an_instance_follows_its_vpc_when_the_subnet_has_no_signal() {
         subnet.reason,
         "no environment tag or name token; stays in prod for review; only sandbox resources use it"
     );
+    let review = plan.review.iter().find(|r| r.arn == SUBNET).unwrap();
+    assert_eq!(
+        review.decision,
+        "only sandbox resources use it: tag it (Environment=sandbox) or add an explicit rule to move it with them; \
+         left alone it stays in prod"
+    );
+    let edge = plan.cross_target.iter().find(|e| e.from_arn == SUBNET).unwrap();
+    assert_eq!(
+        edge.note,
+        "subnet subnet-01 has no target of its own and stays in prod, but VPC vpc-01 goes to sandbox: tag it to move it along"
+    );
 }
 
 #[test]
@@ -429,7 +440,10 @@ fn a_vpc_used_by_two_targets_stays_in_prod_as_a_conflict() {
         "used by prod and dev resources, so it stays in prod; dev workloads need their own VPC in dev"
     );
     assert_eq!(vpc.method, "stay");
-    assert_eq!(vpc.method_notes, "stays in the legacy account; dev get a new VPC");
+    assert_eq!(
+        vpc.method_notes,
+        "stays in the legacy account; recreate a VPC in dev for the workloads there"
+    );
     assert_eq!(plan.conflicts.len(), 1);
     assert_eq!(plan.conflicts[0].used_by, ["dev", "prod"]);
     assert_eq!(plan.conflicts[0].arn, VPC);
