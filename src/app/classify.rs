@@ -36,7 +36,7 @@ pub fn run(ctx: &Context, args: crate::cli::ClassifyArgs) -> anyhow::Result<Outc
 }
 
 /// One line: resources per target and how many need review.
-fn summary(plan: &Plan) -> String {
+pub(super) fn summary(plan: &Plan) -> String {
     let total = plan.assignments.len();
     let per_target: Vec<String> = plan
         .targets

@@ -14,7 +14,10 @@ use crate::scan::{ScanSettings, regions};
 pub fn run(ctx: &Context, args: ScanArgs) -> anyhow::Result<Outcome> {
     let settings = settings(&args.scan)?;
     crate::fsutil::check_writable(&args.out)?;
-    let inventory = super::runtime()?.block_on(scan_account(ctx, &settings))?;
+    let inventory = super::runtime()?.block_on(async {
+        let aws = Aws::load(&ctx.aws).await;
+        scan_account(ctx, &aws, &settings).await
+    })?;
     write_inventory(&inventory, &args.out)?;
     Ok(outcome_of(&inventory))
 }
@@ -32,10 +35,9 @@ pub(super) fn settings(options: &ScanOptions) -> anyhow::Result<ScanSettings> {
 }
 
 /// Scans the account the credentials belong to and prints the one-line summary.
-pub(super) async fn scan_account(ctx: &Context, settings: &ScanSettings) -> anyhow::Result<Inventory> {
-    let aws = Aws::load(&ctx.aws).await;
+pub(super) async fn scan_account(ctx: &Context, aws: &Aws, settings: &ScanSettings) -> anyhow::Result<Inventory> {
     aws.check_credentials().await?;
-    let source = AwsScanSource::new(aws);
+    let source = AwsScanSource::new(aws.clone());
     let (inventory, summary) = crate::scan::scan(&source, settings, &ctx.progress).await?;
     ctx.progress.notice(&summary.line(&inventory));
     Ok(inventory)

@@ -116,7 +116,11 @@ impl CostExplorerApi for SdkCostExplorer {
                 management_account: organization.management_account_id.unwrap_or_default(),
             },
             crate::model::OrgStatus::Unknown => OrgStatus::Unknown {
-                reason: result.err().map(|e| e.to_string()).or(organization.detail).unwrap_or_default(),
+                reason: result
+                    .err()
+                    .map(|e| e.to_string())
+                    .or(organization.detail)
+                    .unwrap_or_default(),
             },
         }
     }

@@ -55,7 +55,7 @@ pub enum CostsError {
     },
     #[error(transparent)]
     Write(#[from] crate::fsutil::WriteError),
-    #[error("cannot read {path}: {source}")]
+    #[error("cannot read {path}")]
     Read { path: PathBuf, source: std::io::Error },
     #[error("cannot read back {0}")]
     Parse(#[from] output::ParseError),
