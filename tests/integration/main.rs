@@ -1,6 +1,7 @@
 //! Integration tests: the real binary, against the moto emulator where AWS is involved.
 //! One test target, so the large SDK is linked once.
 
+mod assess;
 mod classify;
 mod cli;
 mod costs;

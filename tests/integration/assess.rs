@@ -1,0 +1,155 @@
+//! `acctsplit assess`: the sample as a new user runs it, the committed sample reports, and a
+//! real run against the emulator.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::moto::{self, run_acctsplit, stderr_of};
+
+/// Every file under `root`, by relative path.
+fn files(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    fn walk(dir: &Path, root: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, root, out);
+            } else {
+                let name = path.strip_prefix(root).unwrap().to_string_lossy().into_owned();
+                out.insert(name, std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(root, root, &mut out);
+    out
+}
+
+const EXPECTED_FILES: &[&str] = &[
+    "assignments.csv",
+    "costs/manifest.json",
+    "costs/summary.json",
+    "inventory.json",
+    "plan.json",
+    "runbook.html",
+    "runbook.md",
+    "scp/deny-leave-organization.json",
+    "scp/restrict-regions.json",
+    "tasks.csv",
+];
+
+#[test]
+fn sample_runs_for_a_new_user_with_no_aws_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    // run_acctsplit removes every AWS_* variable and points the config files nowhere.
+    let output = run_acctsplit(&["assess", "--sample", "--out-dir", out.to_str().unwrap()], &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    let written = files(&out);
+    for name in EXPECTED_FILES {
+        assert!(
+            written.get(*name).is_some_and(|b| !b.is_empty()),
+            "{name} missing or empty"
+        );
+    }
+    let stderr = stderr_of(&output);
+    assert!(stderr.contains("steps"), "the run says what it wrote: {stderr}");
+}
+
+#[test]
+fn sample_reports_are_up_to_date() {
+    let committed = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("sample-reports");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let output = run_acctsplit(
+        &["assess", "--sample", "--quiet", "--out-dir", out.to_str().unwrap()],
+        &[],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    let fresh = files(&out);
+    let stored = files(&committed);
+    let names = |m: &BTreeMap<String, Vec<u8>>| m.keys().cloned().collect::<Vec<_>>();
+    assert_eq!(
+        names(&fresh),
+        names(&stored),
+        "sample-reports/ is stale: run scripts/make-sample-reports.sh"
+    );
+    for (name, bytes) in &fresh {
+        assert!(
+            stored[name] == *bytes,
+            "sample-reports/{name} is stale: run scripts/make-sample-reports.sh"
+        );
+    }
+}
+
+#[test]
+fn assess_with_a_bad_rules_file_exits_2_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("rules.toml");
+    std::fs::write(&rules, "[[targets]\nname = 'x'\n").unwrap();
+    let out = dir.path().join("out");
+    let output = run_acctsplit(
+        &[
+            "assess",
+            "--sample",
+            "--rules",
+            rules.to_str().unwrap(),
+            "--out-dir",
+            out.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr_of(&output).contains("rules.toml"), "{}", stderr_of(&output));
+    assert!(!out.join("plan.json").exists() && !out.join("runbook.md").exists());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn assess_on_a_partly_denied_account_still_writes_a_runbook_that_names_the_gap() {
+    let Some(moto) = moto::start() else { return };
+    moto.seed_ids(21);
+    crate::seed::seed_legacy_account(&moto.sdk_config().await).await;
+    let proxy = crate::proxy::start(
+        moto.port,
+        crate::proxy::ProxyOptions {
+            deny_region: Some("eu-west-1".into()),
+            ..Default::default()
+        },
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let mut env = moto.env();
+    env.retain(|(k, _)| k != "AWS_ENDPOINT_URL");
+    let output = run_acctsplit(
+        &[
+            "assess",
+            "--out-dir",
+            out.to_str().unwrap(),
+            "--regions",
+            "us-east-1,eu-west-1",
+            "--skip-costs",
+            "--endpoint-url",
+            &proxy.endpoint(),
+        ],
+        &env,
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", stderr_of(&output));
+    let runbook = std::fs::read_to_string(out.join("runbook.md")).unwrap();
+    assert!(
+        runbook.contains("eu-west-1"),
+        "the runbook names the region it could not see"
+    );
+    assert!(
+        runbook.to_lowercase().contains("denied"),
+        "the runbook says access was denied"
+    );
+    for name in [
+        "inventory.json",
+        "plan.json",
+        "assignments.csv",
+        "runbook.html",
+        "tasks.csv",
+    ] {
+        assert!(out.join(name).exists(), "{name} missing");
+    }
+    assert!(!out.join("costs").exists(), "--skip-costs writes no cost export");
+}
