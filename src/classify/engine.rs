@@ -49,6 +49,12 @@ pub(crate) enum Basis<'a> {
     Conflict {
         users: TargetSet,
     },
+    /// Plumbing AWS creates by itself, so every new account already has its own: the default
+    /// VPC and the subnets, security group and internet gateway in it (`vpc: None`), and the
+    /// default security group of any other VPC, which goes wherever its VPC goes (`vpc: Some`).
+    AwsDefault {
+        vpc: Option<usize>,
+    },
     NoSignal,
 }
 
@@ -62,6 +68,7 @@ impl Basis<'_> {
             Basis::Follows { .. } => "follows".to_owned(),
             Basis::Purpose { .. } => "purpose".to_owned(),
             Basis::Conflict { .. } => "conflict".to_owned(),
+            Basis::AwsDefault { .. } => "aws-default".to_owned(),
             Basis::NoSignal => "no-signal".to_owned(),
         }
     }
@@ -109,12 +116,16 @@ pub(crate) struct Decision<'a> {
 impl Decision<'_> {
     /// True when the decision rests on evidence (so others may follow it).
     pub fn has_signal(&self) -> bool {
-        !matches!(self.basis, Basis::NoSignal | Basis::Conflict { .. })
+        !matches!(
+            self.basis,
+            Basis::NoSignal | Basis::Conflict { .. } | Basis::AwsDefault { .. }
+        )
     }
 
     pub fn needs_review(&self, rules: &Rules) -> bool {
         match self.basis {
             Basis::NoSignal | Basis::Conflict { .. } => true,
+            Basis::AwsDefault { .. } => false,
             Basis::Explicit { rule } if rules.explicit[rule].review => true,
             _ => self.notes.iter().any(Note::needs_review),
         }
@@ -148,11 +159,58 @@ pub(crate) fn decide<'a>(graph: &Graph<'a>, rules: &Rules) -> (Vec<Decision<'a>>
                 decision.notes.retain(|n| !matches!(n, Note::EnvUnknown { .. }));
             } else {
                 decision.target = rules.legacy;
+                if in_default_vpc(graph, i) {
+                    decision.basis = Basis::AwsDefault { vpc: None };
+                    decision.notes.clear();
+                }
             }
         }
     }
     let conflicts = find_conflicts(graph, rules, &mut decisions);
+    follow_vpc_default_groups(graph, &mut decisions);
     (decisions, conflicts)
+}
+
+fn is_default_vpc(res: &Resource) -> bool {
+    res.resource_type == "ec2:vpc" && res.attr_bool("is_default") == Some(true)
+}
+
+/// The default VPC itself, or a subnet, security group or internet gateway inside it.
+fn in_default_vpc(graph: &Graph<'_>, i: usize) -> bool {
+    let res = &graph.resources[i];
+    if is_default_vpc(res) {
+        return true;
+    }
+    let part = matches!(
+        res.resource_type.as_str(),
+        "ec2:subnet" | "ec2:security-group" | "ec2:internet-gateway"
+    );
+    part && graph
+        .kind_id("in-vpc")
+        .is_some_and(|k| graph.related(i, k).any(|v| is_default_vpc(&graph.resources[v])))
+}
+
+/// A VPC's `default` security group has no signal of its own: AWS creates it with the VPC, and
+/// recreates it with the VPC in the new account. It takes the VPC's final target.
+fn follow_vpc_default_groups(graph: &Graph<'_>, decisions: &mut [Decision<'_>]) {
+    let Some(in_vpc) = graph.kind_id("in-vpc") else { return };
+    for i in 0..graph.len() {
+        let res = &graph.resources[i];
+        if decisions[i].basis != Basis::NoSignal
+            || res.resource_type != "ec2:security-group"
+            || res.attr_str("group_name") != Some("default")
+        {
+            continue;
+        }
+        if let Some(vpc) = graph
+            .related(i, in_vpc)
+            .find(|&v| graph.resources[v].resource_type == "ec2:vpc")
+        {
+            decisions[i].target = decisions[vpc].target;
+            decisions[i].basis = Basis::AwsDefault { vpc: Some(vpc) };
+            decisions[i].notes.clear();
+        }
+    }
 }
 
 /// Per-run lookup tables built from the rules.

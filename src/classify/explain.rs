@@ -115,6 +115,18 @@ impl Explainer<'_, '_> {
                 self.rules.purposes[*purpose].description
             ),
             Basis::Conflict { users } => self.conflict_reason(res, *users),
+            Basis::AwsDefault { vpc: None } if res.resource_type == "ec2:vpc" => format!(
+                "the default VPC of {}: AWS creates one in every region of every account, so the new accounts \
+                 have their own; it stays in {target}",
+                res.region.as_deref().unwrap_or("its region")
+            ),
+            Basis::AwsDefault { vpc: None } => format!(
+                "part of the default VPC, created by AWS with it; every new account has its own, so it stays in {target}"
+            ),
+            Basis::AwsDefault { vpc: Some(vpc) } => format!(
+                "the default security group of {} ({target}): AWS creates it with every VPC, so it goes where the VPC goes",
+                label(&self.graph.resources[*vpc])
+            ),
             Basis::NoSignal => self.no_signal_reason(res, &d.notes),
         };
         for note in &d.notes {

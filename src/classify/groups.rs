@@ -1,5 +1,7 @@
 //! Move groups: the resources that move to one target together. Resources going to the same
-//! (non-legacy) target and connected through relations form a component; each component is
+//! (non-legacy) target and connected through relations, or sharing a VPC, subnet or security
+//! group (even one that stays behind), form a component; resources left alone join the other
+//! lone resources of their target, region and stage; each component is
 //! split by stage (network, security, data, compute, other), because a VPC must exist in the
 //! target before the instances that run in it. Ids are stable: the same plan input always gives
 //! `dev-01-network`, `dev-02-security`, ... in the same order.
@@ -64,6 +66,49 @@ pub(crate) fn move_groups(graph: &Graph<'_>, targets: &[Option<usize>], target_n
             }
         }
     }
+    // Resources of one target that sit in the same VPC or subnet, or use the same security
+    // group, move together even when that container stays behind (a conflict): otherwise every
+    // dev security group in a shared VPC would be a move group of its own.
+    let container_kinds: Vec<u16> = super::engine::CONTAINER_USES
+        .iter()
+        .filter_map(|(kind, _)| graph.kind_id(kind))
+        .collect();
+    let mut first_user: HashMap<(u32, usize), usize> = HashMap::new();
+    for (i, target) in targets.iter().enumerate() {
+        let Some(target) = target else { continue };
+        for edge in graph.edges(i) {
+            if !container_kinds.contains(&edge.kind) {
+                continue;
+            }
+            match first_user.entry((edge.to, *target)) {
+                std::collections::hash_map::Entry::Occupied(first) => components.union(i, *first.get()),
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(i);
+                }
+            }
+        }
+    }
+    drop(first_user);
+    // What is still alone (an unattached volume, a snapshot, a bucket) joins the other lone
+    // resources of its target, region and stage: one group to work through instead of dozens,
+    // and no made-up dependency between unrelated resources of different stages.
+    let mut loners: HashMap<(usize, &str, Stage), usize> = HashMap::new();
+    for (i, target) in targets.iter().enumerate() {
+        let Some(target) = target else { continue };
+        let root = components.find(i);
+        if components.size[root] != 1 {
+            continue;
+        }
+        let res = &graph.resources[i];
+        let key = (*target, super::engine::region_of(res), stage_of(&res.resource_type));
+        match loners.entry(key) {
+            std::collections::hash_map::Entry::Occupied(first) => components.union(i, *first.get()),
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(i);
+            }
+        }
+    }
+    drop(loners);
     // A component is named by its first ARN, so the order does not depend on input order.
     let mut rank = vec![0u32; n];
     for (position, &i) in graph.by_arn_order.iter().enumerate() {
@@ -206,7 +251,7 @@ mod tests {
     }
 
     #[test]
-    fn unconnected_resources_get_their_own_groups_and_no_dependencies() {
+    fn lone_resources_share_a_group_per_stage_without_dependencies() {
         let resources = vec![
             res("arn:aws:s3:::a", "s3:bucket"),
             res("arn:aws:s3:::b", "s3:bucket"),
@@ -215,19 +260,26 @@ mod tests {
         let graph = Graph::build(&resources);
         let grouping = move_groups(&graph, &[Some(1); 3], &names());
         let ids: Vec<&str> = grouping.groups.iter().map(|g| g.id.as_str()).collect();
-        assert_eq!(ids, ["dev-01-data", "dev-02-data", "dev-03-compute"]);
+        assert_eq!(ids, ["dev-01-data", "dev-02-compute"]);
+        assert_eq!(grouping.groups[0].resources, ["arn:aws:s3:::a", "arn:aws:s3:::b"]);
         assert!(grouping.groups.iter().all(|g| g.depends_on.is_empty()));
     }
 
     #[test]
     fn ids_widen_past_99_groups() {
         let resources: Vec<Resource> = (0..120)
-            .map(|i| res(&format!("arn:aws:s3:::b{i:03}"), "s3:bucket"))
+            .flat_map(|i| {
+                [
+                    res(&format!("arn:i-{i:03}"), "ec2:instance"),
+                    res(&format!("arn:vol-{i:03}"), "ec2:volume").rel("attached-to", &format!("arn:i-{i:03}")),
+                ]
+            })
             .collect();
         let graph = Graph::build(&resources);
-        let grouping = move_groups(&graph, &vec![Some(1); 120], &names());
+        let grouping = move_groups(&graph, &vec![Some(1); 240], &names());
+        assert_eq!(grouping.groups.len(), 240);
         assert_eq!(grouping.groups[0].id, "dev-001-data");
-        assert_eq!(grouping.groups[119].id, "dev-120-data");
+        assert_eq!(grouping.groups[239].id, "dev-240-compute");
     }
 
     #[test]

@@ -188,6 +188,9 @@ fn stay_notes(rules: &Rules, basis: &Basis<'_>, resource_type: &str) -> String {
                 target_list(rules, others)
             )
         }
+        Basis::AwsDefault { .. } => {
+            "stays in the legacy account; nothing to move: each new account has its own".to_owned()
+        }
         _ => "stays in the legacy account".to_owned(),
     }
 }

@@ -923,3 +923,160 @@ fn an_empty_inventory_gives_an_empty_plan() {
     assert_eq!(plan.targets.len(), 6);
     assert_eq!(assignments_csv(&plan).lines().count(), 1);
 }
+
+// ---- AWS-created defaults --------------------------------------------------------------------
+
+const DEFAULT_VPC: &str = "arn:aws:ec2:us-east-1:111122223333:vpc/vpc-default";
+const APP_VPC: &str = "arn:aws:ec2:us-east-1:111122223333:vpc/vpc-app";
+
+fn default_vpc_parts() -> Vec<Resource> {
+    vec![
+        res(DEFAULT_VPC, "ec2:vpc").attr("is_default", true),
+        res("arn:aws:ec2:us-east-1:111122223333:subnet/subnet-d1", "ec2:subnet").rel("in-vpc", DEFAULT_VPC),
+        res(
+            "arn:aws:ec2:us-east-1:111122223333:security-group/sg-d1",
+            "ec2:security-group",
+        )
+        .attr("group_name", "default")
+        .rel("in-vpc", DEFAULT_VPC),
+        res(
+            "arn:aws:ec2:us-east-1:111122223333:internet-gateway/igw-d1",
+            "ec2:internet-gateway",
+        )
+        .rel("in-vpc", DEFAULT_VPC),
+    ]
+}
+
+#[test]
+fn the_default_vpc_and_its_parts_stay_without_review() {
+    let plan = plan_of(default_vpc_parts());
+    for a in &plan.assignments {
+        assert_eq!(
+            (a.target.as_str(), a.rule.as_str(), a.needs_review),
+            ("prod", "aws-default", false),
+            "{}",
+            a.arn
+        );
+        assert_eq!(a.method, "stay");
+    }
+    assert!(
+        row(&plan, DEFAULT_VPC)
+            .reason
+            .starts_with("the default VPC of us-east-1")
+    );
+    assert!(plan.review.is_empty());
+}
+
+#[test]
+fn a_tagged_resource_in_the_default_vpc_is_still_decided_by_its_tag() {
+    let mut resources = default_vpc_parts();
+    resources[1] = resources[1].clone().tag("env", "dev");
+    let plan = plan_of(resources);
+    assert_eq!(
+        row(&plan, "arn:aws:ec2:us-east-1:111122223333:subnet/subnet-d1").target,
+        "dev"
+    );
+}
+
+#[test]
+fn the_default_vpc_used_by_two_targets_is_still_a_conflict() {
+    let mut resources = default_vpc_parts();
+    for (n, env) in [("1", "dev"), ("2", "prod")] {
+        resources.push(
+            res(
+                &format!("arn:aws:ec2:us-east-1:111122223333:instance/i-{n}"),
+                "ec2:instance",
+            )
+            .tag("Environment", env)
+            .rel("in-vpc", DEFAULT_VPC),
+        );
+    }
+    let plan = plan_of(resources);
+    let vpc = row(&plan, DEFAULT_VPC);
+    assert_eq!((vpc.rule.as_str(), vpc.needs_review), ("conflict", true));
+}
+
+#[test]
+fn a_vpcs_default_security_group_goes_where_the_vpc_goes() {
+    let sg = "arn:aws:ec2:us-east-1:111122223333:security-group/sg-app-default";
+    let plan = plan_of(vec![
+        res(APP_VPC, "ec2:vpc").tag("Environment", "dev"),
+        res(sg, "ec2:security-group")
+            .attr("group_name", "default")
+            .rel("in-vpc", APP_VPC),
+    ]);
+    let a = row(&plan, sg);
+    assert_eq!(
+        (a.target.as_str(), a.rule.as_str(), a.needs_review),
+        ("dev", "aws-default", false)
+    );
+    assert!(a.reason.contains("VPC vpc-app (dev)"), "{}", a.reason);
+    let vpc_group = row(&plan, APP_VPC).move_group.clone().unwrap();
+    let sg_group = plan
+        .move_groups
+        .iter()
+        .find(|g| Some(&g.id) == a.move_group.as_ref())
+        .unwrap();
+    assert_eq!(sg_group.depends_on, [vpc_group], "the group is recreated after its VPC");
+}
+
+#[test]
+fn an_untagged_custom_security_group_still_needs_review() {
+    let sg = "arn:aws:ec2:us-east-1:111122223333:security-group/sg-web";
+    let plan = plan_of(vec![
+        res(APP_VPC, "ec2:vpc"),
+        res(sg, "ec2:security-group")
+            .attr("group_name", "web")
+            .rel("in-vpc", APP_VPC),
+    ]);
+    assert_eq!(
+        (row(&plan, sg).rule.as_str(), row(&plan, sg).needs_review),
+        ("no-signal", true)
+    );
+}
+
+// ---- move groups through shared containers and lone resources -------------------------------
+
+#[test]
+fn dev_groups_in_a_vpc_that_stays_behind_move_as_one_group() {
+    let sgs: Vec<String> = (1..=3)
+        .map(|n| format!("arn:aws:ec2:us-east-1:111122223333:security-group/sg-{n}"))
+        .collect();
+    let mut resources: Vec<Resource> = sgs
+        .iter()
+        .map(|arn| res(arn, "ec2:security-group").tag("env", "dev").rel("in-vpc", APP_VPC))
+        .collect();
+    resources.push(res(APP_VPC, "ec2:vpc").tag("env", "prod"));
+    let plan = plan_of(resources);
+    let groups: Vec<_> = sgs
+        .iter()
+        .map(|arn| row(&plan, arn).move_group.clone().unwrap())
+        .collect();
+    assert!(groups.iter().all(|g| *g == groups[0]), "{groups:?}");
+    assert_eq!(plan.move_groups.len(), 1);
+}
+
+#[test]
+fn lone_resources_gather_per_target_and_region() {
+    let vol = |region: &str, n: u32| {
+        let mut volume = res(
+            &format!("arn:aws:ec2:{region}:111122223333:volume/vol-{n}"),
+            "ec2:volume",
+        );
+        volume.region = Some(region.to_owned());
+        volume.tag("env", "dev")
+    };
+    let plan = plan_of(vec![
+        vol("us-east-1", 1),
+        vol("us-east-1", 2),
+        vol("eu-west-1", 3),
+        vol("eu-west-1", 4),
+    ]);
+    assert_eq!(
+        plan.move_groups.len(),
+        2,
+        "one group per region: {:?}",
+        plan.move_groups
+    );
+    assert!(plan.move_groups.iter().all(|g| g.resources.len() == 2));
+}
