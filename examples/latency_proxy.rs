@@ -23,7 +23,11 @@ fn parse(args: &[String]) -> Result<(u16, proxy::ProxyOptions), String> {
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         let value = args.next().ok_or(format!("{arg} needs a value"))?;
-        let number = |what: &str| value.parse::<u64>().map_err(|_| format!("{what} wants a number, not {value:?}"));
+        let number = |what: &str| {
+            value
+                .parse::<u64>()
+                .map_err(|_| format!("{what} wants a number, not {value:?}"))
+        };
         match arg.as_str() {
             "--upstream-port" => upstream = Some(port(number("--upstream-port")?)?),
             "--port" => options.port = port(number("--port")?)?,

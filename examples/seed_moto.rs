@@ -15,7 +15,8 @@ mod seed;
 use std::process::ExitCode;
 use std::time::Instant;
 
-const USAGE: &str = "usage: seed_moto --endpoint http://127.0.0.1:PORT (--legacy | --bulk N --regions a,b,c | --sample)";
+const USAGE: &str =
+    "usage: seed_moto --endpoint http://127.0.0.1:PORT (--legacy | --bulk N --regions a,b,c | --sample)";
 
 enum Kind {
     Legacy,
@@ -37,7 +38,9 @@ fn parse(args: &[String]) -> Result<(String, Kind), String> {
             "--sample" => kind = Some("sample"),
             "--bulk" => {
                 let text = value("--bulk")?;
-                let n = text.parse().map_err(|_| format!("--bulk wants a number, not {text:?}"))?;
+                let n = text
+                    .parse()
+                    .map_err(|_| format!("--bulk wants a number, not {text:?}"))?;
                 kind = Some("bulk");
                 total = Some(n);
             }
@@ -95,7 +98,11 @@ fn main() -> ExitCode {
         match kind {
             Kind::Legacy => {
                 let seeded = seed::seed_legacy_account(&cfg).await;
-                ("legacy", seed::LEGACY_REGIONS.map(str::to_owned).to_vec(), seeded.expected.len())
+                (
+                    "legacy",
+                    seed::LEGACY_REGIONS.map(str::to_owned).to_vec(),
+                    seeded.expected.len(),
+                )
             }
             Kind::Sample => {
                 let created = seed::seed_sample_account(&cfg).await;
