@@ -3,7 +3,8 @@
 # sample account (tests/integration/seed.rs, seed_sample_account) with pinned ids, scans it with
 # the real binary, and stops moto. See docs/benchmarks.md.
 #
-# SOURCE_DATE_EPOCH pins the snapshot's scanned_at (default 2026-01-01T00:00:00Z);
+# SOURCE_DATE_EPOCH pins the snapshot's scanned_at (default 2026-11-22T05:45:00Z, just before the
+# sample cost export in sample-data/costs was taken);
 # ACCTSPLIT_MOTO_SERVER names the emulator (default .venv/bin/moto_server: run scripts/test.sh once).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,7 +12,7 @@ cd "$(dirname "$0")/.."
 MOTO="${ACCTSPLIT_MOTO_SERVER:-$PWD/.venv/bin/moto_server}"
 OUT="sample-data/inventory.json"
 # Only the scan sees it: in cargo's environment it would rebuild aws-lc-sys and the whole SDK.
-EPOCH="${SOURCE_DATE_EPOCH:-1767225600}"
+EPOCH="${SOURCE_DATE_EPOCH:-1795326300}"
 unset SOURCE_DATE_EPOCH
 [ -x "$MOTO" ] || { echo "make-sample-data: no moto server at $MOTO; run scripts/test.sh first or set ACCTSPLIT_MOTO_SERVER" >&2; exit 2; }
 

@@ -98,6 +98,10 @@ pub struct CostOptions {
     /// Go on whatever the estimate.
     #[arg(long)]
     pub yes: bool,
+    /// Cost allocation tag keys to export even if ListCostAllocationTags does not list them
+    /// (comma-separated), for when that call is denied or unavailable.
+    #[arg(long, value_delimiter = ',')]
+    pub tag_keys: Vec<String>,
 }
 
 #[derive(Debug, Args)]

@@ -7,9 +7,9 @@ use std::path::{Path, PathBuf};
 /// Errors writing output files, naming the path.
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
-    #[error("cannot create folder {path}: {source}")]
+    #[error("cannot create folder {path}")]
     CreateDir { path: PathBuf, source: std::io::Error },
-    #[error("cannot write {path}: {source}")]
+    #[error("cannot write {path}")]
     Write { path: PathBuf, source: std::io::Error },
 }
 
@@ -29,9 +29,43 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
         .tempfile_in(&parent)
         .map_err(wrap)?;
     tmp.write_all(bytes).map_err(wrap)?;
+    // Temporary files are private (0600); an output file is an ordinary file, readable like
+    // any other the user creates.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))
+            .map_err(wrap)?;
+    }
     tmp.as_file().sync_all().map_err(wrap)?;
     tmp.persist(path).map_err(|e| wrap(e.error))?;
     Ok(())
+}
+
+/// Checks, before any long work, that `path` can be written: its folder exists or can be
+/// created, and a file can be created in it. Leaves nothing behind but the folder.
+pub fn check_writable(path: &Path) -> Result<(), WriteError> {
+    let wrap = |source| WriteError::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    if path.is_dir() {
+        return Err(wrap(std::io::Error::new(
+            std::io::ErrorKind::IsADirectory,
+            "it is a folder; give a file name",
+        )));
+    }
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    ensure_dir(&parent)?;
+    tempfile::Builder::new()
+        .prefix(".acctsplit-check-")
+        .tempfile_in(&parent)
+        .map(drop)
+        .map_err(wrap)
 }
 
 /// Creates a folder and its parents.
@@ -81,6 +115,16 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, vec![std::ffi::OsString::from("out.json")]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn written_files_are_readable_by_others_like_any_output_file() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.csv");
+        write_atomic(&path, b"x").unwrap();
+        assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o644);
     }
 
     #[test]

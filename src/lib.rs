@@ -13,6 +13,7 @@ pub mod fsutil;
 pub mod model;
 pub mod progress;
 pub mod report;
+pub mod sample;
 pub mod scan;
 
 /// The version written into every file the tool produces.

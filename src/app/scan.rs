@@ -1,8 +1,58 @@
-//! The `scan` subcommand.
+//! The `scan` subcommand, and the scan step of `assess`.
+
+use std::path::Path;
+
+use anyhow::Context as _;
 
 use super::{Context, Outcome};
+use crate::aws::Aws;
+use crate::aws::scanner::AwsScanSource;
+use crate::cli::{ScanArgs, ScanOptions};
+use crate::model::Inventory;
+use crate::scan::{ScanSettings, regions};
 
-pub fn run(_ctx: &Context, _args: crate::cli::ScanArgs) -> anyhow::Result<Outcome> {
-    let _ = super::runtime()?;
-    anyhow::bail!("`scan` is not built yet")
+pub fn run(ctx: &Context, args: ScanArgs) -> anyhow::Result<Outcome> {
+    let settings = settings(&args.scan)?;
+    crate::fsutil::check_writable(&args.out)?;
+    let inventory = super::runtime()?.block_on(async {
+        let aws = Aws::load(&ctx.aws).await;
+        scan_account(ctx, &aws, &settings).await
+    })?;
+    write_inventory(&inventory, &args.out)?;
+    Ok(outcome_of(&inventory))
+}
+
+/// Validates the scan options before anything touches the network.
+pub(super) fn settings(options: &ScanOptions) -> anyhow::Result<ScanSettings> {
+    if options.concurrency == 0 {
+        anyhow::bail!("`--concurrency` must be at least 1");
+    }
+    Ok(ScanSettings {
+        regions: regions::parse(&options.regions)?,
+        concurrency: options.concurrency,
+        scanned_at: crate::fsutil::now_rfc3339(),
+    })
+}
+
+/// Scans the account the credentials belong to and prints the one-line summary.
+pub(super) async fn scan_account(ctx: &Context, aws: &Aws, settings: &ScanSettings) -> anyhow::Result<Inventory> {
+    aws.check_credentials().await?;
+    let source = AwsScanSource::new(aws.clone());
+    let (inventory, summary) = crate::scan::scan(&source, settings, &ctx.progress).await?;
+    ctx.progress.notice(&summary.line(&inventory));
+    Ok(inventory)
+}
+
+pub(super) fn write_inventory(inventory: &Inventory, path: &Path) -> anyhow::Result<()> {
+    crate::fsutil::write_atomic(path, &crate::fsutil::to_json_bytes(inventory))
+        .with_context(|| format!("cannot save the inventory to {}", path.display()))
+}
+
+/// Exit code 1 when a stream was denied or failed.
+pub(super) fn outcome_of(inventory: &Inventory) -> Outcome {
+    if inventory.is_complete() {
+        Outcome::Complete
+    } else {
+        Outcome::Incomplete
+    }
 }

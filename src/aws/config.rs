@@ -67,11 +67,19 @@ impl Aws {
         let Some(provider) = self.sdk.credentials_provider() else {
             return Err(ConfigError::NoCredentials("no credential provider configured".into()));
         };
-        provider
-            .provide_credentials()
-            .await
-            .map(|_| ())
-            .map_err(|e| ConfigError::NoCredentials(error_chain(&e)))
+        provider.provide_credentials().await.map(|_| ()).map_err(|e| {
+            // The chain's message lists every provider it tried, one a line: keep one line,
+            // without the trailing list.
+            let text = error_chain(&e);
+            let first = text.lines().next().unwrap_or_default();
+            ConfigError::NoCredentials(
+                first
+                    .trim_end_matches("Attempted:")
+                    .trim_end()
+                    .trim_end_matches('.')
+                    .to_owned(),
+            )
+        })
     }
 
     pub fn home_region(&self) -> &str {
@@ -87,11 +95,14 @@ impl Aws {
     }
 
     pub fn s3(&self, region: &str) -> aws_sdk_s3::Client {
-        let conf = aws_sdk_s3::config::Builder::from(&self.sdk)
+        let mut conf = aws_sdk_s3::config::Builder::from(&self.sdk)
             .region(Region::new(region.to_owned()))
             .force_path_style(self.emulator)
-            .interceptor(AuditInterceptor)
-            .build();
+            .interceptor(AuditInterceptor);
+        if self.emulator {
+            conf = conf.interceptor(super::emulator::MotoVersioningFix);
+        }
+        let conf = conf.build();
         aws_sdk_s3::Client::from_conf(conf)
     }
 

@@ -4,8 +4,16 @@
 
 pub mod audit;
 pub mod config;
+pub mod costexplorer;
+pub mod ec2;
+mod emulator;
 pub mod errors;
+pub mod identity;
+mod paginate;
 pub mod policy;
+pub mod s3;
+pub mod scanner;
+pub mod tagging;
 
 pub use config::{Aws, AwsOptions};
 pub use errors::{ApiError, ErrorKind};

@@ -1,1 +1,282 @@
-//! Placeholder: filled in by its stage.
+//! The classifier: decides which target account each resource of the legacy account belongs in,
+//! how it gets there, and why, from the inventory snapshot and a rules file. Pure: no AWS calls,
+//! no clock, and sorted output, so the same snapshot and rules always give byte-identical
+//! `plan.json` and `assignments.csv`.
+//!
+//! The passes: [`rules`] validates the rules file; [`graph`] indexes ARNs and relations once;
+//! `engine` applies explicit rules and the conventions, follows dependencies and finds
+//! conflicts; [`methods`] picks the migration method; `groups` builds ordered move groups;
+//! `explain` writes the sentences a reviewer reads.
+
+mod engine;
+mod explain;
+pub mod graph;
+mod groups;
+mod input;
+pub mod methods;
+pub mod rules;
+#[cfg(test)]
+pub(crate) mod testkit;
+
+use std::path::Path;
+
+pub use input::{InventoryError, load_inventory, parse_inventory};
+pub use rules::{DEFAULT_RULES_TOML, Rules, RulesError};
+
+use crate::fsutil::{WriteError, to_json_bytes, write_atomic};
+use crate::model::{
+    Assignment, Conflict, CrossTargetEdge, Inventory, PLAN_SCHEMA_VERSION, Plan, ReviewItem, TargetSummary,
+};
+use engine::{Basis, Note};
+use explain::{Explainer, label, target_list, type_word};
+use graph::Graph;
+
+/// The columns of `assignments.csv`, in order.
+pub const CSV_COLUMNS: [&str; 11] = [
+    "arn",
+    "resource_type",
+    "region",
+    "name",
+    "target",
+    "needs_review",
+    "reason",
+    "rule",
+    "move_group",
+    "method",
+    "method_notes",
+];
+
+/// Classifies every resource of the snapshot.
+pub fn classify(inventory: &Inventory, rules: &Rules) -> Plan {
+    let graph = Graph::build(&inventory.resources);
+    let (mut decisions, conflicts_found) = engine::decide(&graph, rules);
+    let n = graph.len();
+    let legacy = rules.legacy;
+
+    for (i, decision) in decisions.iter_mut().enumerate() {
+        if decision.target != legacy && methods::lookup(&graph.resources[i].resource_type).is_none() {
+            decision.notes.push(Note::UnknownType);
+        }
+    }
+    let moving: Vec<Option<usize>> = decisions
+        .iter()
+        .map(|d| (d.target != legacy).then_some(d.target))
+        .collect();
+    let target_names: Vec<String> = rules.targets.iter().map(|t| t.name.clone()).collect();
+    let grouping = groups::move_groups(&graph, &moving, &target_names);
+    drop(moving);
+
+    let explainer = Explainer {
+        rules,
+        graph: &graph,
+        decisions: &decisions,
+    };
+    let account_id = inventory.account.id.as_str();
+    let needs_review: Vec<bool> = decisions.iter().map(|d| d.needs_review(rules)).collect();
+
+    // Assignments, sorted by target name, then ARN.
+    let mut name_rank: Vec<usize> = (0..rules.targets.len()).collect();
+    name_rank.sort_by(|&a, &b| rules.targets[a].name.cmp(&rules.targets[b].name));
+    let mut rank_of_target = vec![0usize; rules.targets.len()];
+    for (rank, &t) in name_rank.iter().enumerate() {
+        rank_of_target[t] = rank;
+    }
+    let mut order: Vec<u32> = graph.by_arn_order.clone();
+    order.sort_by_key(|&i| rank_of_target[decisions[i as usize].target]);
+    let mut assignments = Vec::with_capacity(n);
+    for &i in &order {
+        let i = i as usize;
+        let res = &graph.resources[i];
+        let decision = &decisions[i];
+        let target = &rules.targets[decision.target].name;
+        let (method, method_notes) = if decision.target == legacy {
+            (methods::STAY, stay_notes(rules, &decision.basis, &res.resource_type))
+        } else {
+            methods::moving(&graph, i, target, account_id)
+        };
+        assignments.push(Assignment {
+            arn: res.arn.clone(),
+            resource_type: res.resource_type.clone(),
+            region: res.region.clone(),
+            name: res.name.clone(),
+            target: target.clone(),
+            needs_review: needs_review[i],
+            reason: explainer.reason(i),
+            rule: decision.basis.rule_id(rules),
+            move_group: grouping.of_resource[i].map(|g| grouping.groups[g as usize].id.clone()),
+            method: method.to_owned(),
+            method_notes,
+        });
+    }
+    drop(order);
+
+    let mut targets: Vec<TargetSummary> = rules
+        .targets
+        .iter()
+        .map(|t| TargetSummary {
+            name: t.name.clone(),
+            ou: t.ou.clone(),
+            purpose: t.purpose.clone(),
+            stays_in_legacy: t.stays_in_legacy,
+            resources: 0,
+            needs_review: 0,
+        })
+        .collect();
+    for (decision, &review) in decisions.iter().zip(&needs_review) {
+        targets[decision.target].resources += 1;
+        targets[decision.target].needs_review += usize::from(review);
+    }
+
+    let review: Vec<ReviewItem> = graph
+        .by_arn_order
+        .iter()
+        .map(|&i| i as usize)
+        .filter(|&i| needs_review[i])
+        .map(|i| ReviewItem {
+            arn: graph.resources[i].arn.clone(),
+            target: rules.targets[decisions[i].target].name.clone(),
+            reason: explainer.reason(i),
+            decision: explainer.review_decision(i),
+        })
+        .collect();
+
+    let mut conflicts: Vec<Conflict> = conflicts_found
+        .iter()
+        .map(|c| {
+            let res = &graph.resources[c.index];
+            let mut used_by: Vec<String> = engine::members(c.users)
+                .map(|t| rules.targets[t].name.clone())
+                .collect();
+            used_by.sort();
+            Conflict {
+                arn: res.arn.clone(),
+                resource_type: res.resource_type.clone(),
+                used_by,
+                reason: explainer.reason(c.index),
+            }
+        })
+        .collect();
+    conflicts.sort_by(|a, b| a.arn.cmp(&b.arn));
+
+    let cross_target = cross_target_edges(&graph, rules, &decisions, &explainer, account_id);
+
+    Plan {
+        schema_version: PLAN_SCHEMA_VERSION,
+        tool_version: crate::TOOL_VERSION.to_owned(),
+        account_id: account_id.to_owned(),
+        inventory_scanned_at: inventory.scanned_at.clone(),
+        targets,
+        environment: rules.environment_convention(),
+        assignments,
+        move_groups: grouping.groups,
+        conflicts,
+        review,
+        cross_target,
+    }
+}
+
+/// Notes for a resource that stays in the legacy account.
+fn stay_notes(rules: &Rules, basis: &Basis<'_>, resource_type: &str) -> String {
+    match basis {
+        Basis::Conflict { users } => {
+            let others = engine::members(*users)
+                .filter(|&t| t != rules.legacy)
+                .fold(0, |set, t| set | engine::bit(t));
+            format!(
+                "stays in the legacy account; recreate a {} in {} for the workloads there",
+                type_word(resource_type),
+                target_list(rules, others)
+            )
+        }
+        _ => "stays in the legacy account".to_owned(),
+    }
+}
+
+/// Relations whose two ends go to different targets, and bucket policies that name the legacy
+/// account of a bucket that moves. Sorted.
+fn cross_target_edges(
+    graph: &Graph<'_>,
+    rules: &Rules,
+    decisions: &[engine::Decision<'_>],
+    explainer: &Explainer<'_, '_>,
+    account_id: &str,
+) -> Vec<CrossTargetEdge> {
+    let name = |i: usize| rules.targets[decisions[i].target].name.clone();
+    let mut edges = Vec::new();
+    for i in 0..graph.len() {
+        let res = &graph.resources[i];
+        for edge in graph.edges(i) {
+            let to = edge.to as usize;
+            if decisions[to].target == decisions[i].target {
+                continue;
+            }
+            let kind = graph.kind(edge.kind);
+            edges.push(CrossTargetEdge {
+                from_arn: res.arn.clone(),
+                from_target: name(i),
+                kind: kind.to_owned(),
+                to_arn: graph.resources[to].arn.clone(),
+                to_target: name(to),
+                note: explainer.edge_note(i, kind, to),
+            });
+        }
+        if decisions[i].target != rules.legacy && methods::policy_names_account(res, account_id) {
+            let target = name(i);
+            edges.push(CrossTargetEdge {
+                from_arn: res.arn.clone(),
+                from_target: target.clone(),
+                kind: "policy-names-account".to_owned(),
+                to_arn: format!("arn:aws:iam::{account_id}:root"),
+                to_target: rules.legacy_target().name.clone(),
+                note: format!(
+                    "the policy of {} names the legacy account {account_id}: rewrite it for the {target} account after the move",
+                    label(res)
+                ),
+            });
+        }
+    }
+    edges.sort();
+    edges.dedup();
+    edges
+}
+
+/// `assignments.csv`: a header and one row per assignment, in plan order.
+pub fn assignments_csv(plan: &Plan) -> String {
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::with_capacity(plan.assignments.len() * 400 + 128));
+    let write = |writer: &mut csv::Writer<Vec<u8>>, record: &[&str]| {
+        writer.write_record(record).expect("writing CSV to memory cannot fail");
+    };
+    write(&mut writer, &CSV_COLUMNS);
+    for a in &plan.assignments {
+        write(
+            &mut writer,
+            &[
+                &a.arn,
+                &a.resource_type,
+                a.region.as_deref().unwrap_or(""),
+                a.name.as_deref().unwrap_or(""),
+                &a.target,
+                if a.needs_review { "true" } else { "false" },
+                &a.reason,
+                &a.rule,
+                a.move_group.as_deref().unwrap_or(""),
+                &a.method,
+                &a.method_notes,
+            ],
+        );
+    }
+    let bytes = writer.into_inner().expect("flushing CSV to memory cannot fail");
+    String::from_utf8(bytes).expect("CSV of UTF-8 fields is UTF-8")
+}
+
+/// Writes `plan.json` and `assignments.csv` into `out_dir`, each atomically.
+pub fn write_outputs(plan: &Plan, out_dir: &Path) -> Result<(), WriteError> {
+    write_atomic(&out_dir.join("plan.json"), &to_json_bytes(plan))?;
+    write_atomic(&out_dir.join("assignments.csv"), assignments_csv(plan).as_bytes())?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;

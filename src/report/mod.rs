@@ -1,1 +1,325 @@
-//! Placeholder: filled in by its stage.
+//! The runbook generator: turns the inventory, the plan and the optional cost summary into the
+//! runbook the migration team follows (`runbook.md`, `runbook.html`, `tasks.csv`) plus the SCP
+//! documents it asks them to attach. Steps are built as data ([`steps`]); minijinja templates
+//! embedded in the binary lay them out, with strict undefined so a missing value fails loudly.
+
+mod attribution;
+mod charts;
+mod context;
+mod facts;
+mod scp;
+mod steps;
+mod text;
+
+use std::path::{Path, PathBuf};
+
+use minijinja::{Environment, UndefinedBehavior};
+
+pub use steps::{Phase, Step, check_order};
+
+use crate::fsutil::{WriteError, write_atomic};
+use crate::model::{
+    COST_SUMMARY_SCHEMA_VERSION, CostSummary, INVENTORY_SCHEMA_VERSION, Inventory, PLAN_SCHEMA_VERSION, Plan,
+};
+
+/// What the runbook is made from.
+pub struct RunbookInput<'a> {
+    pub inventory: &'a Inventory,
+    pub plan: &'a Plan,
+    pub costs: Option<&'a CostSummary>,
+    /// The only timestamp written into the runbook.
+    pub generated_at: String,
+}
+
+/// The rendered runbook, ready to be written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Runbook {
+    pub markdown: String,
+    pub html: String,
+    pub tasks_csv: String,
+    /// (file name under `scp/`, policy JSON), sorted by file name.
+    pub scps: Vec<(String, String)>,
+    pub steps: usize,
+    /// Words in the Markdown runbook (tokens with a letter or digit).
+    pub words: usize,
+}
+
+/// Why a runbook could not be made; each names the file or the plan entry at fault.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    // The causes are not `#[source]`s: the message already carries them, and the error chain
+    // printed by `main` would repeat them.
+    #[error("cannot read {path}: {error}")]
+    Read { path: PathBuf, error: std::io::Error },
+    #[error("{path} is not a valid {what}: {error}")]
+    Parse {
+        path: PathBuf,
+        what: &'static str,
+        error: serde_json::Error,
+    },
+    #[error(
+        "{path} has schema_version {found}, but this build reads version {expected}: regenerate it with this version of acctsplit"
+    )]
+    SchemaVersion { path: PathBuf, found: u64, expected: u32 },
+    #[error(
+        "{what} is for account {found}, but the inventory is for account {expected}: pass files from the same account"
+    )]
+    AccountMismatch {
+        what: &'static str,
+        expected: String,
+        found: String,
+    },
+    #[error("the plan's move group {group} depends on move group {depends_on}, which {problem}: regenerate the plan")]
+    MoveGroupOrder {
+        group: String,
+        depends_on: String,
+        problem: &'static str,
+    },
+    #[error("step {step} depends on {depends_on}, which does not come before it")]
+    StepOrder { step: String, depends_on: String },
+    #[error("template {name} failed: {error:#}")]
+    Template { name: String, error: minijinja::Error },
+}
+
+/// Renders every output in memory. Fails when the inputs disagree (different accounts, a move
+/// group that depends on a later one); never writes anything.
+pub fn render(input: &RunbookInput) -> Result<Runbook, ReportError> {
+    check_inputs(input)?;
+    let facts = facts::Facts::new(input);
+    let steps = steps::build(&facts);
+    check_order(&steps).map_err(|e| order_error(&steps, e))?;
+    let ctx = context::build(input, &facts, &steps);
+
+    let env = environment()?;
+    let render = |name: &str, ctx: &minijinja::Value| -> Result<String, ReportError> {
+        env.get_template(name)
+            .and_then(|t| t.render(ctx))
+            .map_err(|error| ReportError::Template {
+                name: name.to_string(),
+                error,
+            })
+    };
+    let md_ctx = minijinja::Value::from(minijinja::value::Serde(&ctx));
+    let summary_md = render("summary.md.j2", &md_ctx)?;
+    let body_md = render("body.md.j2", &md_ctx)?;
+    let markdown = render("runbook.md.j2", &md_ctx)?;
+    let html_ctx = minijinja::context! {
+        ctx => md_ctx,
+        summary_html => minijinja::Value::from_safe_string(markdown_to_html(&summary_md)),
+        body_html => minijinja::Value::from_safe_string(markdown_to_html(&body_md)),
+        charts => context::charts(input, &facts),
+    };
+    let html = render("runbook.html.j2", &html_ctx)?;
+    let words = count_words(&markdown);
+    Ok(Runbook {
+        markdown,
+        html,
+        tasks_csv: tasks_csv(&steps),
+        scps: facts.scps.iter().map(|s| (s.file.clone(), s.json.clone())).collect(),
+        steps: steps.len(),
+        words,
+    })
+}
+
+/// Writes `runbook.md`, `runbook.html`, `tasks.csv` and `scp/*.json` into `out_dir`, each
+/// atomically.
+pub fn write_runbook(runbook: &Runbook, out_dir: &Path) -> Result<(), WriteError> {
+    write_atomic(&out_dir.join("runbook.md"), runbook.markdown.as_bytes())?;
+    write_atomic(&out_dir.join("runbook.html"), runbook.html.as_bytes())?;
+    write_atomic(&out_dir.join("tasks.csv"), runbook.tasks_csv.as_bytes())?;
+    for (file, json) in &runbook.scps {
+        write_atomic(&out_dir.join("scp").join(file), json.as_bytes())?;
+    }
+    Ok(())
+}
+
+/// Reads `<costs_dir>/summary.json`, written by the `costs` stage.
+pub fn read_cost_summary(costs_dir: &Path) -> Result<CostSummary, ReportError> {
+    read_versioned(
+        &costs_dir.join("summary.json"),
+        "cost summary",
+        COST_SUMMARY_SCHEMA_VERSION,
+    )
+}
+
+/// Reads an inventory snapshot, checking its schema version.
+pub fn read_inventory(path: &Path) -> Result<Inventory, ReportError> {
+    read_versioned(path, "inventory snapshot", INVENTORY_SCHEMA_VERSION)
+}
+
+/// Reads a classification plan, checking its schema version.
+pub fn read_plan(path: &Path) -> Result<Plan, ReportError> {
+    read_versioned(path, "plan", PLAN_SCHEMA_VERSION)
+}
+
+fn read_versioned<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    what: &'static str,
+    expected: u32,
+) -> Result<T, ReportError> {
+    let bytes = std::fs::read(path).map_err(|error| ReportError::Read {
+        path: path.to_path_buf(),
+        error,
+    })?;
+    let parse = |error| ReportError::Parse {
+        path: path.to_path_buf(),
+        what,
+        error,
+    };
+    // Check the version first, so an old or future file gets the version message rather than
+    // a complaint about a field that moved.
+    #[derive(serde::Deserialize)]
+    struct Version {
+        schema_version: Option<serde_json::Value>,
+    }
+    let version: Version = serde_json::from_slice(&bytes).map_err(parse)?;
+    if let Some(found) = version.schema_version.as_ref().and_then(|v| v.as_u64()) {
+        if found != u64::from(expected) {
+            return Err(ReportError::SchemaVersion {
+                path: path.to_path_buf(),
+                found,
+                expected,
+            });
+        }
+    }
+    // Parsed from the bytes again (not from a `Value`) so that errors keep their line and column.
+    serde_json::from_slice(&bytes).map_err(parse)
+}
+
+fn check_inputs(input: &RunbookInput) -> Result<(), ReportError> {
+    let expected = &input.inventory.account.id;
+    if &input.plan.account_id != expected {
+        return Err(ReportError::AccountMismatch {
+            what: "the plan",
+            expected: expected.clone(),
+            found: input.plan.account_id.clone(),
+        });
+    }
+    if let Some(costs) = input.costs {
+        if &costs.account_id != expected {
+            return Err(ReportError::AccountMismatch {
+                what: "the cost summary",
+                expected: expected.clone(),
+                found: costs.account_id.clone(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Explains an ordering failure: a move group pointing at a missing or later group is the
+/// plan's fault; anything else would be a bug in the step builder.
+fn order_error(steps: &[Step], err: steps::OrderError) -> ReportError {
+    if let Some(dep_group) = err
+        .depends_on
+        .strip_prefix("(move group ")
+        .and_then(|s| s.strip_suffix(')'))
+    {
+        let group = steps
+            .iter()
+            .find(|s| s.id == err.step)
+            .and_then(|s| s.group.clone())
+            .unwrap_or_default();
+        let later = steps.iter().any(|s| s.group.as_deref() == Some(dep_group));
+        return ReportError::MoveGroupOrder {
+            group,
+            depends_on: dep_group.to_string(),
+            problem: if later { "comes after it" } else { "does not exist" },
+        };
+    }
+    ReportError::StepOrder {
+        step: err.step,
+        depends_on: err.depends_on,
+    }
+}
+
+/// The template set, embedded so the binary works from any folder.
+fn environment() -> Result<Environment<'static>, ReportError> {
+    const TEMPLATES: &[(&str, &str)] = &[
+        ("runbook.md.j2", include_str!("../../templates/runbook.md.j2")),
+        ("summary.md.j2", include_str!("../../templates/summary.md.j2")),
+        ("body.md.j2", include_str!("../../templates/body.md.j2")),
+        ("step.md.j2", include_str!("../../templates/step.md.j2")),
+        ("runbook.html.j2", include_str!("../../templates/runbook.html.j2")),
+    ];
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    let syntax = minijinja::syntax::SyntaxConfig::builder()
+        .trim_blocks(true)
+        .lstrip_blocks(true)
+        .keep_trailing_newline(true)
+        .build()
+        .map_err(|error| ReportError::Template {
+            name: "syntax".to_string(),
+            error,
+        })?;
+    env.set_syntax(syntax);
+    env.add_filter("md", |v: String| text::md_text(&v));
+    env.add_filter("code", |v: String| text::md_code(&v));
+    env.add_filter("count", |v: usize| text::count(v));
+    for (name, source) in TEMPLATES {
+        env.add_template(name, source).map_err(|error| ReportError::Template {
+            name: name.to_string(),
+            error,
+        })?;
+    }
+    Ok(env)
+}
+
+/// Converts the rendered Markdown to HTML. Raw HTML in the Markdown (there should be none:
+/// every value from the account is escaped) is shown as text, never passed through.
+fn markdown_to_html(markdown: &str) -> String {
+    use pulldown_cmark::{Event, Options, Parser, html};
+    let parser = Parser::new_ext(markdown, Options::ENABLE_TABLES).map(|event| match event {
+        Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
+        other => other,
+    });
+    let mut out = String::with_capacity(markdown.len() * 2);
+    html::push_html(&mut out, parser);
+    out
+}
+
+/// Words of the Markdown: whitespace-separated tokens with a letter or digit, so table rules
+/// and list markers do not count.
+fn count_words(markdown: &str) -> usize {
+    markdown
+        .split_whitespace()
+        .filter(|token| token.chars().any(char::is_alphanumeric))
+        .count()
+}
+
+/// One row per step: `id, phase, summary, description, owner, depends_on`.
+fn tasks_csv(steps: &[Step]) -> String {
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(vec![]);
+    let write = |w: &mut csv::Writer<Vec<u8>>, row: [&str; 6]| {
+        w.write_record(row).expect("writing CSV to memory cannot fail");
+    };
+    write(
+        &mut writer,
+        ["id", "phase", "summary", "description", "owner", "depends_on"],
+    );
+    for step in steps {
+        let description = format!(
+            "{}\n\nVerify: {}\n\nRoll back: {}",
+            step.action, step.verify, step.rollback
+        );
+        write(
+            &mut writer,
+            [
+                &step.id,
+                step.phase.as_str(),
+                &step.summary,
+                &description,
+                &step.owner,
+                &step.depends_on.join(";"),
+            ],
+        );
+    }
+    let bytes = writer.into_inner().expect("flushing CSV to memory cannot fail");
+    String::from_utf8(bytes).expect("CSV of UTF-8 strings is UTF-8")
+}
+
+#[cfg(test)]
+mod tests;

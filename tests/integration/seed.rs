@@ -51,8 +51,8 @@ pub struct Expected {
     /// False for resources that were never tagged: only the EC2 and S3 depth calls can find them.
     pub tagged: bool,
     /// `(kind, arn)` edges a correct scan must report (it may report more), sorted. Kinds:
-    /// `in-subnet` (instance), `in-vpc` (subnet, security group), `attached-to` (volume, network
-    /// interface, internet gateway), `from-volume` (snapshot), `from-snapshot` (image),
+    /// `in-subnet` (instance), `in-vpc` (subnet, security group, internet gateway), `attached-to`
+    /// (volume, network interface), `from-volume` (snapshot), `from-snapshot` (image),
     /// `associated-with` (Elastic IP, to its instance or network interface).
     pub relations: Vec<(String, String)>,
 }
@@ -1164,7 +1164,7 @@ impl Ec2 {
         must(&self.what("AttachInternetGateway"), attach);
         let arn = self.arn("internet-gateway", &id);
         book.add(arn.clone(), !tags.is_empty());
-        book.relate(&arn, "attached-to", &self.arn("vpc", vpc));
+        book.relate(&arn, "in-vpc", &self.arn("vpc", vpc));
         id
     }
 
@@ -1457,7 +1457,7 @@ mod tests {
             while let Some(g) = items.next().await {
                 let g = g.unwrap();
                 let rel = g.attachments().iter().filter_map(|a| a.vpc_id());
-                let rel = rel.map(|v| ("attached-to", ec2.arn("vpc", v))).collect();
+                let rel = rel.map(|v| ("in-vpc", ec2.arn("vpc", v))).collect();
                 add(ec2.arn("internet-gateway", g.internet_gateway_id().unwrap()), rel);
             }
             let mut items = c.describe_nat_gateways().into_paginator().items().send();

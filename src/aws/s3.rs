@@ -1,0 +1,255 @@
+//! S3 depth: every bucket from ListBuckets, with its location, tags, default encryption,
+//! public access block, versioning, replication and policy. Calls after the location go to a
+//! client in the bucket's own region. A bucket without tags, policy or encryption is normal.
+
+use aws_sdk_s3::Client;
+use aws_sdk_s3::types::BucketLocationConstraint;
+
+use super::ApiError;
+use super::paginate::{Attrs, paginate};
+use crate::model::{Relation, Resource, Source};
+use crate::scan::{UnitResult, arn, policy};
+
+/// Error codes that mean "this bucket has no such configuration", not a failure.
+const ABSENT: &[&str] = &[
+    "NoSuchTagSet",
+    "NoSuchTagSetError",
+    "ServerSideEncryptionConfigurationNotFoundError",
+    "NoSuchPublicAccessBlockConfiguration",
+    "ReplicationConfigurationNotFoundError",
+    "NoSuchBucketPolicy",
+];
+
+/// Every bucket name, sorted.
+pub async fn list_buckets(client: &Client, home: &str) -> (Vec<String>, u64, Option<ApiError>) {
+    let mut names = Vec::new();
+    let (requests, error) = paginate!(client.list_buckets(), "ListBuckets", home, |page| {
+        names.extend(page.buckets().iter().filter_map(|b| b.name().map(str::to_owned)));
+    });
+    names.sort();
+    names.dedup();
+    (names, requests, error)
+}
+
+/// `GetBucketLocation`'s answer as a region name: empty means us-east-1, `EU` means eu-west-1.
+pub fn location_region(constraint: Option<&BucketLocationConstraint>) -> String {
+    match constraint.map(|c| c.as_str()) {
+        None | Some("") => "us-east-1".to_owned(),
+        Some("EU") => "eu-west-1".to_owned(),
+        Some(other) => other.to_owned(),
+    }
+}
+
+/// Outcome of one optional-configuration call: `Ok(None)` when the bucket has none.
+fn optional<T>(result: Result<T, ApiError>) -> Result<Option<T>, ApiError> {
+    match result {
+        Ok(value) => Ok(Some(value)),
+        Err(err) if ABSENT.contains(&err.code.as_str()) => Ok(None),
+        Err(err) => Err(err),
+    }
+}
+
+/// Describes one bucket. `client_for` gives a client in a region (after the location is known).
+pub async fn describe_bucket(
+    home_client: &Client,
+    client_for: impl Fn(&str) -> Client,
+    home: &str,
+    account: &str,
+    name: &str,
+) -> UnitResult {
+    let mut requests = 1;
+    let location = home_client.get_bucket_location().bucket(name).send().await;
+    let region = match location {
+        Ok(out) => location_region(out.location_constraint()),
+        Err(err) => {
+            let err = ApiError::from_sdk("GetBucketLocation", home, err);
+            if err.code == "NoSuchBucket" {
+                // Deleted between ListBuckets and now: there is nothing left to migrate.
+                return UnitResult {
+                    service: "s3",
+                    region: home.to_owned(),
+                    requests,
+                    ..Default::default()
+                };
+            }
+            return UnitResult {
+                service: "s3",
+                region: home.to_owned(),
+                requests,
+                error: Some(err),
+                ..Default::default()
+            };
+        }
+    };
+    let client = client_for(&region);
+    let mut errors: Vec<ApiError> = Vec::new();
+    let mut attrs = Attrs::default().set("location", region.as_str());
+    let mut relations = Vec::new();
+    let partition = arn::partition_of(&region);
+    let mut note = |result: Result<(), ApiError>| {
+        if let Err(err) = result {
+            errors.push(err);
+        }
+    };
+
+    requests += 1;
+    let mut tags = std::collections::BTreeMap::new();
+    note(
+        optional(
+            client
+                .get_bucket_tagging()
+                .bucket(name)
+                .send()
+                .await
+                .map_err(|e| ApiError::from_sdk("GetBucketTagging", &region, e)),
+        )
+        .map(|out| {
+            if let Some(out) = out {
+                tags = out
+                    .tag_set()
+                    .iter()
+                    .map(|t| (t.key().to_owned(), t.value().to_owned()))
+                    .collect();
+            }
+        }),
+    );
+
+    requests += 1;
+    note(
+        optional(
+            client
+                .get_bucket_encryption()
+                .bucket(name)
+                .send()
+                .await
+                .map_err(|e| ApiError::from_sdk("GetBucketEncryption", &region, e)),
+        )
+        .map(|out| {
+            let rule = out
+                .as_ref()
+                .and_then(|o| o.server_side_encryption_configuration())
+                .and_then(|c| c.rules().first())
+                .and_then(|r| r.apply_server_side_encryption_by_default());
+            let algorithm = rule
+                .map(|r| r.sse_algorithm().as_str().to_owned())
+                .unwrap_or_else(|| "none".to_owned());
+            let key = rule.and_then(|r| r.kms_master_key_id());
+            attrs = std::mem::take(&mut attrs)
+                .set("encryption", algorithm)
+                .opt("kms_key_id", key);
+            if let Some(key_arn) = key.and_then(|k| arn::kms_key(&region, account, k)) {
+                relations.push(Relation::new("uses-key", key_arn));
+            }
+        }),
+    );
+
+    requests += 1;
+    note(
+        optional(
+            client
+                .get_public_access_block()
+                .bucket(name)
+                .send()
+                .await
+                .map_err(|e| ApiError::from_sdk("GetPublicAccessBlock", &region, e)),
+        )
+        .map(|out| {
+            let value = match out.as_ref().and_then(|o| o.public_access_block_configuration()) {
+                Some(c) => serde_json::json!({
+                    "block_public_acls": c.block_public_acls().unwrap_or(false),
+                    "block_public_policy": c.block_public_policy().unwrap_or(false),
+                    "ignore_public_acls": c.ignore_public_acls().unwrap_or(false),
+                    "restrict_public_buckets": c.restrict_public_buckets().unwrap_or(false),
+                }),
+                None => serde_json::Value::Null,
+            };
+            attrs = std::mem::take(&mut attrs).set("public_access_block", value);
+        }),
+    );
+
+    requests += 1;
+    note(
+        client
+            .get_bucket_versioning()
+            .bucket(name)
+            .send()
+            .await
+            .map_err(|e| ApiError::from_sdk("GetBucketVersioning", &region, e))
+            .map(|out| {
+                let status = out
+                    .status()
+                    .map(|s| s.as_str().to_owned())
+                    .unwrap_or_else(|| "Disabled".to_owned());
+                attrs = std::mem::take(&mut attrs).set("versioning", status);
+            }),
+    );
+
+    requests += 1;
+    note(
+        optional(
+            client
+                .get_bucket_replication()
+                .bucket(name)
+                .send()
+                .await
+                .map_err(|e| ApiError::from_sdk("GetBucketReplication", &region, e)),
+        )
+        .map(|out| {
+            attrs = std::mem::take(&mut attrs).set("replication", out.is_some());
+        }),
+    );
+
+    requests += 1;
+    note(
+        optional(
+            client
+                .get_bucket_policy()
+                .bucket(name)
+                .send()
+                .await
+                .map_err(|e| ApiError::from_sdk("GetBucketPolicy", &region, e)),
+        )
+        .map(|out| {
+            let text = out.as_ref().and_then(|o| o.policy()).unwrap_or_default();
+            attrs = std::mem::take(&mut attrs).set("has_policy", !text.is_empty());
+            if let Some(facts) = policy::analyze(text) {
+                attrs = std::mem::take(&mut attrs)
+                    .set("policy_principals", facts.principals)
+                    .set("policy_write_services", facts.write_services)
+                    .set("policy_account_ids", facts.account_ids);
+            }
+        }),
+    );
+
+    let resource = Resource {
+        arn: arn::s3_bucket(partition, name),
+        service: "s3".to_owned(),
+        resource_type: "s3:bucket".to_owned(),
+        region: None,
+        id: name.to_owned(),
+        name: Some(name.to_owned()),
+        tags,
+        sources: vec![Source::S3],
+        relations,
+        attributes: attrs.into_map(),
+    };
+    // Keep the bucket even when a detail call failed: what was read is still true, and the
+    // coverage row says what is missing.
+    let error = first_error(errors);
+    UnitResult {
+        service: "s3",
+        region,
+        resources: vec![resource],
+        requests,
+        error,
+    }
+}
+
+/// The denied error if any (it decides the coverage status), else the first failure.
+fn first_error(mut errors: Vec<ApiError>) -> Option<ApiError> {
+    let denied = errors.iter().position(ApiError::is_denied);
+    match denied {
+        Some(i) => Some(errors.swap_remove(i)),
+        None => errors.into_iter().next(),
+    }
+}

@@ -1,0 +1,544 @@
+//! The decision passes: for each resource, which target it goes to and on what evidence.
+//! Explicit rules first, then the conventions in priority order (environment tag, name tokens,
+//! dependencies, purpose), then the no-signal fallback; afterwards, shared network containers
+//! used by several targets are pulled back to the legacy target as conflicts.
+//!
+//! Decisions keep the evidence as data (which tag, which token, which resource was followed);
+//! `explain` turns it into sentences only when the plan is assembled.
+
+use std::collections::HashMap;
+
+use super::graph::Graph;
+use super::rules::{ExplicitRule, Rules};
+use crate::model::Resource;
+
+/// A set of target indices (the rules allow at most 64 targets).
+pub(crate) type TargetSet = u64;
+
+pub(crate) fn bit(target: usize) -> TargetSet {
+    1u64 << target
+}
+
+/// The targets in a set, in rules order.
+pub(crate) fn members(set: TargetSet) -> impl Iterator<Item = usize> {
+    (0..64).filter(move |t| set & bit(*t) != 0)
+}
+
+/// The evidence that decided a resource's target.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Basis<'a> {
+    Explicit {
+        rule: usize,
+    },
+    EnvTag {
+        key: &'a str,
+        value: &'a str,
+    },
+    NameToken {
+        token: &'a str,
+    },
+    Follows {
+        via: usize,
+        kind: u16,
+    },
+    Purpose {
+        purpose: usize,
+        service: &'a str,
+    },
+    /// A network container used by resources of several targets.
+    Conflict {
+        users: TargetSet,
+    },
+    NoSignal,
+}
+
+impl Basis<'_> {
+    /// The short rule id written to the plan.
+    pub fn rule_id(&self, rules: &Rules) -> String {
+        match self {
+            Basis::Explicit { rule } => format!("explicit:{}", rules.explicit[*rule].id),
+            Basis::EnvTag { .. } => "env-tag".to_owned(),
+            Basis::NameToken { .. } => "name-token".to_owned(),
+            Basis::Follows { .. } => "follows".to_owned(),
+            Basis::Purpose { .. } => "purpose".to_owned(),
+            Basis::Conflict { .. } => "conflict".to_owned(),
+            Basis::NoSignal => "no-signal".to_owned(),
+        }
+    }
+}
+
+/// Extra evidence, added to the explanation; most of it also asks for a review.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Note<'a> {
+    /// Another environment tag names a different target.
+    EnvDisagrees {
+        key: &'a str,
+        value: &'a str,
+        target: usize,
+    },
+    /// An environment tag whose value is no known synonym (informational).
+    EnvUnknown { key: &'a str, value: &'a str },
+    /// Another name token names a different target.
+    NameAlsoMatches { token: &'a str, target: usize },
+    /// A log bucket by its policy, placed elsewhere by a stronger convention.
+    PurposeDisagrees { purpose: usize, service: &'a str },
+    /// The related resources it could follow belong to several targets.
+    FollowSplit { kind: u16, targets: TargetSet },
+    /// A container without a signal whose users all belong to these targets (informational).
+    UsedBy { targets: TargetSet },
+    /// A container placed by an explicit rule although several targets use it.
+    ConflictKept { users: TargetSet },
+    /// The resource moves but the method catalog has no entry for its type.
+    UnknownType,
+}
+
+impl Note<'_> {
+    pub fn needs_review(&self) -> bool {
+        !matches!(self, Note::EnvUnknown { .. } | Note::UsedBy { .. })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Decision<'a> {
+    /// Index into `rules.targets`.
+    pub target: usize,
+    pub basis: Basis<'a>,
+    pub notes: Vec<Note<'a>>,
+}
+
+impl Decision<'_> {
+    /// True when the decision rests on evidence (so others may follow it).
+    pub fn has_signal(&self) -> bool {
+        !matches!(self.basis, Basis::NoSignal | Basis::Conflict { .. })
+    }
+
+    pub fn needs_review(&self, rules: &Rules) -> bool {
+        match self.basis {
+            Basis::NoSignal | Basis::Conflict { .. } => true,
+            Basis::Explicit { rule } if rules.explicit[rule].review => true,
+            _ => self.notes.iter().any(Note::needs_review),
+        }
+    }
+}
+
+/// Relation kinds through which a resource uses a network container, and the container type.
+pub(crate) const CONTAINER_USES: [(&str, &str); 3] = [
+    ("in-vpc", "ec2:vpc"),
+    ("in-subnet", "ec2:subnet"),
+    ("has-security-group", "ec2:security-group"),
+];
+
+/// A conflict found on a container: its index and the targets that use it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ConflictFound {
+    pub index: usize,
+    pub users: TargetSet,
+}
+
+/// Runs every decision pass; returns one decision per resource and the conflicts found.
+pub(crate) fn decide<'a>(graph: &Graph<'a>, rules: &Rules) -> (Vec<Decision<'a>>, Vec<ConflictFound>) {
+    let matcher = Matcher::new(rules);
+    let mut decisions: Vec<Decision<'a>> = graph.resources.iter().map(|r| matcher.direct(r)).collect();
+    follow_dependencies(graph, rules, &mut decisions);
+    for (i, decision) in decisions.iter_mut().enumerate() {
+        if decision.basis == Basis::NoSignal {
+            if let Some((purpose, service)) = matcher.purpose(&graph.resources[i]) {
+                decision.target = rules.purposes[purpose].target;
+                decision.basis = Basis::Purpose { purpose, service };
+                decision.notes.retain(|n| !matches!(n, Note::EnvUnknown { .. }));
+            } else {
+                decision.target = rules.legacy;
+            }
+        }
+    }
+    let conflicts = find_conflicts(graph, rules, &mut decisions);
+    (decisions, conflicts)
+}
+
+/// Per-run lookup tables built from the rules.
+struct Matcher<'r> {
+    rules: &'r Rules,
+    /// First token -> (synonym tokens, target), longest first.
+    by_first_token: HashMap<&'r str, Vec<(&'r [String], usize)>>,
+}
+
+impl<'r> Matcher<'r> {
+    fn new(rules: &'r Rules) -> Self {
+        let mut by_first_token: HashMap<&'r str, Vec<(&'r [String], usize)>> = HashMap::new();
+        for (tokens, target) in &rules.token_synonyms {
+            by_first_token
+                .entry(tokens[0].as_str())
+                .or_default()
+                .push((tokens.as_slice(), *target));
+        }
+        Matcher { rules, by_first_token }
+    }
+
+    /// Explicit rules, environment tag and name tokens; `NoSignal` when none decides.
+    fn direct<'a>(&self, res: &'a Resource) -> Decision<'a> {
+        let rules = self.rules;
+        if let Some(rule) = rules.explicit.iter().position(|rule| explicit_matches(rule, res)) {
+            return Decision {
+                target: rules.explicit[rule].target,
+                basis: Basis::Explicit { rule },
+                notes: Vec::new(),
+            };
+        }
+        let mut notes = Vec::new();
+        let mut decided = self.env_tag(res, &mut notes);
+        if decided.is_none() && rules.name_tokens {
+            decided = self.name_token(res, &mut notes);
+        }
+        let Some((target, basis)) = decided else {
+            return Decision {
+                target: rules.legacy,
+                basis: Basis::NoSignal,
+                notes,
+            };
+        };
+        if let Some((purpose, service)) = self.purpose(res) {
+            if rules.purposes[purpose].target != target {
+                notes.push(Note::PurposeDisagrees { purpose, service });
+            }
+        }
+        Decision { target, basis, notes }
+    }
+
+    /// Convention 1. The first key in priority order with a known value decides; other known
+    /// values that disagree become notes.
+    fn env_tag<'a>(&self, res: &'a Resource, notes: &mut Vec<Note<'a>>) -> Option<(usize, Basis<'a>)> {
+        let keys = &self.rules.env_tag_keys;
+        let mut found: Vec<(usize, &'a str, &'a str)> = Vec::new();
+        for (key, value) in &res.tags {
+            if let Some(priority) = keys.iter().position(|k| eq_lower(key.trim(), k)) {
+                found.push((priority, key.as_str(), value.as_str()));
+            }
+        }
+        if found.is_empty() {
+            return None;
+        }
+        found.sort_by_key(|f| f.0);
+        let mut decided: Option<(usize, Basis<'a>)> = None;
+        let mut buf = String::new();
+        for &(_, key, value) in &found {
+            let Some(target) = self.synonym(value, &mut buf) else {
+                continue;
+            };
+            match &decided {
+                None => decided = Some((target, Basis::EnvTag { key, value })),
+                Some((first, _)) if *first != target => notes.push(Note::EnvDisagrees { key, value, target }),
+                Some(_) => {}
+            }
+        }
+        if decided.is_none() {
+            let (_, key, value) = found[0];
+            notes.push(Note::EnvUnknown { key, value });
+        }
+        decided
+    }
+
+    fn synonym(&self, value: &str, buf: &mut String) -> Option<usize> {
+        self.rules.synonyms.get(lower(value.trim(), buf)).copied()
+    }
+
+    /// Convention 2. The leftmost matching token (or run of tokens) decides; later tokens that
+    /// name other targets become notes.
+    fn name_token<'a>(&self, res: &'a Resource, notes: &mut Vec<Note<'a>>) -> Option<(usize, Basis<'a>)> {
+        let name = res.name.as_deref()?;
+        let spans = token_spans(name, &self.rules.separators);
+        let mut decided: Option<(usize, Basis<'a>)> = None;
+        let mut noted: TargetSet = 0;
+        let mut buf = String::new();
+        let mut i = 0;
+        while i < spans.len() {
+            let first = lower(&name[spans[i].0..spans[i].1], &mut buf);
+            let hit = self.by_first_token.get(first).and_then(|candidates| {
+                candidates.iter().find(|(tokens, _)| {
+                    i + tokens.len() <= spans.len()
+                        && tokens
+                            .iter()
+                            .enumerate()
+                            .skip(1)
+                            .all(|(j, t)| eq_lower(&name[spans[i + j].0..spans[i + j].1], t))
+                })
+            });
+            let Some(&(tokens, target)) = hit else {
+                i += 1;
+                continue;
+            };
+            let token = &name[spans[i].0..spans[i + tokens.len() - 1].1];
+            match &decided {
+                None => {
+                    decided = Some((target, Basis::NameToken { token }));
+                    noted |= bit(target);
+                }
+                Some(_) if noted & bit(target) == 0 => {
+                    notes.push(Note::NameAlsoMatches { token, target });
+                    noted |= bit(target);
+                }
+                Some(_) => {}
+            }
+            i += tokens.len();
+        }
+        decided
+    }
+
+    /// Convention 4: a bucket whose policy lets a listed service write.
+    fn purpose<'a>(&self, res: &'a Resource) -> Option<(usize, &'a str)> {
+        if res.resource_type != "s3:bucket" || self.rules.purposes.is_empty() {
+            return None;
+        }
+        let writers = res.attributes.get("policy_write_services")?.as_array()?;
+        for (p, purpose) in self.rules.purposes.iter().enumerate() {
+            for wanted in &purpose.write_services {
+                let hit = writers
+                    .iter()
+                    .filter_map(|w| w.as_str())
+                    .find(|w| eq_lower(w.trim(), wanted));
+                if let Some(service) = hit {
+                    return Some((p, service));
+                }
+            }
+        }
+        None
+    }
+}
+
+/// Every condition of the rule holds for the resource.
+fn explicit_matches(rule: &ExplicitRule, res: &Resource) -> bool {
+    if rule
+        .resource_type
+        .as_ref()
+        .is_some_and(|g| !g.is_match(&res.resource_type))
+    {
+        return false;
+    }
+    if rule.region.as_ref().is_some_and(|g| !g.is_match(region_of(res))) {
+        return false;
+    }
+    if rule.arn.as_ref().is_some_and(|g| !g.is_match(&res.arn)) {
+        return false;
+    }
+    if let Some(regex) = &rule.name {
+        match &res.name {
+            Some(name) if regex.is_match(name) => {}
+            _ => return false,
+        }
+    }
+    if rule.tag_key.is_some() || rule.tag_value.is_some() {
+        let any = res.tags.iter().any(|(key, value)| {
+            rule.tag_key.as_ref().is_none_or(|g| g.is_match(key.trim()))
+                && rule.tag_value.as_ref().is_none_or(|g| g.is_match(value.trim()))
+        });
+        if !any {
+            return false;
+        }
+    }
+    true
+}
+
+/// The region an explicit rule's `region` glob sees: the resource's region, a bucket's
+/// location (`us-east-1` when empty), or `global`.
+pub(crate) fn region_of(res: &Resource) -> &str {
+    if let Some(region) = &res.region {
+        return region;
+    }
+    match res.attr_str("location") {
+        Some("") => "us-east-1",
+        Some(location) => location,
+        None => "global",
+    }
+}
+
+/// Convention 3, iteratively (no recursion, so a long chain cannot overflow the stack).
+fn follow_dependencies(graph: &Graph<'_>, rules: &Rules, decisions: &mut [Decision<'_>]) {
+    if rules.follow.is_empty() {
+        return;
+    }
+    // Relation kind ids per followed type; kinds absent from the graph are skipped.
+    let mut follow_kinds: HashMap<&str, Vec<u16>> = HashMap::new();
+    for f in &rules.follow {
+        let kinds = f.relations.iter().filter_map(|k| graph.kind_id(k)).collect();
+        follow_kinds.entry(f.resource_type.as_str()).or_insert(kinds);
+    }
+    const DONE: u8 = 0;
+    const PENDING: u8 = 1;
+    const ACTIVE: u8 = 2;
+    let kinds_of = |i: usize| follow_kinds.get(graph.resources[i].resource_type.as_str());
+    let mut state: Vec<u8> = (0..graph.len())
+        .map(|i| {
+            if decisions[i].basis == Basis::NoSignal && kinds_of(i).is_some_and(|k| !k.is_empty()) {
+                PENDING
+            } else {
+                DONE
+            }
+        })
+        .collect();
+    let mut stack: Vec<usize> = Vec::new();
+    for start in 0..graph.len() {
+        if state[start] != PENDING {
+            continue;
+        }
+        stack.push(start);
+        while let Some(&r) = stack.last() {
+            if state[r] == DONE {
+                stack.pop();
+                continue;
+            }
+            state[r] = ACTIVE;
+            let kinds = kinds_of(r).map(Vec::as_slice).unwrap_or_default();
+            let next = kinds
+                .iter()
+                .flat_map(|&k| graph.related(r, k))
+                .find(|&t| state[t] == PENDING);
+            if let Some(t) = next {
+                stack.push(t);
+                continue;
+            }
+            // Every dependency is decided (or is on the stack: a cycle, which gives no signal).
+            for &kind in kinds {
+                let mut targets: TargetSet = 0;
+                let mut via = None;
+                for t in graph.related(r, kind) {
+                    if decisions[t].has_signal() {
+                        targets |= bit(decisions[t].target);
+                        via.get_or_insert(t);
+                    }
+                }
+                let Some(via) = via else { continue };
+                if targets.count_ones() == 1 {
+                    let target = decisions[via].target;
+                    let decision = &mut decisions[r];
+                    decision.target = target;
+                    decision.basis = Basis::Follows { via, kind };
+                    decision.notes.retain(|n| !matches!(n, Note::EnvUnknown { .. }));
+                } else {
+                    decisions[r].notes.push(Note::FollowSplit { kind, targets });
+                }
+                break;
+            }
+            state[r] = DONE;
+            stack.pop();
+        }
+    }
+}
+
+/// A VPC, subnet or security group used by resources of several targets stays in the legacy
+/// target (unless an explicit rule placed it) and needs review. A resource uses a container
+/// through `in-vpc`, `in-subnet` or `has-security-group`; a subnet or security group passes its
+/// own users on to its VPC.
+fn find_conflicts(graph: &Graph<'_>, rules: &Rules, decisions: &mut [Decision<'_>]) -> Vec<ConflictFound> {
+    let uses: Vec<(u16, &str)> = CONTAINER_USES
+        .iter()
+        .filter_map(|(kind, ty)| graph.kind_id(kind).map(|k| (k, *ty)))
+        .collect();
+    if uses.is_empty() {
+        return Vec::new();
+    }
+    let is_container = |i: usize| {
+        CONTAINER_USES
+            .iter()
+            .any(|(_, ty)| graph.resources[i].resource_type == *ty)
+    };
+    let own = |d: &Decision<'_>| if d.has_signal() { bit(d.target) } else { 0 };
+    let mut users: Vec<TargetSet> = vec![0; graph.len()];
+    // Pass 1: ordinary resources mark the containers they use.
+    for (i, decision) in decisions.iter().enumerate() {
+        if is_container(i) {
+            continue;
+        }
+        let mark = own(decision);
+        if mark == 0 {
+            continue;
+        }
+        for edge in graph.edges(i) {
+            let to = edge.to as usize;
+            if uses
+                .iter()
+                .any(|(k, ty)| *k == edge.kind && graph.resources[to].resource_type == *ty)
+            {
+                users[to] |= mark;
+            }
+        }
+    }
+    // Pass 2: subnets and security groups pass their users (and their own target) to the VPC.
+    if let Some(in_vpc) = graph.kind_id("in-vpc") {
+        for i in 0..graph.len() {
+            let ty = graph.resources[i].resource_type.as_str();
+            if ty != "ec2:subnet" && ty != "ec2:security-group" {
+                continue;
+            }
+            let mark = users[i] | own(&decisions[i]);
+            if mark == 0 {
+                continue;
+            }
+            for to in graph.related(i, in_vpc) {
+                if graph.resources[to].resource_type == "ec2:vpc" {
+                    users[to] |= mark;
+                }
+            }
+        }
+    }
+    let mut conflicts = Vec::new();
+    for (i, &set) in users.iter().enumerate() {
+        if set == 0 {
+            continue;
+        }
+        let decision = &mut decisions[i];
+        if set.count_ones() >= 2 {
+            conflicts.push(ConflictFound { index: i, users: set });
+            if matches!(decision.basis, Basis::Explicit { .. }) {
+                decision.notes.push(Note::ConflictKept { users: set });
+            } else {
+                decision.target = rules.legacy;
+                decision.basis = Basis::Conflict { users: set };
+                decision.notes.clear();
+            }
+        } else if decision.basis == Basis::NoSignal {
+            decision.notes.push(Note::UsedBy { targets: set });
+        }
+    }
+    conflicts
+}
+
+/// Byte ranges of the tokens of `name`, split on any separator, empty pieces dropped.
+fn token_spans(name: &str, separators: &[char]) -> Vec<(usize, usize)> {
+    let mut spans = Vec::new();
+    let mut start = 0;
+    for (i, c) in name.char_indices() {
+        if separators.contains(&c) {
+            if i > start {
+                spans.push((start, i));
+            }
+            start = i + c.len_utf8();
+        }
+    }
+    if name.len() > start {
+        spans.push((start, name.len()));
+    }
+    spans
+}
+
+/// `text` in lower case, borrowing it when it already is.
+fn lower<'b>(text: &'b str, buf: &'b mut String) -> &'b str {
+    if text.is_ascii() {
+        if !text.bytes().any(|b| b.is_ascii_uppercase()) {
+            return text;
+        }
+        buf.clear();
+        buf.push_str(text);
+        buf.make_ascii_lowercase();
+    } else {
+        *buf = text.to_lowercase();
+    }
+    buf.as_str()
+}
+
+/// `text` equals `wanted` (already lower case), ignoring case.
+fn eq_lower(text: &str, wanted: &str) -> bool {
+    if text.is_ascii() {
+        text.eq_ignore_ascii_case(wanted)
+    } else {
+        text.to_lowercase() == wanted
+    }
+}

@@ -1,0 +1,243 @@
+//! Move groups: the resources that move to one target together. Resources going to the same
+//! (non-legacy) target and connected through relations form a component; each component is
+//! split by stage (network, security, data, compute, other), because a VPC must exist in the
+//! target before the instances that run in it. Ids are stable: the same plan input always gives
+//! `dev-01-network`, `dev-02-security`, ... in the same order.
+
+use std::collections::HashMap;
+
+use super::graph::Graph;
+use super::methods::{Stage, stage_of};
+use crate::model::MoveGroup;
+
+/// Union-find over resource indices, with path halving and union by size.
+struct Components {
+    parent: Vec<u32>,
+    size: Vec<u32>,
+}
+
+impl Components {
+    fn new(n: usize) -> Self {
+        Components {
+            parent: (0..n as u32).collect(),
+            size: vec![1; n],
+        }
+    }
+
+    fn find(&mut self, mut i: usize) -> usize {
+        while self.parent[i] as usize != i {
+            let grand = self.parent[self.parent[i] as usize];
+            self.parent[i] = grand;
+            i = grand as usize;
+        }
+        i
+    }
+
+    fn union(&mut self, a: usize, b: usize) {
+        let (mut a, mut b) = (self.find(a), self.find(b));
+        if a == b {
+            return;
+        }
+        if self.size[a] < self.size[b] {
+            std::mem::swap(&mut a, &mut b);
+        }
+        self.parent[b] = a as u32;
+        self.size[a] += self.size[b];
+    }
+}
+
+/// The move groups in migration order, and for each resource the index of its group.
+pub(crate) struct Grouping {
+    pub groups: Vec<MoveGroup>,
+    pub of_resource: Vec<Option<u32>>,
+}
+
+/// `targets[i]` is the target index of resource `i`, or `None` when it stays.
+pub(crate) fn move_groups(graph: &Graph<'_>, targets: &[Option<usize>], target_names: &[String]) -> Grouping {
+    let n = graph.len();
+    let mut components = Components::new(n);
+    for (i, target) in targets.iter().enumerate() {
+        let Some(target) = target else { continue };
+        for edge in graph.edges(i) {
+            if targets[edge.to as usize] == Some(*target) {
+                components.union(i, edge.to as usize);
+            }
+        }
+    }
+    // A component is named by its first ARN, so the order does not depend on input order.
+    let mut rank = vec![0u32; n];
+    for (position, &i) in graph.by_arn_order.iter().enumerate() {
+        rank[i as usize] = position as u32;
+    }
+    let mut first_of_root: HashMap<usize, u32> = HashMap::new();
+    let mut keyed: Vec<(u16, Stage, u32, u32)> = Vec::new();
+    let mut roots: Vec<usize> = vec![0; n];
+    for i in 0..n {
+        if targets[i].is_none() {
+            continue;
+        }
+        let root = components.find(i);
+        roots[i] = root;
+        let first = first_of_root.entry(root).or_insert(rank[i]);
+        *first = (*first).min(rank[i]);
+    }
+    for i in 0..n {
+        let Some(target) = targets[i] else { continue };
+        let stage = stage_of(&graph.resources[i].resource_type);
+        keyed.push((target as u16, stage, first_of_root[&roots[i]], rank[i]));
+    }
+    drop(first_of_root);
+    keyed.sort_unstable();
+
+    // Groups per target, to size the number in the id.
+    let mut per_target: HashMap<u16, usize> = HashMap::new();
+    let mut previous: Option<(u16, Stage, u32)> = None;
+    for &(target, stage, component, _) in &keyed {
+        if previous != Some((target, stage, component)) {
+            *per_target.entry(target).or_default() += 1;
+            previous = Some((target, stage, component));
+        }
+    }
+
+    let mut groups: Vec<MoveGroup> = Vec::new();
+    let mut of_resource: Vec<Option<u32>> = vec![None; n];
+    let mut earlier: HashMap<(u16, u32), Vec<String>> = HashMap::new();
+    let mut number: HashMap<u16, usize> = HashMap::new();
+    let mut previous: Option<(u16, Stage, u32)> = None;
+    for &(target, stage, component, arn_rank) in &keyed {
+        if previous != Some((target, stage, component)) {
+            previous = Some((target, stage, component));
+            let count = number.entry(target).or_default();
+            *count += 1;
+            let width = per_target[&target].to_string().len().max(2);
+            let name = &target_names[target as usize];
+            let id = format!("{name}-{:0width$}-{}", *count, stage.as_str());
+            let before = earlier.entry((target, component)).or_default();
+            groups.push(MoveGroup {
+                id: id.clone(),
+                target: name.clone(),
+                stage: stage.as_str().to_owned(),
+                resources: Vec::new(),
+                depends_on: before.clone(),
+            });
+            before.push(id);
+        }
+        let i = graph.by_arn_order[arn_rank as usize] as usize;
+        of_resource[i] = Some((groups.len() - 1) as u32);
+        let group = groups.last_mut().expect("a group was just pushed");
+        group.resources.push(graph.resources[i].arn.clone());
+    }
+    Grouping { groups, of_resource }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::classify::testkit::*;
+    use crate::model::Resource;
+
+    fn names() -> Vec<String> {
+        vec!["prod".into(), "dev".into(), "sandbox".into()]
+    }
+
+    fn dev_stack() -> Vec<Resource> {
+        vec![
+            res("arn:i-1", "ec2:instance")
+                .rel("in-subnet", "arn:subnet-1")
+                .rel("has-security-group", "arn:sg-1"),
+            res("arn:sg-1", "ec2:security-group").rel("in-vpc", "arn:vpc-1"),
+            res("arn:subnet-1", "ec2:subnet").rel("in-vpc", "arn:vpc-1"),
+            res("arn:vol-1", "ec2:volume").rel("attached-to", "arn:i-1"),
+            res("arn:vpc-1", "ec2:vpc"),
+        ]
+    }
+
+    #[test]
+    fn one_component_splits_into_ordered_stages_with_dependencies() {
+        let resources = dev_stack();
+        let graph = Graph::build(&resources);
+        let grouping = move_groups(&graph, &[Some(1); 5], &names());
+        let summary: Vec<(&str, &str, Vec<&str>, Vec<&str>)> = grouping
+            .groups
+            .iter()
+            .map(|g| {
+                (
+                    g.id.as_str(),
+                    g.stage.as_str(),
+                    g.resources.iter().map(String::as_str).collect(),
+                    g.depends_on.iter().map(String::as_str).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            summary,
+            vec![
+                ("dev-01-network", "network", vec!["arn:subnet-1", "arn:vpc-1"], vec![]),
+                ("dev-02-security", "security", vec!["arn:sg-1"], vec!["dev-01-network"]),
+                (
+                    "dev-03-data",
+                    "data",
+                    vec!["arn:vol-1"],
+                    vec!["dev-01-network", "dev-02-security"]
+                ),
+                (
+                    "dev-04-compute",
+                    "compute",
+                    vec!["arn:i-1"],
+                    vec!["dev-01-network", "dev-02-security", "dev-03-data"]
+                ),
+            ]
+        );
+        assert_eq!(grouping.of_resource, [Some(3), Some(1), Some(0), Some(2), Some(0)]);
+    }
+
+    #[test]
+    fn staying_resources_and_other_targets_split_components() {
+        let resources = dev_stack();
+        let graph = Graph::build(&resources);
+        // The VPC and subnet stay; the instance goes to dev, its volume to sandbox.
+        let targets = [Some(1), Some(1), None, Some(2), None];
+        let grouping = move_groups(&graph, &targets, &names());
+        let ids: Vec<&str> = grouping.groups.iter().map(|g| g.id.as_str()).collect();
+        assert_eq!(ids, ["dev-01-security", "dev-02-compute", "sandbox-01-data"]);
+        assert_eq!(grouping.groups[1].depends_on, ["dev-01-security"]);
+        assert!(grouping.groups[2].depends_on.is_empty());
+        assert_eq!(grouping.of_resource[2], None);
+    }
+
+    #[test]
+    fn unconnected_resources_get_their_own_groups_and_no_dependencies() {
+        let resources = vec![
+            res("arn:aws:s3:::a", "s3:bucket"),
+            res("arn:aws:s3:::b", "s3:bucket"),
+            res("arn:i-9", "ec2:instance"),
+        ];
+        let graph = Graph::build(&resources);
+        let grouping = move_groups(&graph, &[Some(1); 3], &names());
+        let ids: Vec<&str> = grouping.groups.iter().map(|g| g.id.as_str()).collect();
+        assert_eq!(ids, ["dev-01-data", "dev-02-data", "dev-03-compute"]);
+        assert!(grouping.groups.iter().all(|g| g.depends_on.is_empty()));
+    }
+
+    #[test]
+    fn ids_widen_past_99_groups() {
+        let resources: Vec<Resource> = (0..120)
+            .map(|i| res(&format!("arn:aws:s3:::b{i:03}"), "s3:bucket"))
+            .collect();
+        let graph = Graph::build(&resources);
+        let grouping = move_groups(&graph, &vec![Some(1); 120], &names());
+        assert_eq!(grouping.groups[0].id, "dev-001-data");
+        assert_eq!(grouping.groups[119].id, "dev-120-data");
+    }
+
+    #[test]
+    fn order_does_not_depend_on_input_order() {
+        let mut resources = dev_stack();
+        let graph = Graph::build(&resources);
+        let a = move_groups(&graph, &[Some(1); 5], &names()).groups;
+        resources.reverse();
+        let graph = Graph::build(&resources);
+        let b = move_groups(&graph, &[Some(1); 5], &names()).groups;
+        assert_eq!(a, b);
+    }
+}

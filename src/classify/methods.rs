@@ -1,0 +1,360 @@
+//! The migration-method catalog (documented in `docs/methods.md`): how a resource of each type
+//! reaches its target account, and in which stage of the move it goes. AWS resources cannot be
+//! moved between accounts: they stay, are shared and copied, are transferred, or are recreated.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use super::graph::Graph;
+use crate::model::Resource;
+
+/// The order move groups run in, per target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Stage {
+    Network,
+    Security,
+    Data,
+    Compute,
+    Other,
+}
+
+impl Stage {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::Network => "network",
+            Stage::Security => "security",
+            Stage::Data => "data",
+            Stage::Compute => "compute",
+            Stage::Other => "other",
+        }
+    }
+}
+
+/// One catalog row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CatalogEntry {
+    pub resource_type: &'static str,
+    pub method: &'static str,
+    pub stage: Stage,
+}
+
+const fn entry(resource_type: &'static str, method: &'static str, stage: Stage) -> CatalogEntry {
+    CatalogEntry {
+        resource_type,
+        method,
+        stage,
+    }
+}
+
+/// Every resource type the classifier knows how to move.
+pub const CATALOG: &[CatalogEntry] = &[
+    // network
+    entry("ec2:vpc", "recreate", Stage::Network),
+    entry("ec2:subnet", "recreate", Stage::Network),
+    entry("ec2:internet-gateway", "recreate", Stage::Network),
+    entry("ec2:natgateway", "recreate", Stage::Network),
+    entry("ec2:transit-gateway", "recreate", Stage::Network),
+    entry("ec2:route-table", "recreate", Stage::Network),
+    entry("ec2:network-acl", "recreate", Stage::Network),
+    entry("ec2:vpc-endpoint", "recreate", Stage::Network),
+    entry("ec2:network-interface", "recreate", Stage::Network),
+    entry("ec2:elastic-ip", "transfer", Stage::Network),
+    entry("route53:hostedzone", "recreate", Stage::Network),
+    entry("route53domains:domain", "transfer", Stage::Network),
+    // security
+    entry("ec2:security-group", "recreate", Stage::Security),
+    entry("kms:key", "recreate-key", Stage::Security),
+    entry("secretsmanager:secret", "recreate-secret", Stage::Security),
+    entry("acm:certificate", "reissue", Stage::Security),
+    // data
+    entry("ec2:volume", "share-snapshot", Stage::Data),
+    entry("ec2:snapshot", "share-snapshot", Stage::Data),
+    entry("ec2:image", "share-ami", Stage::Data),
+    entry("s3:bucket", "replicate", Stage::Data),
+    entry("rds:db", "share-rds-snapshot", Stage::Data),
+    entry("rds:cluster", "share-rds-snapshot", Stage::Data),
+    entry("rds:snapshot", "share-rds-snapshot", Stage::Data),
+    entry("rds:cluster-snapshot", "share-rds-snapshot", Stage::Data),
+    entry("dynamodb:table", "export-import", Stage::Data),
+    entry("ecr:repository", "replicate-images", Stage::Data),
+    entry("elasticfilesystem:file-system", "backup-copy", Stage::Data),
+    // compute
+    entry("ec2:instance", "recreate", Stage::Compute),
+    entry("lambda:function", "redeploy", Stage::Compute),
+    entry("ecs:cluster", "recreate", Stage::Compute),
+    entry("ecs:service", "redeploy", Stage::Compute),
+    entry("eks:cluster", "recreate", Stage::Compute),
+    entry("elasticloadbalancing:loadbalancer", "recreate", Stage::Compute),
+    entry("elasticloadbalancing:targetgroup", "recreate", Stage::Compute),
+    entry("states:stateMachine", "redeploy", Stage::Compute),
+    // other
+    entry("sns:topic", "recreate", Stage::Other),
+    entry("sqs:queue", "recreate", Stage::Other),
+    entry("logs:log-group", "recreate", Stage::Other),
+    entry("cloudformation:stack", "redeploy", Stage::Other),
+];
+
+/// The catalog row for a type, if any.
+pub fn lookup(resource_type: &str) -> Option<&'static CatalogEntry> {
+    static INDEX: OnceLock<HashMap<&'static str, &'static CatalogEntry>> = OnceLock::new();
+    INDEX
+        .get_or_init(|| CATALOG.iter().map(|e| (e.resource_type, e)).collect())
+        .get(resource_type)
+        .copied()
+}
+
+/// The stage a type moves in (`other` when unknown).
+pub fn stage_of(resource_type: &str) -> Stage {
+    lookup(resource_type).map(|e| e.stage).unwrap_or(Stage::Other)
+}
+
+/// What the legacy account's resources get.
+pub const STAY: &str = "stay";
+
+/// The method and its notes for a resource that moves to `target`.
+pub(crate) fn moving(graph: &Graph<'_>, i: usize, target: &str, account_id: &str) -> (&'static str, String) {
+    let res = &graph.resources[i];
+    let Some(entry) = lookup(&res.resource_type) else {
+        return (
+            "recreate",
+            format!(
+                "no catalog method for {}: recreate it in {target} and review how its data and configuration move",
+                res.resource_type
+            ),
+        );
+    };
+    let notes = match res.resource_type.as_str() {
+        "ec2:volume" => format!(
+            "snapshot the volume, share the snapshot with {target} and create a volume from it there{}",
+            kms_caveat(key_use(res), target)
+        ),
+        "ec2:snapshot" => format!(
+            "share the snapshot with {target}, which copies it{}",
+            kms_caveat(key_use(res), target)
+        ),
+        "ec2:image" => format!(
+            "share the AMI (and its snapshots) with {target}, which launches from it or copies it{}",
+            kms_caveat(image_key_use(graph, i), target)
+        ),
+        "ec2:instance" => format!(
+            "create an AMI from the instance, share it with {target} (share-ami) and launch a new instance from it; \
+             volumes on the default AWS-managed key need a copy under a customer-managed key first"
+        ),
+        "ec2:elastic-ip" => {
+            format!(
+                "enable Elastic IP transfer to the {target} account and accept it there; the address keeps its region"
+            )
+        }
+        "ec2:transit-gateway" => {
+            format!("recreate it in {target}, or create it once in a network account and share it with AWS RAM")
+        }
+        "ec2:network-interface" => format!("recreated in {target} with the instance or service that owns it"),
+        "s3:bucket" => bucket_notes(res, target, account_id),
+        _ => match entry.method {
+            "recreate" => format!("recreate it in {target}, preferably from infrastructure as code"),
+            "transfer" => format!("transfer it to the {target} account"),
+            "recreate-key" => format!(
+                "KMS keys cannot move: create a customer-managed key in {target}, re-encrypt the data under it, \
+                 and grant {target} use of this key while the move runs"
+            ),
+            "recreate-secret" => format!("create the secret in {target}, copy its value, then rotate it"),
+            "reissue" => format!("request a new certificate in {target} and validate it again"),
+            "share-rds-snapshot" => format!(
+                "take a manual snapshot, share it with {target} and restore it there; a snapshot on the default \
+                 aws/rds key cannot be shared: copy it under a customer-managed key and share that key"
+            ),
+            "export-import" => format!("export the table to S3 and import it into a new table in {target}"),
+            "replicate-images" => format!(
+                "configure ECR cross-account replication to {target} for new pushes and push the existing images there"
+            ),
+            "backup-copy" => {
+                format!("copy a recovery point to {target} with AWS Backup cross-account copy and restore it")
+            }
+            "redeploy" => format!("deploy its code and configuration again in {target}"),
+            other => format!("{other} to {target}"),
+        },
+    };
+    (entry.method, notes)
+}
+
+/// How a snapshot or volume is encrypted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum KeyUse {
+    Plain,
+    /// The default AWS-managed key (no `kms_key_id`, or an `aws/` alias).
+    DefaultKey,
+    Customer(Vec<String>),
+}
+
+fn key_use(res: &Resource) -> KeyUse {
+    if res.attr_bool("encrypted") != Some(true) {
+        return KeyUse::Plain;
+    }
+    match res.attr_str("kms_key_id") {
+        None | Some("") => KeyUse::DefaultKey,
+        Some(key) if key.contains("alias/aws/") => KeyUse::DefaultKey,
+        Some(key) => KeyUse::Customer(vec![key.to_owned()]),
+    }
+}
+
+/// An AMI's encryption: its own attributes, or those of the snapshots it was made from.
+fn image_key_use(graph: &Graph<'_>, i: usize) -> KeyUse {
+    let mut keys: Vec<String> = Vec::new();
+    let mut uses = vec![key_use(&graph.resources[i])];
+    if let Some(kind) = graph.kind_id("from-snapshot") {
+        uses.extend(graph.related(i, kind).map(|s| key_use(&graph.resources[s])));
+    }
+    for used in uses {
+        match used {
+            KeyUse::DefaultKey => return KeyUse::DefaultKey,
+            KeyUse::Customer(k) => keys.extend(k),
+            KeyUse::Plain => {}
+        }
+    }
+    keys.sort();
+    keys.dedup();
+    if keys.is_empty() {
+        KeyUse::Plain
+    } else {
+        KeyUse::Customer(keys)
+    }
+}
+
+fn kms_caveat(key: KeyUse, target: &str) -> String {
+    match key {
+        KeyUse::Plain => String::new(),
+        KeyUse::DefaultKey => format!(
+            "; it is encrypted with the default AWS-managed key, which cannot be shared: copy it re-encrypted \
+             with a customer-managed key, share that key with {target}, then share the copy"
+        ),
+        KeyUse::Customer(keys) => format!("; share KMS key {} with {target} too", keys.join(", ")),
+    }
+}
+
+fn bucket_notes(res: &Resource, target: &str, account_id: &str) -> String {
+    let mut notes = format!(
+        "bucket names are global: create a bucket under a new name in {target}, replicate new objects with S3 \
+         Replication and existing ones with S3 Batch Replication, then switch clients over"
+    );
+    if res.attr_bool("replication") == Some(true) {
+        notes.push_str("; it already has a replication configuration: add a rule rather than replace it");
+    }
+    if policy_names_account(res, account_id) {
+        notes.push_str(&format!(
+            "; its policy names the legacy account {account_id}: rewrite it for the new account"
+        ));
+    }
+    notes
+}
+
+/// True when a bucket policy names the given account id.
+pub(crate) fn policy_names_account(res: &Resource, account_id: &str) -> bool {
+    !account_id.is_empty()
+        && res
+            .attributes
+            .get("policy_account_ids")
+            .and_then(|v| v.as_array())
+            .is_some_and(|ids| ids.iter().any(|id| id.as_str() == Some(account_id)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::classify::testkit::*;
+
+    fn method_of(resources: &[Resource], i: usize) -> (&'static str, String) {
+        let graph = Graph::build(resources);
+        moving(&graph, i, "dev", "111122223333")
+    }
+
+    #[test]
+    fn catalog_has_no_duplicate_types() {
+        let mut types: Vec<&str> = CATALOG.iter().map(|e| e.resource_type).collect();
+        types.sort();
+        let before = types.len();
+        types.dedup();
+        assert_eq!(before, types.len());
+    }
+
+    #[test]
+    fn method_per_type_table() {
+        let cases = [
+            ("ec2:instance", "recreate", Stage::Compute),
+            ("ec2:volume", "share-snapshot", Stage::Data),
+            ("ec2:snapshot", "share-snapshot", Stage::Data),
+            ("ec2:image", "share-ami", Stage::Data),
+            ("ec2:vpc", "recreate", Stage::Network),
+            ("ec2:subnet", "recreate", Stage::Network),
+            ("ec2:security-group", "recreate", Stage::Security),
+            ("ec2:network-interface", "recreate", Stage::Network),
+            ("ec2:elastic-ip", "transfer", Stage::Network),
+            ("ec2:natgateway", "recreate", Stage::Network),
+            ("ec2:internet-gateway", "recreate", Stage::Network),
+            ("ec2:transit-gateway", "recreate", Stage::Network),
+            ("s3:bucket", "replicate", Stage::Data),
+            ("rds:db", "share-rds-snapshot", Stage::Data),
+            ("lambda:function", "redeploy", Stage::Compute),
+            ("dynamodb:table", "export-import", Stage::Data),
+            ("ecr:repository", "replicate-images", Stage::Data),
+            ("kms:key", "recreate-key", Stage::Security),
+            ("secretsmanager:secret", "recreate-secret", Stage::Security),
+        ];
+        for (ty, method, stage) in cases {
+            let resources = [res("arn:x", ty)];
+            assert_eq!(method_of(&resources, 0).0, method, "{ty}");
+            assert_eq!(stage_of(ty), stage, "{ty}");
+        }
+    }
+
+    #[test]
+    fn unknown_type_is_recreated_and_says_so() {
+        let resources = [res("arn:x", "quantum:ledger")];
+        let (method, notes) = method_of(&resources, 0);
+        assert_eq!(method, "recreate");
+        assert!(notes.contains("no catalog method for quantum:ledger"), "{notes}");
+        assert_eq!(stage_of("quantum:ledger"), Stage::Other);
+    }
+
+    #[test]
+    fn snapshot_on_the_default_key_gets_the_re_encryption_caveat() {
+        let default_key = [res("arn:s", "ec2:snapshot").attr("encrypted", true)];
+        let notes = method_of(&default_key, 0).1;
+        assert!(
+            notes.contains("default AWS-managed key, which cannot be shared"),
+            "{notes}"
+        );
+        let cmk = [res("arn:s", "ec2:snapshot")
+            .attr("encrypted", true)
+            .attr("kms_key_id", "arn:aws:kms:us-east-1:111122223333:key/k1")];
+        let notes = method_of(&cmk, 0).1;
+        assert!(
+            notes.contains("share KMS key arn:aws:kms:us-east-1:111122223333:key/k1 with dev"),
+            "{notes}"
+        );
+        let plain = [res("arn:s", "ec2:snapshot").attr("encrypted", false)];
+        assert_eq!(method_of(&plain, 0).1, "share the snapshot with dev, which copies it");
+    }
+
+    #[test]
+    fn ami_inherits_the_caveat_from_its_snapshot() {
+        let resources = [
+            res("arn:ami", "ec2:image").rel("from-snapshot", "arn:snap"),
+            res("arn:snap", "ec2:snapshot").attr("encrypted", true),
+        ];
+        let (method, notes) = method_of(&resources, 0);
+        assert_eq!(method, "share-ami");
+        assert!(notes.contains("cannot be shared"), "{notes}");
+    }
+
+    #[test]
+    fn bucket_notes_mention_global_names_and_the_policy() {
+        let resources = [res("arn:aws:s3:::b", "s3:bucket")
+            .attr("policy_account_ids", serde_json::json!(["111122223333"]))
+            .attr("replication", true)];
+        let notes = method_of(&resources, 0).1;
+        assert!(notes.starts_with("bucket names are global"), "{notes}");
+        assert!(notes.contains("S3 Batch Replication"), "{notes}");
+        assert!(notes.contains("names the legacy account 111122223333"), "{notes}");
+        assert!(notes.contains("already has a replication configuration"), "{notes}");
+    }
+}

@@ -1,0 +1,691 @@
+//! The template context: the facts and steps turned into plain, serialisable values, with
+//! every sentence that depends on the account decided here rather than in template logic.
+
+use serde::Serialize;
+
+use super::RunbookInput;
+use super::attribution::UNATTRIBUTED;
+use super::charts::{self, Bar, Column};
+use super::facts::{Facts, ResourceRow};
+use super::steps::{Phase, Step};
+use super::text::{amount_2dp, join_words, md_code, md_text, money, plural};
+use crate::model::OrgStatus;
+
+#[derive(Serialize)]
+pub struct Context {
+    pub title: String,
+    pub generated_at: String,
+    pub tool_version: String,
+    pub scanned_at: String,
+    pub account_id: String,
+    pub account_label: String,
+    pub org_status: String,
+    pub org_sentence: String,
+    pub resource_count: String,
+    pub regions_in_use: String,
+    pub targets: Vec<TargetRow>,
+    pub review_count: usize,
+    pub conflict_count: usize,
+    pub cost_sentence: String,
+    pub risks: Vec<String>,
+    pub step_count: usize,
+    pub phases: Vec<PhaseCtx>,
+    pub moves: Vec<MoveTargetCtx>,
+    pub review: Vec<ReviewRow>,
+    pub conflicts: Vec<ConflictRow>,
+    pub cross_target: Vec<EdgeRow>,
+    pub coverage: Vec<CoverageRow>,
+    pub cost_history: Vec<MonthRow>,
+    pub top_services: Vec<NamedRow>,
+    pub estimate: Option<EstimateCtx>,
+    pub scps: Vec<ScpRow>,
+}
+
+#[derive(Serialize)]
+pub struct TargetRow {
+    pub name: String,
+    pub ou: String,
+    pub purpose: String,
+    pub stays: bool,
+    pub resources: usize,
+    pub needs_review: usize,
+    pub methods: String,
+}
+
+#[derive(Serialize)]
+pub struct StepCtx {
+    pub id: String,
+    pub summary: String,
+    pub owner: String,
+    pub action: String,
+    pub verify: String,
+    pub rollback: String,
+    pub depends_on: String,
+}
+
+#[derive(Serialize)]
+pub struct PhaseCtx {
+    pub title: String,
+    pub intro: String,
+    pub steps: Vec<StepCtx>,
+}
+
+#[derive(Serialize)]
+pub struct GroupCtx {
+    pub id: String,
+    pub stage: String,
+    pub depends_on: String,
+    pub rows: Vec<ResourceRow>,
+    pub steps: Vec<StepCtx>,
+}
+
+#[derive(Serialize)]
+pub struct MoveTargetCtx {
+    pub name: String,
+    pub ou: String,
+    pub purpose: String,
+    pub note: String,
+    pub groups: Vec<GroupCtx>,
+    pub final_steps: Vec<StepCtx>,
+}
+
+#[derive(Serialize)]
+pub struct ReviewRow {
+    pub arn: String,
+    pub target: String,
+    pub reason: String,
+    pub decision: String,
+}
+
+#[derive(Serialize)]
+pub struct ConflictRow {
+    pub arn: String,
+    pub resource_type: String,
+    pub used_by: String,
+    pub reason: String,
+    pub decision: String,
+}
+
+#[derive(Serialize)]
+pub struct EdgeRow {
+    pub from_arn: String,
+    pub from_target: String,
+    pub kind: String,
+    pub to_arn: String,
+    pub to_target: String,
+    pub note: String,
+}
+
+#[derive(Serialize)]
+pub struct CoverageRow {
+    pub service: String,
+    pub region: String,
+    pub status: String,
+    pub detail: String,
+    pub requests: u64,
+}
+
+#[derive(Serialize)]
+pub struct MonthRow {
+    pub month: String,
+    pub amount: String,
+    pub estimated: bool,
+}
+
+#[derive(Serialize)]
+pub struct NamedRow {
+    pub name: String,
+    pub amount: String,
+}
+
+#[derive(Serialize)]
+pub struct EstimateCtx {
+    pub basis: String,
+    pub rows: Vec<NamedRow>,
+    pub total: String,
+}
+
+#[derive(Serialize)]
+pub struct ScpRow {
+    pub file: String,
+    pub name: String,
+    pub attach_to: String,
+    pub purpose: String,
+}
+
+pub fn build(input: &RunbookInput, f: &Facts, steps: &[Step]) -> Context {
+    let inv = f.inventory;
+    let plan = f.plan;
+    let account_label = match &inv.account.alias {
+        Some(alias) => format!("{} ({})", inv.account.id, alias),
+        None => inv.account.id.clone(),
+    };
+    let org = &inv.account.organization;
+    let org_sentence = match org.status {
+        OrgStatus::Standalone => "standalone: it belongs to no organization, so there is nothing to leave.".to_string(),
+        OrgStatus::Member => format!(
+            "member of organization {} (management account {}): it must leave that organization first (see Preflight).",
+            org.id
+                .as_deref()
+                .map(md_code)
+                .unwrap_or_else(|| "(id not recorded)".into()),
+            org.management_account_id
+                .as_deref()
+                .map(md_code)
+                .unwrap_or_else(|| "(not recorded)".into())
+        ),
+        OrgStatus::Management => format!(
+            "management account of organization {}: that organization must be dissolved before the account can join \
+             the new one as a member (see Preflight).",
+            org.id
+                .as_deref()
+                .map(md_code)
+                .unwrap_or_else(|| "(id not recorded)".into())
+        ),
+        OrgStatus::Unknown => format!(
+            "unknown: the scan could not read it{} (see Preflight).",
+            org.detail
+                .as_deref()
+                .map(|d| format!(" ({})", md_text(d)))
+                .unwrap_or_default()
+        ),
+    };
+
+    let targets = plan
+        .targets
+        .iter()
+        .map(|t| {
+            let mut methods: std::collections::BTreeMap<&str, usize> = Default::default();
+            for a in plan.assignments.iter().filter(|a| a.target == t.name) {
+                *methods.entry(a.method.as_str()).or_insert(0) += 1;
+            }
+            let methods: Vec<String> = methods.iter().map(|(m, n)| format!("{} {n}", md_text(m))).collect();
+            TargetRow {
+                name: t.name.clone(),
+                ou: t.ou.clone(),
+                purpose: t.purpose.clone(),
+                stays: t.stays_in_legacy,
+                resources: t.resources,
+                needs_review: t.needs_review,
+                methods: if methods.is_empty() {
+                    "-".into()
+                } else {
+                    methods.join(", ")
+                },
+            }
+        })
+        .collect();
+
+    let cost_sentence = match f.costs {
+        None => "**not saved by this run.** Export it before the invitation (PRE-02).".to_string(),
+        Some(c) => format!(
+            "saved: {} ({}), {} sent, {}{}.",
+            plural(c.monthly_totals.len(), "month", "months"),
+            super::steps::cost_window(c),
+            plural(
+                c.requests_sent as usize,
+                "Cost Explorer request",
+                "Cost Explorer requests"
+            ),
+            if c.complete {
+                "complete"
+            } else {
+                "**incomplete**: run `acctsplit costs` again on the same folder"
+            },
+            if c.failed.is_empty() {
+                String::new()
+            } else {
+                format!("; {} failed", plural(c.failed.len(), "query", "queries"))
+            }
+        ),
+    };
+
+    let phases = [
+        (Phase::Preflight, "1. Preflight", preflight_intro(f)),
+        (
+            Phase::Foundation,
+            "2. Foundation",
+            "Build the organization the legacy account will join: a new management account, OUs, guardrails, \
+             sign-in and budgets."
+                .to_string(),
+        ),
+        (
+            Phase::CoreAccounts,
+            "3. Core accounts",
+            "Create the accounts every workload relies on, then the new workload accounts.".to_string(),
+        ),
+        (
+            Phase::Joining,
+            "4. Joining",
+            "Bring the legacy account into the organization. It stays the production account.".to_string(),
+        ),
+    ]
+    .into_iter()
+    .map(|(phase, title, intro)| PhaseCtx {
+        title: title.to_string(),
+        intro,
+        steps: steps.iter().filter(|s| s.phase == phase).map(step_ctx).collect(),
+    })
+    .collect();
+
+    let moves = f
+        .move_targets
+        .iter()
+        .map(|t| {
+            let note = if t.stays_in_legacy {
+                format!(
+                    "{} is the legacy account itself: its {} stay where they are, and nothing moves.",
+                    md_text(&t.name),
+                    plural(t.assigned, "resource", "resources")
+                )
+            } else if t.groups.is_empty() {
+                format!("Nothing moves to {}.", md_text(&t.name))
+            } else {
+                format!(
+                    "{} in {}, in the plan's order. Resources are recreated, shared and copied, or \
+                     transferred: nothing moves by itself, and the originals stay until the last step.",
+                    plural(t.resource_count(), "resource", "resources"),
+                    plural(t.groups.len(), "move group", "move groups"),
+                )
+            };
+            MoveTargetCtx {
+                name: t.name.clone(),
+                ou: t.ou.clone(),
+                purpose: t.purpose.clone(),
+                note,
+                groups: t
+                    .groups
+                    .iter()
+                    .map(|g| GroupCtx {
+                        id: g.id.clone(),
+                        stage: g.stage.clone(),
+                        depends_on: join_words(&g.depends_on.iter().map(|d| md_code(d)).collect::<Vec<_>>()),
+                        rows: f.group_rows(g),
+                        steps: steps
+                            .iter()
+                            .filter(|s| s.group.as_deref() == Some(g.id.as_str()))
+                            .map(step_ctx)
+                            .collect(),
+                    })
+                    .collect(),
+                final_steps: steps
+                    .iter()
+                    .filter(|s| s.phase == Phase::Moves && s.group.is_none() && s.target.as_deref() == Some(&t.name))
+                    .map(step_ctx)
+                    .collect(),
+            }
+        })
+        .collect();
+
+    let legacy_name = plan
+        .targets
+        .iter()
+        .find(|t| t.stays_in_legacy)
+        .map(|t| t.name.clone())
+        .unwrap_or_else(|| "prod".into());
+    let conflicts = plan
+        .conflicts
+        .iter()
+        .map(|c| {
+            let others: Vec<String> = c
+                .used_by
+                .iter()
+                .filter(|t| **t != legacy_name)
+                .map(|t| md_text(t))
+                .collect();
+            ConflictRow {
+                arn: c.arn.clone(),
+                resource_type: c.resource_type.clone(),
+                used_by: c.used_by.join(", "),
+                reason: c.reason.clone(),
+                decision: if others.is_empty() {
+                    format!(
+                        "Keep it in {}; confirm no other account needs it.",
+                        md_text(&legacy_name)
+                    )
+                } else {
+                    format!(
+                        "Keep the original in {}, recreate an equivalent in {}, and move each account's \
+                         resources onto its own copy; or assign it to one target with an explicit rule.",
+                        md_text(&legacy_name),
+                        join_words(&others)
+                    )
+                },
+            }
+        })
+        .collect();
+
+    Context {
+        title: format!("Migration runbook for AWS account {account_label}"),
+        generated_at: input.generated_at.clone(),
+        tool_version: crate::TOOL_VERSION.to_string(),
+        scanned_at: inv.scanned_at.clone(),
+        account_id: inv.account.id.clone(),
+        account_label,
+        org_status: org.status.as_str().to_string(),
+        org_sentence,
+        resource_count: plural(inv.resources.len(), "resource", "resources"),
+        regions_in_use: if f.regions_fallback {
+            "none (no regional resource found)".to_string()
+        } else {
+            join_words(&f.regions_in_use.iter().map(|r| md_code(r)).collect::<Vec<_>>())
+        },
+        targets,
+        review_count: plan.review.len(),
+        conflict_count: plan.conflicts.len(),
+        cost_sentence,
+        risks: risks(f),
+        step_count: steps.len(),
+        phases,
+        moves,
+        review: plan
+            .review
+            .iter()
+            .map(|r| ReviewRow {
+                arn: r.arn.clone(),
+                target: r.target.clone(),
+                reason: r.reason.clone(),
+                decision: r.decision.clone(),
+            })
+            .collect(),
+        conflicts,
+        cross_target: plan
+            .cross_target
+            .iter()
+            .map(|e| EdgeRow {
+                from_arn: e.from_arn.clone(),
+                from_target: e.from_target.clone(),
+                kind: e.kind.clone(),
+                to_arn: e.to_arn.clone(),
+                to_target: e.to_target.clone(),
+                note: e.note.clone(),
+            })
+            .collect(),
+        coverage: inv
+            .coverage
+            .iter()
+            .map(|c| CoverageRow {
+                service: c.service.clone(),
+                region: c.region.clone(),
+                status: c.status.as_str().to_string(),
+                detail: c.detail.clone().unwrap_or_default(),
+                requests: c.requests,
+            })
+            .collect(),
+        cost_history: f
+            .costs
+            .map(|c| {
+                c.monthly_totals
+                    .iter()
+                    .map(|m| MonthRow {
+                        month: m.month.clone(),
+                        amount: money(&c.currency, m.amount),
+                        estimated: m.estimated,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        top_services: f
+            .costs
+            .map(|c| {
+                c.top_services
+                    .iter()
+                    .map(|s| NamedRow {
+                        name: s.name.clone(),
+                        amount: money(&c.currency, s.amount),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        estimate: f
+            .attribution
+            .as_ref()
+            .filter(|a| !a.months.is_empty())
+            .map(|a| EstimateCtx {
+                basis: format!(
+                    "Average of {}, {}.{}",
+                    join_words(&a.months.clone()),
+                    match &a.tag_key {
+                        Some(key) => format!("attributed by the cost allocation tag {}", md_code(key)),
+                        None => "but no environment tag of the plan's convention was in the export, so it is all \
+                             unattributed"
+                            .to_string(),
+                    },
+                    if a.ignored_keys.is_empty() {
+                        String::new()
+                    } else {
+                        format!(
+                            " {} {} {} not added on top, so the same spend is not counted twice.",
+                            if a.ignored_keys.len() == 1 {
+                                "The key"
+                            } else {
+                                "The keys"
+                            },
+                            join_words(&a.ignored_keys.iter().map(|k| md_code(k)).collect::<Vec<_>>()),
+                            if a.ignored_keys.len() == 1 { "was" } else { "were" }
+                        )
+                    }
+                ),
+                rows: a
+                    .per_target
+                    .iter()
+                    .map(|(t, v)| NamedRow {
+                        name: t.clone(),
+                        amount: money(&f.currency, *v),
+                    })
+                    .collect(),
+                total: money(&f.currency, a.monthly_total),
+            }),
+        scps: f
+            .scps
+            .iter()
+            .map(|s| ScpRow {
+                file: s.file.clone(),
+                name: s.name.clone(),
+                attach_to: s.attach_to.clone(),
+                purpose: s.purpose.clone(),
+            })
+            .collect(),
+    }
+}
+
+/// What the preflight does, and which of its usual steps this account does not need.
+fn preflight_intro(f: &Facts) -> String {
+    let mut intro = String::from("Save what joining an organization would lose and settle the open questions.");
+    intro.push_str(match f.inventory.account.organization.status {
+        OrgStatus::Standalone => " The account is standalone: there is no organization to leave.",
+        OrgStatus::Member => " Then take the account out of its current organization.",
+        OrgStatus::Management => " Then dissolve the organization the account manages.",
+        OrgStatus::Unknown => " Then find out whether the account is in an organization.",
+    });
+    if f.inventory.is_complete() {
+        intro.push_str(" The scan saw every service and region it tried, so nothing needs scanning again.");
+    }
+    if f.plan.review.is_empty() && f.plan.conflicts.is_empty() {
+        intro.push_str(" No resource needs review and there is no conflict, so there is nothing to decide first.");
+    }
+    intro
+}
+
+fn step_ctx(s: &Step) -> StepCtx {
+    StepCtx {
+        id: s.id.clone(),
+        summary: s.summary.clone(),
+        owner: s.owner.clone(),
+        action: s.action.clone(),
+        verify: s.verify.clone(),
+        rollback: s.rollback.clone(),
+        depends_on: if s.depends_on.is_empty() {
+            "nothing".to_string()
+        } else {
+            s.depends_on.join(", ")
+        },
+    }
+}
+
+/// The risks the summary lists, most urgent first. Markdown.
+fn risks(f: &Facts) -> Vec<String> {
+    let mut out = Vec::new();
+    for row in f.inventory.incomplete_coverage() {
+        out.push(format!(
+            "The scan could not see {} in {}: {}{}. Resources there are missing from this runbook.",
+            md_text(&row.service),
+            md_text(&row.region),
+            row.status.as_str(),
+            row.detail
+                .as_deref()
+                .map(|d| format!(" ({})", md_text(d)))
+                .unwrap_or_default()
+        ));
+    }
+    if f.inventory.resources.is_empty() {
+        out.push(
+            "The scan found no resource at all: check that it ran against the right account, in every region, \
+             before building an organization around it."
+                .into(),
+        );
+    }
+    let org = &f.inventory.account.organization;
+    match org.status {
+        OrgStatus::Member => out.push(format!(
+            "The account is already a member of organization {}; it must leave before it can join.",
+            org.id
+                .as_deref()
+                .map(md_code)
+                .unwrap_or_else(|| "(id not recorded)".into())
+        )),
+        OrgStatus::Management => out
+            .push("The account manages an organization of its own; that organization must be dissolved first.".into()),
+        OrgStatus::Unknown => out.push("The organization status is unknown; confirm it before planning dates.".into()),
+        OrgStatus::Standalone => {}
+    }
+    match f.costs {
+        None => out.push(
+            "The Cost Explorer history is not saved yet; it cannot be seen any more once the account joins.".into(),
+        ),
+        Some(c) if !c.complete => out.push("The Cost Explorer export is incomplete; finish it before joining.".into()),
+        Some(c) if !c.mismatches.is_empty() => out.push(format!(
+            "In {} of the cost export, the grouped amounts do not add up to the total; check them before relying on \
+             the per-account estimate.",
+            plural(c.mismatches.len(), "period", "periods")
+        )),
+        Some(_) => {}
+    }
+    if !f.plan.conflicts.is_empty() {
+        out.push(format!(
+            "Shared by several targets: {}. They stay in the legacy account until each target has its own copy \
+             (see Review).",
+            plural(f.plan.conflicts.len(), "resource", "resources")
+        ));
+    }
+    if !f.plan.review.is_empty() {
+        out.push(format!(
+            "Without a clear target: {}. They stay in the legacy account until someone decides (see Review).",
+            plural(f.plan.review.len(), "resource", "resources")
+        ));
+    }
+    let policies = f
+        .plan
+        .cross_target
+        .iter()
+        .filter(|e| e.kind == "policy-names-account")
+        .count();
+    let edges = f.plan.cross_target.len() - policies;
+    if edges > 0 {
+        out.push(format!(
+            "{} cross from one target account to another; each must be recreated, shared or opened up across \
+             accounts (see the appendix).",
+            plural(edges, "dependency", "dependencies")
+        ));
+    }
+    if policies > 0 {
+        out.push(format!(
+            "{} the legacy account id and must be rewritten after the move.",
+            plural(policies, "policy names", "policies name")
+        ));
+    }
+    if f.plan.inventory_scanned_at != f.inventory.scanned_at {
+        out.push(format!(
+            "The plan was made from the scan of {}, not from this inventory ({}); classify again.",
+            md_text(&f.plan.inventory_scanned_at),
+            md_text(&f.inventory.scanned_at)
+        ));
+    }
+    out
+}
+
+/// The three SVG charts of the HTML runbook, as HTML strings; a chart without data says why.
+#[derive(Serialize)]
+pub struct Charts {
+    pub resources: String,
+    pub history: Option<String>,
+    pub estimate: Option<String>,
+    pub no_costs_reason: String,
+}
+
+pub fn charts(input: &RunbookInput, f: &Facts) -> minijinja::Value {
+    let resources = charts::horizontal_bars(
+        "Resources per target account",
+        &f.plan
+            .targets
+            .iter()
+            .map(|t| Bar {
+                label: t.name.clone(),
+                value: t.resources as f64,
+                value_text: if t.stays_in_legacy {
+                    format!("{} (stay)", t.resources)
+                } else {
+                    t.resources.to_string()
+                },
+                muted: false,
+            })
+            .collect::<Vec<_>>(),
+    );
+    let currency = f.currency.clone();
+    let history = input.costs.filter(|c| !c.monthly_totals.is_empty()).map(|c| {
+        charts::columns(
+            "Monthly cost history",
+            &c.monthly_totals
+                .iter()
+                .map(|m| Column {
+                    label: m.month.clone(),
+                    value: m.amount,
+                    value_text: if m.estimated {
+                        format!("{} (estimated)", money(&currency, m.amount))
+                    } else {
+                        money(&currency, m.amount)
+                    },
+                    muted: m.estimated,
+                })
+                .collect::<Vec<_>>(),
+            |v| amount_2dp(v).trim_end_matches(".00").to_string(),
+        )
+    });
+    let estimate = f.attribution.as_ref().filter(|a| !a.months.is_empty()).map(|a| {
+        charts::horizontal_bars(
+            "Estimated monthly cost per account",
+            &a.per_target
+                .iter()
+                .map(|(t, v)| Bar {
+                    label: t.clone(),
+                    value: *v,
+                    value_text: money(&currency, *v),
+                    muted: t == UNATTRIBUTED,
+                })
+                .collect::<Vec<_>>(),
+        )
+    });
+    let no_costs_reason = match input.costs {
+        None => "No cost export was given to this run, so there is no cost history to chart. Run acctsplit costs \
+                 before the invitation and render the runbook again with --costs."
+            .to_string(),
+        Some(c) if c.monthly_totals.is_empty() => "The cost export holds no monthly totals.".to_string(),
+        Some(_) => String::new(),
+    };
+    minijinja::Value::from(minijinja::value::Serde(Charts {
+        resources,
+        history,
+        estimate,
+        no_costs_reason,
+    }))
+}

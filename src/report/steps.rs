@@ -1,0 +1,1299 @@
+//! The runbook's steps, built as data from the scan, the plan and the cost export: every step
+//! has an id, an owner role, the action, how to verify it and how to roll it back, and lists
+//! the earlier steps it depends on. The templates only lay these out; `tasks.csv` is one row
+//! per step.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use super::facts::{Facts, MoveTarget};
+use super::text::{join_words, md_code, md_text, money, plural};
+use crate::model::{CostSummary, MoveGroup, OrgStatus};
+
+/// The phases, in the order the runbook is followed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Phase {
+    Preflight,
+    Foundation,
+    CoreAccounts,
+    Joining,
+    Moves,
+}
+
+impl Phase {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Phase::Preflight => "preflight",
+            Phase::Foundation => "foundation",
+            Phase::CoreAccounts => "core accounts",
+            Phase::Joining => "joining",
+            Phase::Moves => "moves",
+        }
+    }
+
+    fn prefix(self) -> &'static str {
+        match self {
+            Phase::Preflight => "PRE",
+            Phase::Foundation => "FND",
+            Phase::CoreAccounts => "CORE",
+            Phase::Joining => "JOIN",
+            Phase::Moves => "MOVE",
+        }
+    }
+}
+
+/// One task of the runbook. `action`, `verify` and `rollback` are Markdown.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Step {
+    pub id: String,
+    pub phase: Phase,
+    pub summary: String,
+    pub action: String,
+    pub verify: String,
+    pub rollback: String,
+    pub owner: String,
+    /// Ids of earlier steps.
+    pub depends_on: Vec<String>,
+    /// The target account a move step belongs to.
+    pub target: Option<String>,
+    /// The move group a move step belongs to.
+    pub group: Option<String>,
+}
+
+pub const ARCHITECT: &str = "cloud architect";
+pub const PLATFORM: &str = "platform engineer";
+pub const NETWORK: &str = "network engineer";
+pub const SECURITY: &str = "security engineer";
+pub const FINANCE: &str = "finance";
+pub const APP_OWNER: &str = "application owner";
+
+/// A step before it gets its id.
+#[derive(Default)]
+struct Draft {
+    summary: String,
+    owner: &'static str,
+    action: String,
+    verify: String,
+    rollback: String,
+    depends_on: Vec<String>,
+    target: Option<String>,
+    group: Option<String>,
+}
+
+#[derive(Default)]
+struct Builder {
+    steps: Vec<Step>,
+    counters: BTreeMap<Phase, usize>,
+}
+
+impl Builder {
+    fn add(&mut self, phase: Phase, draft: Draft) -> String {
+        let n = self.counters.entry(phase).or_insert(0);
+        *n += 1;
+        let id = format!("{}-{:02}", phase.prefix(), n);
+        let mut depends_on = draft.depends_on;
+        depends_on.dedup();
+        self.steps.push(Step {
+            id: id.clone(),
+            phase,
+            summary: draft.summary,
+            action: draft.action,
+            verify: draft.verify,
+            rollback: draft.rollback,
+            owner: draft.owner.to_owned(),
+            depends_on,
+            target: draft.target,
+            group: draft.group,
+        });
+        id
+    }
+}
+
+/// A step whose `depends_on` names a step that does not come before it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderError {
+    pub step: String,
+    pub depends_on: String,
+}
+
+/// Checks that every dependency refers to an earlier step.
+pub fn check_order(steps: &[Step]) -> Result<(), OrderError> {
+    let mut seen = BTreeSet::new();
+    for step in steps {
+        for dep in &step.depends_on {
+            if !seen.contains(dep.as_str()) {
+                return Err(OrderError {
+                    step: step.id.clone(),
+                    depends_on: dep.clone(),
+                });
+            }
+        }
+        seen.insert(step.id.as_str());
+    }
+    Ok(())
+}
+
+/// Builds every step, in the order the team follows them.
+pub fn build(facts: &Facts) -> Vec<Step> {
+    let mut b = Builder::default();
+    let pre = preflight(&mut b, facts);
+    let fnd = foundation(&mut b, facts);
+    let accounts = core_accounts(&mut b, facts, &fnd);
+    let join = joining(&mut b, facts, &pre, &accounts);
+    moves(&mut b, facts, &pre, &accounts, &join);
+    b.steps
+}
+
+/// The months an export covers, `2024-10 to 2025-11`; the raw window when it has no month.
+pub fn cost_window(c: &CostSummary) -> String {
+    match (c.monthly_totals.first(), c.monthly_totals.last()) {
+        (Some(first), Some(last)) if first.month == last.month => first.month.clone(),
+        (Some(first), Some(last)) => format!("{} to {}", first.month, last.month),
+        _ => format!("{} up to {}, exclusive", c.window_start, c.window_end),
+    }
+}
+
+fn failed_queries(c: &CostSummary) -> String {
+    let list: Vec<String> = c
+        .failed
+        .iter()
+        .map(|q| format!("{} ({})", md_code(&q.query), md_text(&q.code)))
+        .collect();
+    join_words(&list)
+}
+
+/// Ids the later phases depend on.
+struct Preflight {
+    export: String,
+    leave: Option<String>,
+    review: Option<String>,
+}
+
+fn preflight(b: &mut Builder, f: &Facts) -> Preflight {
+    let id = &f.inventory.account.id;
+    let mut multi_year = format!(
+        "Cost Explorer keeps 13 months of history plus the current month. To save up to 38 months, \
+         enable multi-year data (monthly granularity) in the Cost Explorer preferences of the legacy \
+         account {} at least 48 hours before the export in the next step: AWS needs that long to \
+         make the older months available. Skip this step if 13 months are enough.",
+        md_code(id)
+    );
+    if let Some(c) = f.costs {
+        multi_year.push_str(&format!(
+            "\n\nThe export given to this run covers {} ({}).",
+            cost_window(c),
+            plural(c.monthly_totals.len(), "month", "months")
+        ));
+    }
+    let multi = b.add(
+        Phase::Preflight,
+        Draft {
+            summary: "Decide how much cost history to keep; enable multi-year data 48 hours ahead if needed".into(),
+            owner: FINANCE,
+            action: multi_year,
+            verify: "Cost Explorer in the legacy account shows months older than 13 months, or the team has \
+                     recorded that 13 months are enough."
+                .into(),
+            rollback: "Turn multi-year data off again in the Cost Explorer preferences; nothing else changes.".into(),
+            ..Draft::default()
+        },
+    );
+
+    let mut export = "Once the legacy account joins an organization it can no longer see its history as a \
+                      standalone account, so the Cost Explorer history must be saved before the invitation is \
+                      accepted."
+        .to_string();
+    export.push_str("\n\n");
+    export.push_str(&match f.costs {
+        Some(c) if c.complete => format!(
+            "**This run already saved it:** {} ({}) in {}, with {} to Cost Explorer (each costs USD 0.01). \
+             Keep the costs folder with this runbook, and run `acctsplit costs` once more just before the \
+             invitation (the export resumes and adds the latest days).{}",
+            plural(c.monthly_totals.len(), "month", "months"),
+            cost_window(c),
+            c.currency,
+            plural(c.requests_sent as usize, "request", "requests"),
+            if c.failed.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " These queries failed or are not supported, so their figures are missing: {}.",
+                    failed_queries(c)
+                )
+            }
+        ),
+        Some(c) => format!(
+            "**This run saved part of it:** {} ({}), with {}, but the export is not complete: {}. \
+             Run `acctsplit costs --out-dir <folder>` again on the same folder; it resumes and only sends \
+             the missing queries.",
+            plural(c.monthly_totals.len(), "month", "months"),
+            cost_window(c),
+            plural(c.requests_sent as usize, "request", "requests"),
+            if c.failed.is_empty() {
+                "some planned queries did not finish".to_string()
+            } else {
+                format!("failed queries {}", failed_queries(c))
+            }
+        ),
+        None => "**This run did not save it.** Run `acctsplit costs --out-dir costs` with read access to the \
+                 legacy account, then `acctsplit runbook ... --costs costs` to refresh this runbook with the \
+                 figures."
+            .to_string(),
+    });
+    let export_id = b.add(
+        Phase::Preflight,
+        Draft {
+            summary: "Export the Cost Explorer history before the invitation".into(),
+            owner: FINANCE,
+            action: export,
+            verify: "`summary.json` in the costs folder says `\"complete\": true`, and its last month is the \
+                     current one."
+                .into(),
+            rollback: "Nothing to roll back: the export only reads Cost Explorer.".into(),
+            depends_on: vec![multi],
+            ..Draft::default()
+        },
+    );
+
+    let mut before_review = Vec::new();
+    let gaps: Vec<_> = f.inventory.incomplete_coverage().collect();
+    if !gaps.is_empty() {
+        let list: Vec<String> = gaps
+            .iter()
+            .map(|row| {
+                format!(
+                    "- {} in {}: {}{}",
+                    md_text(&row.service),
+                    md_text(&row.region),
+                    row.status.as_str(),
+                    row.detail
+                        .as_deref()
+                        .map(|d| format!(" ({})", md_text(d)))
+                        .unwrap_or_default()
+                )
+            })
+            .collect();
+        before_review.push(
+            b.add(
+                Phase::Preflight,
+                Draft {
+                    summary: "Scan again what the first scan could not see".into(),
+                    owner: PLATFORM,
+                    action: format!(
+                        "The scan could not read the services and regions below, so their resources are missing \
+                     from the plan and from this runbook:\n\n{}\n\nGrant the read-only policy that \
+                     `acctsplit iam-policy` prints (or find the SCP or region setting that blocks it), then \
+                     rerun `acctsplit scan`, `acctsplit classify` and this runbook.",
+                        list.join("\n")
+                    ),
+                    verify: "`acctsplit runbook` exits with code 0: it exits with 1 while any coverage row is denied \
+                         or failed."
+                        .into(),
+                    rollback: "Nothing to roll back: scans only read.".into(),
+                    ..Draft::default()
+                },
+            ),
+        );
+    }
+
+    let review = if f.plan.review.is_empty() && f.plan.conflicts.is_empty() {
+        None
+    } else {
+        Some(
+            b.add(
+                Phase::Preflight,
+                Draft {
+                    summary: "Decide every resource in the review queue and every conflict".into(),
+                    owner: ARCHITECT,
+                    action: format!(
+                        "{} have no clear target and {} used by several targets. The Review section at the end \
+                     lists each with the reason and the decision to take. Ask the application owners, record \
+                     each decision as an explicit rule in a rules file (`acctsplit rules --print-default` \
+                     shows the format), and rerun `acctsplit classify --rules <file>` and this runbook until \
+                     the queue is empty or every remaining item is accepted in writing.",
+                        plural(f.plan.review.len(), "resource", "resources"),
+                        plural(f.plan.conflicts.len(), "shared resource is", "shared resources are"),
+                    ),
+                    verify: "The summary of the regenerated runbook shows no resource needing review, or each \
+                         remaining one is signed off by its owner."
+                        .into(),
+                    rollback: "Restore the previous rules file and rerun `acctsplit classify`.".into(),
+                    depends_on: before_review,
+                    ..Draft::default()
+                },
+            ),
+        )
+    };
+
+    let org = &f.inventory.account.organization;
+    let org_id = org
+        .id
+        .as_deref()
+        .map(md_code)
+        .unwrap_or_else(|| "(id not recorded)".into());
+    let mgmt = org
+        .management_account_id
+        .as_deref()
+        .map(md_code)
+        .unwrap_or_else(|| "(not recorded)".into());
+    let leave_requirements = "a payment method on the account, a support plan, complete contact information, and \
+                              no delegated administrator role for any service of the old organization \
+                              (deregister those first)";
+    let leave = match org.status {
+        OrgStatus::Standalone => None,
+        OrgStatus::Member => Some(
+            b.add(
+                Phase::Preflight,
+                Draft {
+                    summary: "Take the legacy account out of its current organization".into(),
+                    owner: ARCHITECT,
+                    action: format!(
+                        "An account belongs to one organization at a time. The scan found that {} is a member of \
+                     organization {org_id} (management account {mgmt}). It must leave before it can accept \
+                     the new invitation. To stand alone it needs {leave_requirements}. Ask the old \
+                     management account to remove it, or leave from the account itself if the old \
+                     organization's SCPs allow it. Do this after the export above: what Cost Explorer shows \
+                     the account changes when it leaves.",
+                        md_code(id)
+                    ),
+                    verify: "In the legacy account, `aws organizations describe-organization` answers \
+                         `AWSOrganizationsNotInUseException`."
+                        .into(),
+                    rollback: "The old organization invites the account again and the account accepts.".into(),
+                    depends_on: vec![export_id.clone()],
+                    ..Draft::default()
+                },
+            ),
+        ),
+        OrgStatus::Management => Some(
+            b.add(
+                Phase::Preflight,
+                Draft {
+                    summary: "Dissolve the organization the legacy account manages".into(),
+                    owner: ARCHITECT,
+                    action: format!(
+                        "The scan found that {} is the management account of organization {org_id}. A management \
+                     account cannot join another organization, and SCPs never apply to a management account, \
+                     which is why the legacy account must join the new organization as a member. Decide for \
+                     each current member account whether it joins the new organization too; then remove every \
+                     member (each needs {leave_requirements}), remove the delegated administrators, and delete \
+                     the organization.",
+                        md_code(id)
+                    ),
+                    verify: "In the legacy account, `aws organizations describe-organization` answers \
+                         `AWSOrganizationsNotInUseException`, and every former member is accounted for."
+                        .into(),
+                    rollback: "Create the organization again and invite the former members back; organization-wide \
+                           settings must be reapplied by hand."
+                        .into(),
+                    depends_on: vec![export_id.clone()],
+                    ..Draft::default()
+                },
+            ),
+        ),
+        OrgStatus::Unknown => Some(b.add(
+            Phase::Preflight,
+            Draft {
+                summary: "Find out whether the legacy account is in an organization".into(),
+                owner: ARCHITECT,
+                action: format!(
+                    "The scan could not read the organization status of {}{}. Run `aws organizations \
+                     describe-organization` in the legacy account with a role that may. If it is a member, it \
+                     must leave first ({leave_requirements}); if it manages an organization, that organization \
+                     must be dissolved first. Rerun the scan so that this runbook includes the right steps.",
+                    md_code(id),
+                    org.detail
+                        .as_deref()
+                        .map(|d| format!(" ({})", md_text(d)))
+                        .unwrap_or_default()
+                ),
+                verify: "The regenerated runbook shows the organization status as standalone.".into(),
+                rollback: "Nothing to roll back: this step only reads.".into(),
+                depends_on: vec![export_id.clone()],
+                ..Draft::default()
+            },
+        )),
+    };
+    Preflight {
+        export: export_id,
+        leave,
+        review,
+    }
+}
+
+struct Foundation {
+    scps: String,
+    sso: String,
+    budgets: String,
+}
+
+fn foundation(b: &mut Builder, f: &Facts) -> Foundation {
+    let mgmt = b.add(
+        Phase::Foundation,
+        Draft {
+            summary: "Create the new management account, with its own billing".into(),
+            owner: ARCHITECT,
+            action: "Sign up a new AWS account that will only be the organization's management (payer) \
+                     account: a group mailbox as root email, its own billing contact and payment method, and MFA \
+                     on the root user. Run no workloads in it: SCPs never apply to the management account, so \
+                     anything running there is outside every guardrail. The legacy account does not become the \
+                     management account; it stays the production account."
+                .into(),
+            verify: "The root user has MFA, Billing shows the payment method, and the account holds no resources \
+                     besides what the organization services create."
+                .into(),
+            rollback: "Close the new account; nothing runs in it yet.".into(),
+            ..Draft::default()
+        },
+    );
+    let org = b.add(
+        Phase::Foundation,
+        Draft {
+            summary: "Create the organization with all features".into(),
+            owner: ARCHITECT,
+            action: "In the management account, create an organization with all features (not only \
+                     consolidated billing), so that SCPs and delegated administration are available, and enable \
+                     the service control policy type on the root."
+                .into(),
+            verify: "`aws organizations describe-organization` shows `FeatureSet: ALL`, and the root lists \
+                     `SERVICE_CONTROL_POLICY` as enabled."
+                .into(),
+            rollback: "Delete the organization while it has no member accounts.".into(),
+            depends_on: vec![mgmt],
+            ..Draft::default()
+        },
+    );
+    let mut ou_rows = String::from("| OU | Accounts |\n|---|---|\n");
+    for (ou, accounts) in &f.ous {
+        let names: Vec<String> = accounts.iter().map(|a| md_text(a)).collect();
+        let names = if names.is_empty() {
+            "(none yet)".to_string()
+        } else {
+            names.join(", ")
+        };
+        ou_rows.push_str(&format!("| {} | {names} |\n", md_text(ou)));
+    }
+    let ous = b.add(
+        Phase::Foundation,
+        Draft {
+            summary: "Create the organizational units".into(),
+            owner: ARCHITECT,
+            action: format!(
+                "Create these OUs under the root (a `/` means a child OU), and note which account goes in \
+                 each:\n\n{ou_rows}"
+            ),
+            verify: "`aws organizations list-organizational-units-for-parent` lists each OU under its parent.".into(),
+            rollback: "Delete the OUs while they are empty.".into(),
+            depends_on: vec![org.clone()],
+            ..Draft::default()
+        },
+    );
+    let mut scp_rows = String::from("| File | Policy name | Attach to | Effect |\n|---|---|---|---|\n");
+    for scp in &f.scps {
+        scp_rows.push_str(&format!(
+            "| {} | {} | {} | {} |\n",
+            md_code(&format!("scp/{}", scp.file)),
+            md_text(&scp.name),
+            md_text(&scp.attach_to),
+            md_text(&scp.purpose)
+        ));
+    }
+    let region_note = if f.regions_fallback {
+        format!(
+            "The scan found no regional resource, so the region guard allows only {}: edit it before \
+             attaching if the team works elsewhere.",
+            md_code(&f.regions_in_use.join(", "))
+        )
+    } else {
+        format!(
+            "The region guard allows {}, the regions where the scan found resources; widen it before \
+             attaching if the team plans to use other regions.",
+            join_words(&f.regions_in_use.iter().map(|r| md_code(r)).collect::<Vec<_>>())
+        )
+    };
+    let scps = b.add(
+        Phase::Foundation,
+        Draft {
+            summary: "Create and attach the service control policies".into(),
+            owner: SECURITY,
+            action: format!(
+                "The policy documents are in the `scp/` folder next to this runbook. Create each policy in \
+                 the management account and attach it:\n\n{scp_rows}\n{region_note} SCPs do not apply to \
+                 the management account. Try each policy on a test account in the Sandbox OU before attaching \
+                 it to the root."
+            ),
+            verify: "From a sandbox account, launching a `p5.48xlarge` instance and calling a regional API in a \
+                     region outside the list are both denied; from any member account, \
+                     `aws organizations leave-organization` is denied."
+                .into(),
+            rollback: "Detach the policy from its root or OU; the change takes effect within minutes.".into(),
+            depends_on: vec![ous],
+            ..Draft::default()
+        },
+    );
+    let sso = b.add(
+        Phase::Foundation,
+        Draft {
+            summary: "Set up IAM Identity Center and its permission sets".into(),
+            owner: SECURITY,
+            action: "Enable IAM Identity Center in the management account and connect the identity source (its \
+                     own directory or the company's identity provider); choose its home region once, as moving \
+                     it later means starting over. Create permission sets and assign them per account: \
+                     AdministratorAccess for the platform team on every account; PowerUserAccess for developers \
+                     on the non-production and sandbox accounts; ReadOnlyAccess for developers on the \
+                     production (legacy) account and on log-archive; SecurityAudit for the security team on \
+                     every account; the Billing job function for finance on the management account. People \
+                     sign in through the access portal instead of IAM users; the root credentials are sealed \
+                     for emergencies."
+                .into(),
+            verify: "Each person signs in through the access portal and sees only their accounts and roles.".into(),
+            rollback: "Remove the assignments and permission sets; disable Identity Center if nothing else uses it."
+                .into(),
+            depends_on: vec![org.clone()],
+            ..Draft::default()
+        },
+    );
+    let mut budget = "In the management account, create one AWS Budget per account (filtered on the linked \
+                      account) and one for the whole organization, alerting the account's owner at 80 % of \
+                      actual and 100 % of forecast spend. Use AWS Budgets, not CloudWatch billing alarms: the \
+                      billing metric leaves out AWS Marketplace charges, a budget does not. Add each new \
+                      account's budget as soon as the account exists (the account steps below remind you)."
+        .to_string();
+    match &f.attribution {
+        Some(a) if !a.months.is_empty() => {
+            budget.push_str(&format!(
+                "\n\nStarting amounts, from the average of {} attributed by environment tag (see the cost \
+                 estimate in the appendix):\n\n| Account | Estimated monthly cost |\n|---|---|\n",
+                join_words(&a.months.clone())
+            ));
+            for (target, amount) in &a.per_target {
+                budget.push_str(&format!("| {} | {} |\n", md_text(target), money(&f.currency, *amount)));
+            }
+        }
+        _ => budget.push_str(
+            "\n\nThis run has no cost history to estimate from: start from the legacy account's last bill and \
+             adjust after the first month.",
+        ),
+    }
+    let budgets = b.add(
+        Phase::Foundation,
+        Draft {
+            summary: "Set up AWS Budgets per account".into(),
+            owner: FINANCE,
+            action: budget,
+            verify: "AWS Budgets lists one budget per account, each with a notification subscriber.".into(),
+            rollback: "Delete the budgets; they never change resources.".into(),
+            depends_on: vec![org],
+            ..Draft::default()
+        },
+    );
+    Foundation { scps, sso, budgets }
+}
+
+/// Target name -> the step that creates its account.
+type AccountSteps = BTreeMap<String, String>;
+
+fn core_accounts(b: &mut Builder, f: &Facts, fnd: &Foundation) -> AccountSteps {
+    let mut accounts = AccountSteps::new();
+    let base = vec![fnd.scps.clone(), fnd.sso.clone(), fnd.budgets.clone()];
+    let moving = |name: &str| -> String {
+        match f.moving_count(name) {
+            0 => String::new(),
+            n => format!(
+                "\n\nThe scan assigned {} to {}: see the Moves section.",
+                plural(n, "resource", "resources"),
+                md_text(name)
+            ),
+        }
+    };
+    let log = b.add(
+        Phase::CoreAccounts,
+        Draft {
+            summary: "Create the log-archive account: organization trail and Config delivery".into(),
+            owner: SECURITY,
+            action: format!(
+                "Create the {} account in OU {} from AWS Organizations (accounts created this way get \
+                 `OrganizationAccountAccessRole`) and add its budget. In it, create the log bucket with \
+                 versioning, default encryption and a bucket policy that lets only CloudTrail and AWS Config \
+                 write. From the management account, create an organization trail for all regions that \
+                 delivers to that bucket, and point the AWS Config delivery channel of every account at it. \
+                 Give people read-only access only: these logs are never changed.{}",
+                md_code("log-archive"),
+                md_text(&f.ou_of("log-archive")),
+                moving("log-archive")
+            ),
+            verify: "`aws cloudtrail get-trail-status` shows `IsLogging: true` for a trail with \
+                     `IsOrganizationTrail: true`; objects appear under `AWSLogs/` for every account; Config \
+                     snapshots arrive in the bucket."
+                .into(),
+            rollback: "Delete the organization trail and the delivery channels; keep the bucket and its logs.".into(),
+            depends_on: base.clone(),
+            ..Draft::default()
+        },
+    );
+    accounts.insert("log-archive".into(), log.clone());
+    let sec = b.add(
+        Phase::CoreAccounts,
+        Draft {
+            summary: "Create the security account: GuardDuty and Security Hub with delegated administration".into(),
+            owner: SECURITY,
+            action: format!(
+                "Create the {} account in OU {} and add its budget. From the management account, make it the \
+                 delegated administrator for GuardDuty, Security Hub and the AWS Config aggregator, and turn \
+                 on auto-enable for member accounts, so every account, the legacy one included once it \
+                 joins, reports its findings there. Enable the AWS Foundational Security Best Practices \
+                 standard.{}",
+                md_code("security"),
+                md_text(&f.ou_of("security")),
+                moving("security")
+            ),
+            verify: "GuardDuty and Security Hub in the security account list every member account as enabled, \
+                     and a sample finding generated in a member account shows up there."
+                .into(),
+            rollback: "Remove the delegated administrator; member accounts keep their detectors until disabled.".into(),
+            depends_on: vec![log],
+            ..Draft::default()
+        },
+    );
+    accounts.insert("security".into(), sec.clone());
+    let shared = b.add(
+        Phase::CoreAccounts,
+        Draft {
+            summary: "Create the shared account: CI/CD, DNS and the network hub".into(),
+            owner: NETWORK,
+            action: format!(
+                "Create the {} account in OU {} and add its budget. It hosts what every account uses: CI/CD \
+                 (pipelines that deploy into each workload account through a deploy role there), DNS (Route 53 \
+                 hosted zones, with a delegated sub-domain per account) and the network hub (a Transit Gateway \
+                 or shared subnets, shared through AWS RAM, with a CIDR plan in which no two accounts \
+                 overlap).{}",
+                md_code("shared"),
+                md_text(&f.ou_of("shared")),
+                moving("shared")
+            ),
+            verify: "A pipeline in shared deploys a test stack into another account through its deploy role; a \
+                     test instance there resolves a private zone name and reaches shared through the hub."
+                .into(),
+            rollback: "Remove the hub attachments and delete the shared resources; other accounts keep their own \
+                       networks."
+                .into(),
+            depends_on: base.clone(),
+            ..Draft::default()
+        },
+    );
+    accounts.insert("shared".into(), shared);
+    for target in f.plan.targets.iter().filter(|t| !t.stays_in_legacy) {
+        if accounts.contains_key(&target.name) {
+            continue;
+        }
+        let content = match f.moving_count(&target.name) {
+            0 => "Nothing moves to it from the legacy account: it starts empty.".to_string(),
+            n => format!("{} move to it (see Moves).", plural(n, "resource", "resources")),
+        };
+        let mut deps = base.clone();
+        deps.push(sec.clone());
+        let id = b.add(
+            Phase::CoreAccounts,
+            Draft {
+                summary: format!("Create the {} account", target.name),
+                owner: PLATFORM,
+                action: format!(
+                    "Create the {} account ({}) in OU {} from AWS Organizations, add its budget and its \
+                     Identity Center assignments. GuardDuty and Security Hub enable themselves through \
+                     auto-enable. {content}",
+                    md_code(&target.name),
+                    md_text(&target.purpose),
+                    md_text(&target.ou)
+                ),
+                verify: format!(
+                    "The account is `ACTIVE` in OU {}, and the platform team can assume \
+                     `OrganizationAccountAccessRole` in it.",
+                    md_text(&target.ou)
+                ),
+                rollback: "Close the account while it is empty (closed accounts stay suspended for 90 days).".into(),
+                depends_on: deps,
+                ..Draft::default()
+            },
+        );
+        accounts.insert(target.name.clone(), id);
+    }
+    accounts
+}
+
+struct Joining {
+    in_ou: String,
+}
+
+fn joining(b: &mut Builder, f: &Facts, pre: &Preflight, accounts: &AccountSteps) -> Joining {
+    let id = md_code(&f.inventory.account.id);
+    let mut deps = vec![pre.export.clone()];
+    deps.extend(pre.leave.clone());
+    deps.extend(pre.review.clone());
+    deps.push(accounts["log-archive"].clone());
+    deps.push(accounts["security"].clone());
+    let invite = b.add(
+        Phase::Joining,
+        Draft {
+            summary: "Invite the legacy account to the organization".into(),
+            owner: ARCHITECT,
+            action: format!(
+                "From the management account, invite the legacy account {id} by its account id. The \
+                 invitation expires after 15 days: if it lapses, cancel it and send a new one. Run \
+                 `acctsplit costs` once more just before sending it, so the saved history reaches the last \
+                 standalone day."
+            ),
+            verify: "`aws organizations list-handshakes-for-organization` shows the invitation as `OPEN`.".into(),
+            rollback: "Cancel the invitation (`aws organizations cancel-handshake`).".into(),
+            depends_on: deps,
+            ..Draft::default()
+        },
+    );
+    let accept = b.add(
+        Phase::Joining,
+        Draft {
+            summary: "Accept the invitation from the legacy account".into(),
+            owner: ARCHITECT,
+            action: format!(
+                "Sign in to the legacy account {id} and accept the invitation. From this moment its spend goes \
+                 to the consolidated bill, its standalone Cost Explorer history is no longer visible, and the \
+                 organization's SCPs apply to it."
+            ),
+            verify: "In the legacy account, `aws organizations describe-organization` shows the new organization \
+                     and management account."
+                .into(),
+            rollback: "Remove the account from the organization again; to stand alone it needs a payment method, \
+                       a support plan and contact information."
+                .into(),
+            depends_on: vec![invite],
+            ..Draft::default()
+        },
+    );
+    let role = b.add(
+        Phase::Joining,
+        Draft {
+            summary: "Create OrganizationAccountAccessRole by hand in the legacy account".into(),
+            owner: PLATFORM,
+            action: format!(
+                "Accounts that join by invitation do not get the role that accounts created by Organizations \
+                 get. In the legacy account {id}, create an IAM role named `OrganizationAccountAccessRole` \
+                 whose trust policy lets the management account assume it, with the `AdministratorAccess` \
+                 managed policy. The CloudTrail and Config guard exempts exactly this role name."
+            ),
+            verify: format!(
+                "From the management account, `aws sts assume-role --role-arn \
+                 arn:aws:iam::{}:role/OrganizationAccountAccessRole --role-session-name check` succeeds.",
+                f.inventory.account.id
+            ),
+            rollback: "Delete the role.".into(),
+            depends_on: vec![accept.clone()],
+            ..Draft::default()
+        },
+    );
+    let prod_ou = md_text(&f.legacy_ou());
+    let in_ou = b.add(
+        Phase::Joining,
+        Draft {
+            summary: "Move the legacy account into its OU; it stays the production account".into(),
+            owner: ARCHITECT,
+            action: format!(
+                "Move the legacy account from the root into OU {prod_ou}. It stays the production account: \
+                 its {} stay where they are. The SCPs now apply to it, including the region guard ({}); the \
+                 scan found resources in no other region.",
+                plural(f.staying_count(), "resource", "resources"),
+                join_words(&f.regions_in_use.iter().map(|r| md_code(r)).collect::<Vec<_>>())
+            ),
+            verify: "Production health checks and alarms stay normal for a day, and CloudTrail shows no access \
+                     denied by a service control policy for production roles."
+                .into(),
+            rollback: "Move the account back to the root, or detach the policy that gets in the way.".into(),
+            depends_on: vec![role],
+            ..Draft::default()
+        },
+    );
+    let tag_keys: Vec<String> = f.cost_tag_keys.iter().map(|k| md_code(k)).collect();
+    let tags = if tag_keys.is_empty() {
+        "No cost allocation tag was found in the export or on the scanned resources; activate the tags the \
+         team wants to report on."
+            .to_string()
+    } else {
+        format!("Activate: {}.", join_words(&tag_keys))
+    };
+    b.add(
+        Phase::Joining,
+        Draft {
+            summary: "Activate the cost allocation tags again in the management account".into(),
+            owner: FINANCE,
+            action: format!(
+                "Cost allocation tags activated in the legacy account do not carry over: in the management \
+                 account, activate them again under Billing, Cost allocation tags. {tags} Activation does not \
+                 apply to the past, so do it on the day the account joins."
+            ),
+            verify: "The tags show as active in the management account, and Cost Explorer groups by them from the \
+                     next day."
+                .into(),
+            rollback: "Deactivate the tags.".into(),
+            depends_on: vec![accept.clone()],
+            ..Draft::default()
+        },
+    );
+    b.add(
+        Phase::Joining,
+        Draft {
+            summary: "Decide how Reserved Instances and Savings Plans are shared".into(),
+            owner: FINANCE,
+            action: "Reserved Instances and Savings Plans bought by the legacy account are shared across the \
+                     organization by default: the discount applies first to the account that bought them, then \
+                     to matching usage in any other account. That is usually what you want; to keep a \
+                     commitment for the legacy account alone, turn off discount sharing for it in the \
+                     management account's billing preferences. Buy new commitments centrally once the moves \
+                     are done."
+                .into(),
+            verify: "The Reserved Instance and Savings Plans utilization reports in the management account show \
+                     each commitment and the accounts using it."
+                .into(),
+            rollback: "Switch the sharing preference back; it applies to future usage only.".into(),
+            depends_on: vec![accept.clone()],
+            ..Draft::default()
+        },
+    );
+    b.add(
+        Phase::Joining,
+        Draft {
+            summary: "Warn finance: the merge month is billed twice".into(),
+            owner: FINANCE,
+            action: "In the month the legacy account joins there are two bills: the legacy account's own invoice \
+                     for its spend before joining, and the consolidated invoice of the management account with \
+                     the spend after. Tell accounts payable before it happens and keep both invoices with the \
+                     cost export. Joining early in a month keeps the first bill small."
+                .into(),
+            verify: "Finance has both invoices for the merge month, and their sum matches the month's total.".into(),
+            rollback: "Nothing to roll back.".into(),
+            depends_on: vec![accept],
+            ..Draft::default()
+        },
+    );
+    Joining { in_ou }
+}
+
+fn moves(b: &mut Builder, f: &Facts, pre: &Preflight, accounts: &AccountSteps, join: &Joining) {
+    // Move group id -> its last step, for groups that depend on it.
+    let mut group_done: BTreeMap<String, String> = BTreeMap::new();
+    for target in &f.move_targets {
+        if target.stays_in_legacy || target.groups.is_empty() {
+            continue;
+        }
+        let mut last_steps = Vec::new();
+        for group in &target.groups {
+            let mut deps = Vec::new();
+            deps.extend(accounts.get(&target.name).cloned());
+            deps.push(join.in_ou.clone());
+            deps.extend(pre.review.clone());
+            for dep in &group.depends_on {
+                // A dependency that is missing or comes later is reported by `check_order`.
+                deps.push(
+                    group_done
+                        .get(dep)
+                        .cloned()
+                        .unwrap_or_else(|| format!("(move group {dep})")),
+                );
+            }
+            let last = move_group_steps(b, f, target, group, deps);
+            group_done.insert(group.id.clone(), last.clone());
+            last_steps.push(last);
+        }
+        b.add(
+            Phase::Moves,
+            Draft {
+                summary: format!(
+                    "Delete the originals of {} from the legacy account, after verification and a backup",
+                    target.name
+                ),
+                owner: APP_OWNER,
+                action: format!(
+                    "Only once every step above for {name} is verified: take a final backup of each original \
+                     (an AMI or snapshot, a final database snapshot, a copy of each bucket kept for the \
+                     retention period), record where the backups are, then delete the {count} listed above in \
+                     reverse order: compute, data, security, network. A deleted bucket's name becomes free for \
+                     anyone to take. Elastic IPs that were transferred are already gone from the legacy \
+                     account.",
+                    name = md_text(&target.name),
+                    count = plural(target.resource_count(), "original", "originals"),
+                ),
+                verify: "A new `acctsplit scan` of the legacy account no longer lists them, the backups are \
+                         listed where recorded, and the new account still works."
+                    .into(),
+                rollback: "Deletion cannot be undone: restore from the backups taken in this step.".into(),
+                depends_on: last_steps,
+                target: Some(target.name.clone()),
+                ..Draft::default()
+            },
+        );
+    }
+}
+
+/// The steps of one move group; returns the id of its last step.
+fn move_group_steps(b: &mut Builder, f: &Facts, target: &MoveTarget, group: &MoveGroup, deps: Vec<String>) -> String {
+    let name = md_text(&target.name);
+    let rows = f.group_rows(group);
+    let group_edges = f.group_edges(group);
+    let mut methods: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut recreated: BTreeSet<&str> = BTreeSet::new();
+    for row in &rows {
+        *methods.entry(row.method.as_str()).or_insert(0) += 1;
+        if row.method == "recreate" {
+            recreated.insert(row.resource_type.as_str());
+        }
+    }
+    let mut action = format!(
+        "Bring the {} of move group {} (table above) to the {name} account:\n",
+        plural(rows.len(), "resource", "resources"),
+        md_code(&group.id)
+    );
+    for (method, n) in &methods {
+        action.push_str(&format!("\n- {}", method_guidance(method, *n, &name)));
+        if *method == "recreate" {
+            action.push_str(&recreate_guidance(&recreated, &name));
+        }
+    }
+    let edges: Vec<_> = group_edges
+        .iter()
+        .filter(|e| e.kind != "policy-names-account")
+        .collect();
+    if !edges.is_empty() {
+        action.push_str("\n\nDependencies that cross accounts, to resolve in this step:\n");
+        for e in &edges {
+            action.push_str(&format!(
+                "\n- {} ({}) {} {} ({}): {}",
+                md_code(&e.from_arn),
+                md_text(&e.from_target),
+                md_text(&e.kind),
+                md_code(&e.to_arn),
+                md_text(&e.to_target),
+                md_text(&e.note)
+            ));
+        }
+    }
+    let (summary, owner, verify) = match group.stage.as_str() {
+        "network" => (
+            format!("Recreate the network of {} ({})", target.name, group.id),
+            NETWORK,
+            format!(
+                "In {name}, the new VPCs, subnets, route tables and gateways match the originals listed above, \
+                 their CIDRs fit the network plan, and a test instance reaches what it must reach."
+            ),
+        ),
+        "security" => (
+            format!("Recreate security groups and keys for {} ({})", target.name, group.id),
+            SECURITY,
+            format!(
+                "In {name}, each security group has the rules of its original, with references to other groups \
+                 and to the legacy account rewritten, and each key policy names the new account."
+            ),
+        ),
+        "data" => (
+            format!("Copy the data of {} ({})", target.name, group.id),
+            PLATFORM,
+            format!(
+                "Object counts and total sizes, volume sizes or row counts match the originals, and the copies \
+                 are owned by the {name} account, not shared from the legacy account."
+            ),
+        ),
+        "compute" => (
+            format!("Rebuild the compute of {} ({})", target.name, group.id),
+            PLATFORM,
+            format!(
+                "Each new instance or function runs in {name} from the copied image or code, passes its health \
+                 check and carries its tags."
+            ),
+        ),
+        _ => (
+            format!("Move the resources of {} ({})", target.name, group.id),
+            PLATFORM,
+            format!("Each resource exists in {name} with the configuration of its original."),
+        ),
+    };
+    let mut last = b.add(
+        Phase::Moves,
+        Draft {
+            summary,
+            owner,
+            action,
+            verify,
+            rollback: format!(
+                "Delete what this step created in {name}; the originals in the legacy account stay untouched until \
+                 the last step of this target."
+            ),
+            depends_on: deps,
+            target: Some(target.name.clone()),
+            group: Some(group.id.clone()),
+        },
+    );
+    let policies: Vec<_> = group_edges
+        .iter()
+        .filter(|e| e.kind == "policy-names-account")
+        .collect();
+    if !policies.is_empty() {
+        let mut list = String::new();
+        for e in &policies {
+            list.push_str(&format!("\n- {}: {}", md_code(&e.from_arn), md_text(&e.note)));
+        }
+        last = b.add(
+            Phase::Moves,
+            Draft {
+                summary: format!("Rewrite the policies in {} that name the legacy account id", group.id),
+                owner: SECURITY,
+                action: format!(
+                    "These policies name the legacy account {}:\n{list}\n\nIn each copy in {name}, replace the \
+                     legacy id with the new account's id where it means \"this account\"; keep it only where \
+                     the production account must still have access; prefer an `aws:PrincipalOrgID` condition to \
+                     lists of account ids. Keep a copy of every document before editing it.",
+                    md_code(&f.inventory.account.id)
+                ),
+                verify: "IAM Access Analyzer in the new account reports no access from the legacy account that was \
+                         not intended, and the application still works with the rewritten policies."
+                    .into(),
+                rollback: "Put back the saved policy documents.".into(),
+                depends_on: vec![last],
+                target: Some(target.name.clone()),
+                group: Some(group.id.clone()),
+            },
+        );
+    }
+    if matches!(group.stage.as_str(), "network" | "security") {
+        return last;
+    }
+    b.add(
+        Phase::Moves,
+        Draft {
+            summary: format!("Cut over {} to {} and verify", group.id, target.name),
+            owner: APP_OWNER,
+            action: "Agree a change window with the users. Stop writes to the originals (or put the application in \
+                     maintenance mode), run a final sync (let S3 replication drain, or copy a final incremental \
+                     snapshot), switch DNS records, configuration and endpoints to the new resources, then \
+                     reopen. Leave the originals as they are, ready to switch back."
+                .into(),
+            verify: "Health checks, error rates and a business check stay normal on the new resources for at \
+                     least one business day, and nothing writes to the originals any more (CloudTrail or access \
+                     logs)."
+                .into(),
+            rollback: "Switch DNS and configuration back to the originals, which were left intact; sync back what \
+                       was written to the new copies in the meantime."
+                .into(),
+            depends_on: vec![last],
+            target: Some(target.name.clone()),
+            group: Some(group.id.clone()),
+        },
+    )
+}
+
+/// The recreate advice for the resource types in one group, as indented sub-bullets.
+fn recreate_guidance(types: &BTreeSet<&str>, target: &str) -> String {
+    let has = |prefixes: &[&str]| types.iter().any(|t| prefixes.iter().any(|p| t.starts_with(p)));
+    let mut out = String::new();
+    if has(&[
+        "ec2:vpc",
+        "ec2:subnet",
+        "ec2:route-table",
+        "ec2:internet-gateway",
+        "ec2:natgateway",
+        "ec2:nat-gateway",
+        "ec2:transit-gateway",
+    ]) {
+        out.push_str(&format!(
+            "\n  - Network: recreate VPCs, subnets, route tables and gateways in {target} on a CIDR range from \
+             the network plan that overlaps neither the hub nor another account, and attach the VPC to the hub."
+        ));
+    }
+    if has(&["ec2:security-group"]) {
+        out.push_str(
+            "\n  - Security groups: copy every rule; rules that reference another group or the legacy account id \
+             must point at the new ones.",
+        );
+    }
+    if has(&["ec2:instance"]) {
+        out.push_str(&format!(
+            "\n  - Instances: launch them in {target} from the AMIs copied in the data step (or a fresh AMI of the \
+             original), in the new subnets and security groups, with the same instance type and tags."
+        ));
+    }
+    if has(&["ec2:network-interface"]) {
+        out.push_str("\n  - Network interfaces: they come back with their instances; note any fixed private IP.");
+    }
+    let known = [
+        "ec2:vpc",
+        "ec2:subnet",
+        "ec2:route-table",
+        "ec2:internet-gateway",
+        "ec2:natgateway",
+        "ec2:nat-gateway",
+        "ec2:transit-gateway",
+        "ec2:security-group",
+        "ec2:instance",
+        "ec2:network-interface",
+    ];
+    let others: Vec<String> = types
+        .iter()
+        .filter(|t| !known.iter().any(|k| t.starts_with(k)))
+        .map(|t| md_code(t))
+        .collect();
+    if !others.is_empty() {
+        out.push_str(&format!(
+            "\n  - {}: recreate from the recorded configuration and the method notes in the table.",
+            join_words(&others)
+        ));
+    }
+    out
+}
+
+/// What to do for each migration method of the catalog (`docs/methods.md`).
+fn method_guidance(method: &str, n: usize, target: &str) -> String {
+    let count = plural(n, "resource", "resources");
+    match method {
+        "share-ami" => format!(
+            "**share-ami** ({count}): share each AMI and its snapshots with the {target} account, then copy \
+             it there so {target} owns it, and stop sharing. An AMI whose snapshots are encrypted with the \
+             default AWS-managed key (`aws/ebs`) cannot be shared: copy it first, re-encrypted with a \
+             customer-managed KMS key, and let {target} use that key."
+        ),
+        "share-snapshot" => format!(
+            "**share-snapshot** ({count}): share the snapshot (EBS, or a manual RDS snapshot) with the {target} \
+             account, copy it there so {target} owns it, and create the volume or database from the copy. A \
+             snapshot encrypted with the default AWS-managed key cannot be shared: copy it first with a \
+             customer-managed KMS key and let {target} use that key."
+        ),
+        "replicate" => format!(
+            "**replicate** ({count}): bucket names are global, so the new bucket in {target} needs a new name \
+             (keeping the old name means deleting the original first, with downtime and the risk that someone \
+             else takes it). Turn on versioning on both buckets, add a replication rule from the original to \
+             the new bucket (a role in the legacy account, a bucket policy on the destination, ownership given \
+             to {target}, and the destination KMS key if SSE-KMS is used), then run S3 Batch Replication for the \
+             objects that existed before the rule: replication alone only copies new writes."
+        ),
+        "transfer" => format!(
+            "**transfer** ({count}): disassociate each Elastic IP, enable its transfer to the {target} account \
+             in the legacy account, and accept it in {target} within 7 days. The address stays the same, so \
+             allow-lists elsewhere keep working."
+        ),
+        "recreate" => format!(
+            "**recreate** ({count}): build it again in {target}, from infrastructure as code where possible, \
+             and tag it as the original was."
+        ),
+        "share-rds-snapshot" => format!(
+            "**share-rds-snapshot** ({count}): take a manual snapshot (automated snapshots cannot be shared), \
+             share it with the {target} account, copy it there and restore the database from the copy. A \
+             snapshot encrypted with the default `aws/rds` key cannot be shared: copy it with a customer-managed \
+             KMS key and let {target} use that key. Writes after the snapshot need a final snapshot or a short \
+             freeze at cutover."
+        ),
+        "redeploy" => format!(
+            "**redeploy** ({count}): deploy the code and configuration again into {target} through the \
+             pipeline, and replace every ARN, queue URL or environment value that names the legacy account."
+        ),
+        "export-import" => format!(
+            "**export-import** ({count}): export each DynamoDB table to S3 (point-in-time recovery must be on), \
+             import the export into a new table in {target}, and replay or freeze the writes made since the \
+             export at cutover."
+        ),
+        "replicate-images" => format!(
+            "**replicate-images** ({count}): add a cross-account ECR replication rule to {target} (and a registry \
+             policy there that allows it) for new pushes, then push the existing images again, since \
+             replication only copies images pushed after the rule exists."
+        ),
+        "recreate-key" => format!(
+            "**recreate-key** ({count}): KMS keys cannot move; create a new customer-managed key in {target}, \
+             re-encrypt the data with it, and let {target} use the old key through its key policy until \
+             nothing needs it. Schedule the old key's deletion last: deletion waits 7 to 30 days and cannot \
+             be undone after that."
+        ),
+        "recreate-secret" => format!(
+            "**recreate-secret** ({count}): create each secret in {target}, copy its value, point the consumers \
+             at it, then rotate it so the copy in the legacy account stops working."
+        ),
+        "reissue" => format!(
+            "**reissue** ({count}): request new ACM certificates in {target}, validate them (DNS validation \
+             records in the hosted zone), and attach them to the new load balancers or distributions."
+        ),
+        "backup-copy" => format!(
+            "**backup-copy** ({count}): copy the AWS Backup recovery points to a vault in {target} (cross-account \
+             backup is turned on in the management account), and restore the file systems from the copies."
+        ),
+        "stay" => format!("**stay** ({count}): nothing to do; it stays in the legacy account."),
+        other => format!(
+            "**{}** ({count}): follow the method notes in the table above.",
+            md_text(other)
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn step(id: &str, deps: &[&str]) -> Step {
+        Step {
+            id: id.into(),
+            phase: Phase::Preflight,
+            summary: String::new(),
+            action: String::new(),
+            verify: String::new(),
+            rollback: String::new(),
+            owner: FINANCE.into(),
+            depends_on: deps.iter().map(|d| d.to_string()).collect(),
+            target: None,
+            group: None,
+        }
+    }
+
+    #[test]
+    fn check_order_accepts_dependencies_on_earlier_steps() {
+        let steps = [step("A", &[]), step("B", &["A"]), step("C", &["A", "B"])];
+        assert_eq!(check_order(&steps), Ok(()));
+    }
+
+    #[test]
+    fn check_order_rejects_a_dependency_on_a_later_step() {
+        let steps = [step("A", &["B"]), step("B", &[])];
+        assert_eq!(
+            check_order(&steps),
+            Err(OrderError {
+                step: "A".into(),
+                depends_on: "B".into()
+            })
+        );
+    }
+
+    #[test]
+    fn check_order_rejects_a_dependency_on_itself_or_an_unknown_step() {
+        assert!(check_order(&[step("A", &["A"])]).is_err());
+        assert!(check_order(&[step("A", &["Z"])]).is_err());
+    }
+
+    #[test]
+    fn every_method_of_the_catalog_has_its_own_guidance() {
+        for method in [
+            "share-ami",
+            "share-snapshot",
+            "replicate",
+            "transfer",
+            "recreate",
+            "stay",
+            "share-rds-snapshot",
+            "redeploy",
+            "export-import",
+            "replicate-images",
+            "recreate-key",
+            "recreate-secret",
+            "reissue",
+            "backup-copy",
+        ] {
+            let text = method_guidance(method, 2, "dev");
+            assert!(!text.contains("method notes"), "{method}: {text}");
+        }
+        assert!(method_guidance("share-ami", 1, "dev").contains("aws/ebs"));
+        assert!(method_guidance("replicate", 1, "dev").contains("Batch Replication"));
+        assert!(method_guidance("replicate", 1, "dev").contains("global"));
+        assert!(method_guidance("odd<method>", 1, "dev").contains("odd&lt;method&gt;"));
+    }
+}

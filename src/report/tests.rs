@@ -1,0 +1,644 @@
+//! Tests of the rendered runbook: insta snapshots of the Markdown and `tasks.csv` for the edge
+//! cases and a realistic mixed account, plus properties every runbook must have (dependency
+//! order, no external URL in the HTML, determinism, input checks).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::*;
+use crate::model::*;
+
+const GENERATED_AT: &str = "2025-11-20T10:00:00Z";
+const ACCOUNT: &str = "111122223333";
+
+fn mixed() -> (Inventory, Plan, CostSummary) {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/runbook/mixed");
+    (
+        read_inventory(&Path::new(dir).join("inventory.json")).unwrap(),
+        read_plan(&Path::new(dir).join("plan.json")).unwrap(),
+        read_cost_summary(&Path::new(dir).join("costs")).unwrap(),
+    )
+}
+
+fn inventory(org: Organization, resources: Vec<Resource>) -> Inventory {
+    Inventory {
+        schema_version: INVENTORY_SCHEMA_VERSION,
+        tool_version: "0.1.0".into(),
+        scanned_at: "2025-11-20T09:00:00Z".into(),
+        account: Account {
+            id: ACCOUNT.into(),
+            alias: None,
+            organization: org,
+        },
+        regions: vec!["us-east-1".into()],
+        coverage: vec![Coverage {
+            service: "ec2".into(),
+            region: "us-east-1".into(),
+            status: CoverageStatus::Ok,
+            detail: None,
+            requests: 3,
+        }],
+        resources,
+    }
+}
+
+fn instance(id: &str, region: &str, tags: &[(&str, &str)]) -> Resource {
+    Resource {
+        arn: format!("arn:aws:ec2:{region}:{ACCOUNT}:instance/{id}"),
+        service: "ec2".into(),
+        resource_type: "ec2:instance".into(),
+        region: Some(region.into()),
+        id: id.into(),
+        name: tags.iter().find(|(k, _)| *k == "Name").map(|(_, v)| v.to_string()),
+        tags: tags.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        sources: vec![Source::Ec2],
+        relations: vec![],
+        attributes: BTreeMap::new(),
+    }
+}
+
+const TARGETS: &[(&str, &str, bool)] = &[
+    ("prod", "Workloads/Prod", true),
+    ("dev", "Workloads/NonProd", false),
+    ("shared", "Infrastructure", false),
+    ("sandbox", "Sandbox", false),
+    ("security", "Security", false),
+    ("log-archive", "Security", false),
+];
+
+/// A plan with the default targets where every resource stays in prod.
+fn plan_all_prod(inv: &Inventory, review: bool) -> Plan {
+    let assignments: Vec<Assignment> = inv
+        .resources
+        .iter()
+        .map(|r| Assignment {
+            arn: r.arn.clone(),
+            resource_type: r.resource_type.clone(),
+            region: r.region.clone(),
+            name: r.name.clone(),
+            target: "prod".into(),
+            needs_review: review,
+            reason: if review {
+                "No tag, name or relation says where it belongs".into()
+            } else {
+                "Tag Environment=prod means prod".into()
+            },
+            rule: if review { "no-signal".into() } else { "env-tag".into() },
+            move_group: None,
+            method: "stay".into(),
+            method_notes: String::new(),
+        })
+        .collect();
+    Plan {
+        schema_version: PLAN_SCHEMA_VERSION,
+        tool_version: "0.1.0".into(),
+        account_id: inv.account.id.clone(),
+        inventory_scanned_at: inv.scanned_at.clone(),
+        targets: TARGETS
+            .iter()
+            .map(|(name, ou, stays)| TargetSummary {
+                name: name.to_string(),
+                ou: ou.to_string(),
+                purpose: format!("{name} workloads"),
+                stays_in_legacy: *stays,
+                resources: if *stays { assignments.len() } else { 0 },
+                needs_review: if *stays && review { assignments.len() } else { 0 },
+            })
+            .collect(),
+        environment: EnvironmentConvention {
+            tag_keys: vec!["env".into(), "environment".into()],
+            synonyms: [("prod", "prod"), ("dev", "dev")]
+                .into_iter()
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .collect(),
+        },
+        review: if review {
+            assignments
+                .iter()
+                .map(|a| ReviewItem {
+                    arn: a.arn.clone(),
+                    target: "prod".into(),
+                    reason: a.reason.clone(),
+                    decision: "Decide which account runs it, or tag it and classify again".into(),
+                })
+                .collect()
+        } else {
+            vec![]
+        },
+        assignments,
+        move_groups: vec![],
+        conflicts: vec![],
+        cross_target: vec![],
+    }
+}
+
+fn render_case(inv: &Inventory, plan: &Plan, costs: Option<&CostSummary>) -> Runbook {
+    render(&RunbookInput {
+        inventory: inv,
+        plan,
+        costs,
+        generated_at: GENERATED_AT.into(),
+    })
+    .unwrap()
+}
+
+/// Every edge case, by name.
+fn cases() -> Vec<(&'static str, Runbook)> {
+    let (inv, plan, costs) = mixed();
+    let mixed = render_case(&inv, &plan, Some(&costs));
+
+    let empty_inv = inventory(Organization::standalone(), vec![]);
+    let empty = render_case(&empty_inv, &plan_all_prod(&empty_inv, false), None);
+
+    let member_inv = inventory(
+        Organization {
+            status: OrgStatus::Member,
+            id: Some("o-abcdef1234".into()),
+            management_account_id: Some("999988887777".into()),
+            detail: None,
+        },
+        vec![instance("i-0000000000000000a", "us-east-1", &[("Environment", "prod")])],
+    );
+    let member = render_case(&member_inv, &plan_all_prod(&member_inv, false), None);
+
+    let prod_inv = inventory(
+        Organization::standalone(),
+        vec![
+            instance(
+                "i-0000000000000000b",
+                "us-east-1",
+                &[("Name", "web-1"), ("env", "prod")],
+            ),
+            instance(
+                "i-0000000000000000c",
+                "eu-central-1",
+                &[("Name", "web-2"), ("env", "prod")],
+            ),
+        ],
+    );
+    let only_prod = render_case(&prod_inv, &plan_all_prod(&prod_inv, false), None);
+
+    let review_inv = inventory(
+        Organization::standalone(),
+        vec![
+            instance("i-0000000000000000d", "us-east-1", &[]),
+            instance("i-0000000000000000e", "us-east-1", &[("team", "data")]),
+        ],
+    );
+    let review = render_case(&review_inv, &plan_all_prod(&review_inv, true), None);
+
+    vec![
+        ("mixed", mixed),
+        ("empty", empty),
+        ("member", member),
+        ("only_prod", only_prod),
+        ("all_review", review),
+    ]
+}
+
+#[test]
+fn snapshots_of_markdown_and_tasks_csv() {
+    for (name, runbook) in cases() {
+        insta::assert_snapshot!(format!("{name}_runbook_md"), runbook.markdown);
+        insta::assert_snapshot!(format!("{name}_tasks_csv"), runbook.tasks_csv);
+    }
+}
+
+/// Parses `tasks.csv` back into (id, depends_on) rows.
+fn task_rows(csv_text: &str) -> Vec<(String, Vec<String>)> {
+    let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    assert_eq!(
+        headers.iter().collect::<Vec<_>>(),
+        ["id", "phase", "summary", "description", "owner", "depends_on"]
+    );
+    reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            let deps = r[5].split(';').filter(|d| !d.is_empty()).map(str::to_string).collect();
+            (r[0].to_string(), deps)
+        })
+        .collect()
+}
+
+#[test]
+fn every_depends_on_refers_to_an_earlier_step() {
+    for (name, runbook) in cases() {
+        let rows = task_rows(&runbook.tasks_csv);
+        assert_eq!(rows.len(), runbook.steps, "{name}");
+        let mut seen = BTreeSet::new();
+        for (id, deps) in &rows {
+            for dep in deps {
+                assert!(
+                    seen.contains(dep),
+                    "{name}: {id} depends on {dep}, which is not earlier"
+                );
+            }
+            assert!(seen.insert(id.clone()), "{name}: duplicate step id {id}");
+        }
+    }
+}
+
+#[test]
+fn every_step_has_an_owner_action_verification_and_rollback() {
+    let (inv, plan, costs) = mixed();
+    let input = RunbookInput {
+        inventory: &inv,
+        plan: &plan,
+        costs: Some(&costs),
+        generated_at: GENERATED_AT.into(),
+    };
+    let facts = facts::Facts::new(&input);
+    let steps = steps::build(&facts);
+    assert!(steps.len() > 20);
+    let roles = [
+        "cloud architect",
+        "platform engineer",
+        "network engineer",
+        "security engineer",
+        "finance",
+        "application owner",
+    ];
+    for s in &steps {
+        assert!(roles.contains(&s.owner.as_str()), "{}: owner {}", s.id, s.owner);
+        for (field, text) in [
+            ("summary", &s.summary),
+            ("action", &s.action),
+            ("verify", &s.verify),
+            ("rollback", &s.rollback),
+        ] {
+            assert!(text.len() > 10, "{}: {field} is empty", s.id);
+        }
+    }
+}
+
+/// References that would make the HTML load something from elsewhere.
+fn external_references(html: &str) -> Vec<String> {
+    let lower = html.to_lowercase();
+    let mut found = Vec::new();
+    for needle in [
+        "http://",
+        "https://",
+        "src=\"//",
+        "href=\"//",
+        "src='//",
+        "href='//",
+        "@import",
+        "url(",
+        "<script",
+        "<link",
+        "<img",
+        "<iframe",
+    ] {
+        if lower.contains(needle) {
+            found.push(needle.to_string());
+        }
+    }
+    found
+}
+
+#[test]
+fn html_references_no_external_url() {
+    for (name, runbook) in cases() {
+        assert_eq!(external_references(&runbook.html), Vec::<String>::new(), "{name}");
+        assert!(runbook.html.starts_with("<!DOCTYPE html>"), "{name}");
+        assert!(runbook.html.contains("<svg"), "{name}: no chart");
+    }
+}
+
+#[test]
+fn hostile_names_cannot_inject_markup_or_references() {
+    let inv = inventory(
+        Organization::standalone(),
+        vec![instance(
+            "i-0000000000000000f",
+            "us-east-1",
+            &[
+                ("Name", "<script src=\"https://evil.example/x.js\"></script>|`x`"),
+                ("env", "prod"),
+            ],
+        )],
+    );
+    let runbook = render_case(&inv, &plan_all_prod(&inv, false), None);
+    let lower = runbook.html.to_lowercase();
+    for needle in ["<script", "src=", "href=", "<img", "<link", "url("] {
+        assert!(!lower.contains(needle), "{needle} leaked into the HTML");
+    }
+    assert!(!runbook.markdown.contains("<script"));
+}
+
+#[test]
+fn html_charts_say_so_when_there_is_no_cost_export() {
+    let (_, empty) = cases().into_iter().find(|(n, _)| *n == "empty").unwrap();
+    assert!(empty.html.contains("No cost export was given to this run"));
+    let (_, mixed) = cases().into_iter().find(|(n, _)| *n == "mixed").unwrap();
+    assert!(!mixed.html.contains("No cost export was given to this run"));
+    // Three charts: resources, monthly history, estimate per account.
+    assert_eq!(mixed.html.matches("<svg").count(), 3);
+    assert!(mixed.html.contains("unattributed"));
+}
+
+#[test]
+fn same_input_gives_identical_output_and_only_generated_at_varies() {
+    let (inv, plan, costs) = mixed();
+    let a = render_case(&inv, &plan, Some(&costs));
+    let b = render_case(&inv, &plan, Some(&costs));
+    assert_eq!(a, b);
+    let later = render(&RunbookInput {
+        inventory: &inv,
+        plan: &plan,
+        costs: Some(&costs),
+        generated_at: "2030-01-01T00:00:00Z".into(),
+    })
+    .unwrap();
+    assert_ne!(a.markdown, later.markdown);
+    assert_eq!(a.markdown.replace(GENERATED_AT, "2030-01-01T00:00:00Z"), later.markdown);
+    assert_eq!(a.tasks_csv, later.tasks_csv);
+}
+
+#[test]
+fn sections_that_do_not_apply_say_so() {
+    let all = cases();
+    let get = |n: &str| &all.iter().find(|(name, _)| *name == n).unwrap().1;
+    let mixed = get("mixed");
+    assert!(mixed.markdown.contains("Nothing moves to sandbox."));
+    assert!(mixed.markdown.contains("there is no organization to leave"));
+    let only_prod = get("only_prod");
+    assert!(only_prod.markdown.contains("Nothing moves to dev."));
+    assert!(only_prod.markdown.contains("Nothing needs review"));
+    assert!(only_prod.markdown.contains("No conflicts"));
+    assert!(only_prod.markdown.contains("**This run did not save it.**"));
+    assert!(!only_prod.tasks_csv.contains("MOVE-"));
+    let member = get("member");
+    assert!(
+        member
+            .markdown
+            .contains("Take the legacy account out of its current organization")
+    );
+    assert!(member.markdown.contains("payment method"));
+    assert!(member.markdown.contains("support plan"));
+    assert!(member.markdown.contains("delegated administrator"));
+    assert!(member.markdown.contains("`o-abcdef1234`"));
+    assert!(!mixed.markdown.contains("Take the legacy account out"));
+}
+
+#[test]
+fn the_mixed_runbook_covers_every_required_topic() {
+    let (inv, plan, costs) = mixed();
+    let rb = render_case(&inv, &plan, Some(&costs));
+    let md = &rb.markdown;
+    for needle in [
+        "**This run already saved it:**",
+        "48 hours",
+        "Workloads/NonProd",
+        "AWS Budgets, not CloudWatch billing alarms",
+        "Marketplace",
+        "organization trail",
+        "GuardDuty",
+        "Security Hub",
+        "delegated administrator",
+        "expires after 15 days",
+        "`OrganizationAccountAccessRole`",
+        "cost allocation tags",
+        "Savings Plans",
+        "two bills",
+        "aws/ebs",
+        "Batch Replication",
+        "bucket names are global",
+        "Elastic IP",
+        "CIDR",
+        "Rewrite the policies in dev-03-data that name the legacy account id",
+        "Cut over dev-04-compute",
+        "Delete the originals of dev from the legacy account, after verification and a backup",
+        "IAM Identity Center",
+    ] {
+        assert!(md.contains(needle), "missing: {needle}");
+    }
+    // Move groups appear in the plan's order.
+    let positions: Vec<usize> = plan
+        .move_groups
+        .iter()
+        .map(|g| md.find(&format!("#### Move group `{}`", g.id)).unwrap())
+        .collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]), "{positions:?}");
+    // The region guard lists exactly the regions of the scanned resources.
+    let (_, guard) = rb.scps.iter().find(|(f, _)| f == "restrict-regions.json").unwrap();
+    let doc: serde_json::Value = serde_json::from_str(guard).unwrap();
+    assert_eq!(
+        doc["Statement"][0]["Condition"]["StringNotEquals"]["aws:RequestedRegion"],
+        serde_json::json!(["eu-west-1", "us-east-1"])
+    );
+    let words = md
+        .split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .count();
+    assert_eq!(rb.words, words);
+    assert!(rb.words > 3000 && rb.words < md.split_whitespace().count());
+}
+
+#[test]
+fn incomplete_coverage_is_named_in_the_runbook() {
+    let (mut inv, plan, costs) = mixed();
+    inv.coverage.push(Coverage {
+        service: "ec2".into(),
+        region: "ap-south-1".into(),
+        status: CoverageStatus::Denied,
+        detail: Some("UnauthorizedOperation".into()),
+        requests: 1,
+    });
+    let rb = render_case(&inv, &plan, Some(&costs));
+    assert!(
+        rb.markdown
+            .contains("The scan could not see ec2 in ap-south-1: denied (UnauthorizedOperation)")
+    );
+    assert!(rb.markdown.contains("Scan again what the first scan could not see"));
+}
+
+#[test]
+fn a_plan_for_another_account_is_refused() {
+    let (inv, mut plan, costs) = mixed();
+    plan.account_id = "444455556666".into();
+    let err = render(&RunbookInput {
+        inventory: &inv,
+        plan: &plan,
+        costs: Some(&costs),
+        generated_at: GENERATED_AT.into(),
+    })
+    .unwrap_err();
+    assert!(matches!(err, ReportError::AccountMismatch { .. }), "{err}");
+    assert!(err.to_string().contains("444455556666"), "{err}");
+}
+
+#[test]
+fn a_cost_export_for_another_account_is_refused() {
+    let (inv, plan, mut costs) = mixed();
+    costs.account_id = "444455556666".into();
+    let err = render(&RunbookInput {
+        inventory: &inv,
+        plan: &plan,
+        costs: Some(&costs),
+        generated_at: GENERATED_AT.into(),
+    })
+    .unwrap_err();
+    assert!(err.to_string().contains("cost summary"), "{err}");
+}
+
+#[test]
+fn a_move_group_that_depends_on_a_later_group_is_refused() {
+    let (inv, mut plan, costs) = mixed();
+    plan.move_groups[0].depends_on = vec!["dev-04-compute".into()];
+    let err = render(&RunbookInput {
+        inventory: &inv,
+        plan: &plan,
+        costs: Some(&costs),
+        generated_at: GENERATED_AT.into(),
+    })
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "the plan's move group dev-01-network depends on move group dev-04-compute, which comes after it: regenerate the plan"
+    );
+    plan.move_groups[0].depends_on = vec!["nowhere".into()];
+    let err = render(&RunbookInput {
+        inventory: &inv,
+        plan: &plan,
+        costs: Some(&costs),
+        generated_at: GENERATED_AT.into(),
+    })
+    .unwrap_err();
+    assert!(err.to_string().contains("does not exist"), "{err}");
+}
+
+#[test]
+fn readers_name_the_file_and_the_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("missing.json");
+    let err = read_inventory(&missing).unwrap_err();
+    assert!(err.to_string().contains("missing.json"), "{err}");
+
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, "{ not json").unwrap();
+    let err = read_plan(&bad).unwrap_err();
+    assert!(
+        err.to_string().contains("bad.json") && err.to_string().contains("plan"),
+        "{err}"
+    );
+
+    let future = dir.path().join("future.json");
+    std::fs::write(&future, r#"{"schema_version": 7}"#).unwrap();
+    let err = read_inventory(&future).unwrap_err();
+    assert!(matches!(err, ReportError::SchemaVersion { found: 7, .. }), "{err}");
+    assert!(err.to_string().contains("future.json"), "{err}");
+
+    let err = read_cost_summary(dir.path()).unwrap_err();
+    assert!(err.to_string().contains("summary.json"), "{err}");
+}
+
+#[test]
+fn write_runbook_writes_every_file() {
+    let (inv, plan, costs) = mixed();
+    let rb = render_case(&inv, &plan, Some(&costs));
+    let dir = tempfile::tempdir().unwrap();
+    write_runbook(&rb, dir.path()).unwrap();
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("runbook.md")).unwrap(),
+        rb.markdown
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("runbook.html")).unwrap(),
+        rb.html
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("tasks.csv")).unwrap(),
+        rb.tasks_csv
+    );
+    let mut scps: Vec<String> = std::fs::read_dir(dir.path().join("scp"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    scps.sort();
+    assert_eq!(scps, rb.scps.iter().map(|(f, _)| f.clone()).collect::<Vec<_>>());
+}
+
+#[test]
+fn templates_compile_and_undefined_values_fail_loudly() {
+    let mut env = environment().unwrap();
+    for name in [
+        "runbook.md.j2",
+        "summary.md.j2",
+        "body.md.j2",
+        "step.md.j2",
+        "runbook.html.j2",
+    ] {
+        assert!(env.get_template(name).is_ok(), "{name}");
+    }
+    env.add_template("probe.md.j2", "before {{ missing }} after").unwrap();
+    let err = env
+        .get_template("probe.md.j2")
+        .unwrap()
+        .render(minijinja::context! {})
+        .unwrap_err();
+    assert_eq!(err.kind(), minijinja::ErrorKind::UndefinedError);
+}
+
+#[test]
+fn markdown_to_html_shows_raw_html_as_text() {
+    let html = markdown_to_html("a <b>bold</b> claim\n\n<script>x()</script>\n");
+    assert!(!html.contains("<b>") && !html.contains("<script>"), "{html}");
+    assert!(html.contains("&lt;script&gt;"), "{html}");
+}
+
+#[test]
+fn management_and_unknown_organization_status_get_their_own_preflight_step() {
+    let management = inventory(
+        Organization {
+            status: OrgStatus::Management,
+            id: Some("o-mgmt000001".into()),
+            management_account_id: Some(ACCOUNT.into()),
+            detail: None,
+        },
+        vec![],
+    );
+    let md = render_case(&management, &plan_all_prod(&management, false), None).markdown;
+    assert!(
+        md.contains("Dissolve the organization the legacy account manages"),
+        "{md}"
+    );
+    assert!(md.contains("SCPs never apply to a management account"));
+
+    let unknown = inventory(
+        Organization {
+            status: OrgStatus::Unknown,
+            id: None,
+            management_account_id: None,
+            detail: Some("AccessDeniedException".into()),
+        },
+        vec![],
+    );
+    let md = render_case(&unknown, &plan_all_prod(&unknown, false), None).markdown;
+    assert!(md.contains("Find out whether the legacy account is in an organization"));
+    assert!(md.contains("unknown: the scan could not read it (AccessDeniedException)"));
+}
+
+#[test]
+fn the_export_step_reports_failed_queries_and_an_incomplete_export() {
+    let (inv, plan, mut costs) = mixed();
+    costs.failed.push(FailedQuery {
+        query: "tags".into(),
+        code: "InternalServerError".into(),
+        detail: "HTTP 500".into(),
+    });
+    let md = render_case(&inv, &plan, Some(&costs)).markdown;
+    assert!(
+        md.contains("**This run already saved it:** 14 months (2024-10 to 2025-11)"),
+        "{md}"
+    );
+    assert!(md.contains(
+        "These queries failed or are not supported, so their figures are missing: `tags` (InternalServerError)."
+    ));
+    costs.complete = false;
+    let md = render_case(&inv, &plan, Some(&costs)).markdown;
+    assert!(md.contains("**This run saved part of it:**"));
+    assert!(md.contains("failed queries `tags` (InternalServerError)"));
+    assert!(md.contains("The Cost Explorer export is incomplete; finish it before joining."));
+}

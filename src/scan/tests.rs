@@ -1,0 +1,237 @@
+//! Orchestration tests against a fake [`ScanSource`]: coverage folding, denied regions,
+//! partial results, the concurrency bound and determinism.
+
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use super::*;
+use crate::aws::{ApiError, ErrorKind};
+use crate::model::{OrgStatus, Organization, Source};
+
+struct Fake {
+    denied_region: Option<&'static str>,
+    in_flight: AtomicUsize,
+    max_in_flight: AtomicUsize,
+    seen: Mutex<Vec<Unit>>,
+}
+
+impl Fake {
+    fn new(denied_region: Option<&'static str>) -> Self {
+        Fake {
+            denied_region,
+            in_flight: AtomicUsize::new(0),
+            max_in_flight: AtomicUsize::new(0),
+            seen: Mutex::new(vec![]),
+        }
+    }
+}
+
+fn bucket(arn: &str, source: Source) -> Resource {
+    Resource {
+        arn: arn.into(),
+        service: "s3".into(),
+        resource_type: "s3:bucket".into(),
+        region: None,
+        id: "logs".into(),
+        name: Some("logs".into()),
+        tags: BTreeMap::from([("env".to_string(), "prod".to_string())]),
+        sources: vec![source],
+        relations: vec![],
+        attributes: BTreeMap::new(),
+    }
+}
+
+impl ScanSource for Fake {
+    async fn preflight(&self) -> Result<Preflight, ApiError> {
+        Ok(Preflight {
+            account: Account {
+                id: "111122223333".into(),
+                alias: None,
+                organization: Organization::standalone(),
+            },
+            enabled_regions: vec!["us-east-1".into(), "eu-west-1".into()],
+            disabled_regions: vec!["af-south-1".into()],
+            regions_verified: true,
+            buckets: vec!["logs".into()],
+            coverage: vec![],
+        })
+    }
+
+    async fn run(&self, unit: &Unit) -> UnitResult {
+        let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        self.max_in_flight.fetch_max(now, Ordering::SeqCst);
+        tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+        self.in_flight.fetch_sub(1, Ordering::SeqCst);
+        self.seen.lock().unwrap().push(unit.clone());
+        let denied = |region: &str, op: &'static str, code: &str| {
+            (self.denied_region == Some(region)).then(|| ApiError {
+                operation: op,
+                region: region.into(),
+                kind: ErrorKind::Denied,
+                code: code.into(),
+                message: String::new(),
+            })
+        };
+        match unit {
+            Unit::Tagging { region } => UnitResult {
+                service: "tagging",
+                region: region.clone(),
+                resources: if denied(region, "GetResources", "x").is_some() {
+                    vec![]
+                } else {
+                    vec![bucket("arn:aws:s3:::logs", Source::Tagging)]
+                },
+                requests: 1,
+                error: denied(region, "GetResources", "AccessDeniedException"),
+            },
+            Unit::Ec2 { region, kind } => {
+                let error = denied(region, "DescribeInstances", "UnauthorizedOperation")
+                    .filter(|_| *kind == Ec2Kind::Instances);
+                let resources = if *kind == Ec2Kind::Vpcs {
+                    let arn = crate::scan::arn::ec2(region, "111122223333", "vpc", "vpc-1");
+                    let mut vpc = bucket(&arn, Source::Ec2);
+                    vpc.resource_type = "ec2:vpc".into();
+                    vpc.region = Some(region.clone());
+                    vec![vpc]
+                } else {
+                    vec![]
+                };
+                UnitResult {
+                    service: "ec2",
+                    region: region.clone(),
+                    resources,
+                    requests: 2,
+                    error,
+                }
+            }
+            Unit::S3Bucket { .. } => UnitResult {
+                service: "s3",
+                region: "eu-west-1".into(),
+                resources: vec![bucket("arn:aws:s3:::logs", Source::S3)],
+                requests: 7,
+                error: None,
+            },
+        }
+    }
+}
+
+fn settings(concurrency: usize) -> ScanSettings {
+    ScanSettings {
+        regions: RegionSelection::All,
+        concurrency,
+        scanned_at: "2026-01-01T00:00:00Z".into(),
+    }
+}
+
+fn run_scan(fake: &Fake, concurrency: usize) -> (Inventory, ScanSummary) {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .unwrap();
+    rt.block_on(scan(fake, &settings(concurrency), &Progress::new(true)))
+        .unwrap()
+}
+
+#[test]
+fn bucket_reported_by_every_region_is_kept_once_with_all_sources() {
+    let (inventory, summary) = run_scan(&Fake::new(None), 4);
+    let buckets: Vec<_> = inventory
+        .resources
+        .iter()
+        .filter(|r| r.resource_type == "s3:bucket")
+        .collect();
+    assert_eq!(buckets.len(), 1);
+    assert_eq!(buckets[0].sources, vec![Source::Tagging, Source::S3]);
+    assert_eq!(inventory.resources.len(), 3, "one bucket and one VPC per region");
+    assert_eq!(summary.resources, 3);
+    assert_eq!(summary.regions, 2);
+    // 2 regions x (1 tagging + 12 EC2 kinds x 2) + 7 for the bucket.
+    assert_eq!(summary.requests, 2 * (1 + 24) + 7);
+    assert!(inventory.is_complete());
+    assert_eq!(inventory.account.organization.status, OrgStatus::Standalone);
+}
+
+#[test]
+fn denied_region_becomes_coverage_rows_and_the_rest_is_kept() {
+    let (inventory, _) = run_scan(&Fake::new(Some("eu-west-1")), 4);
+    assert!(!inventory.is_complete());
+    let bad: Vec<_> = inventory
+        .incomplete_coverage()
+        .map(|r| (r.service.as_str(), r.region.as_str(), r.status))
+        .collect();
+    assert_eq!(
+        bad,
+        vec![
+            ("ec2", "eu-west-1", CoverageStatus::Denied),
+            ("tagging", "eu-west-1", CoverageStatus::Denied)
+        ]
+    );
+    let ec2_row = inventory
+        .coverage
+        .iter()
+        .find(|r| r.service == "ec2" && r.region == "eu-west-1")
+        .unwrap();
+    assert_eq!(
+        ec2_row.detail.as_deref(),
+        Some("DescribeInstances: UnauthorizedOperation")
+    );
+    assert_eq!(ec2_row.requests, 24, "requests of the partial stream are still counted");
+    assert!(
+        inventory
+            .resources
+            .iter()
+            .any(|r| r.arn.contains("eu-west-1") && r.resource_type == "ec2:vpc")
+    );
+    let line = ScanSummary {
+        resources: 0,
+        regions: 2,
+        requests: 0,
+        seconds: 0.0,
+    }
+    .line(&inventory);
+    assert!(
+        line.contains("incomplete: ec2/eu-west-1 denied (DescribeInstances: UnauthorizedOperation)"),
+        "{line}"
+    );
+}
+
+#[test]
+fn disabled_opt_in_regions_are_skipped_and_never_probed() {
+    let fake = Fake::new(None);
+    let (inventory, _) = run_scan(&fake, 4);
+    let skipped: Vec<_> = inventory
+        .coverage
+        .iter()
+        .filter(|r| r.status == CoverageStatus::Skipped)
+        .collect();
+    assert_eq!(skipped.len(), 2);
+    assert!(skipped.iter().all(|r| r.region == "af-south-1"));
+    let seen = fake.seen.lock().unwrap();
+    assert!(
+        !seen
+            .iter()
+            .any(|u| matches!(u, Unit::Tagging { region } | Unit::Ec2 { region, .. } if region == "af-south-1"))
+    );
+}
+
+#[test]
+fn concurrency_is_bounded() {
+    let one = Fake::new(None);
+    run_scan(&one, 1);
+    assert_eq!(one.max_in_flight.load(Ordering::SeqCst), 1);
+    let three = Fake::new(None);
+    run_scan(&three, 3);
+    assert!(three.max_in_flight.load(Ordering::SeqCst) <= 3);
+    assert!(
+        three.max_in_flight.load(Ordering::SeqCst) >= 2,
+        "streams should overlap"
+    );
+}
+
+#[test]
+fn same_account_gives_byte_identical_snapshots_whatever_the_concurrency() {
+    let (a, _) = run_scan(&Fake::new(Some("us-east-1")), 1);
+    let (b, _) = run_scan(&Fake::new(Some("us-east-1")), 16);
+    assert_eq!(crate::fsutil::to_json_bytes(&a), crate::fsutil::to_json_bytes(&b));
+}

@@ -1,0 +1,423 @@
+//! `acctsplit scan` against the moto emulator: bad input, the read-only audit, determinism.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::moto::{self, Moto, run_acctsplit, stderr_of};
+
+/// A few resources in two regions, seeded through the SDK.
+async fn seed_small(moto: &Moto) {
+    let cfg = moto.sdk_config().await;
+    for region in ["us-east-1", "eu-west-1"] {
+        let ec2 = aws_sdk_ec2::Client::from_conf(
+            aws_sdk_ec2::config::Builder::from(&cfg)
+                .region(aws_types::region::Region::new(region))
+                .build(),
+        );
+        let vpc = ec2.create_vpc().cidr_block("10.9.0.0/16").send().await.unwrap();
+        let vpc_id = vpc.vpc().unwrap().vpc_id().unwrap().to_owned();
+        let subnet = ec2
+            .create_subnet()
+            .vpc_id(&vpc_id)
+            .cidr_block("10.9.1.0/24")
+            .send()
+            .await
+            .unwrap();
+        let subnet_id = subnet.subnet().unwrap().subnet_id().unwrap().to_owned();
+        ec2.run_instances()
+            .image_id("ami-12c6146b")
+            .min_count(1)
+            .max_count(1)
+            .subnet_id(&subnet_id)
+            .send()
+            .await
+            .unwrap();
+    }
+    let s3 = aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(&cfg).force_path_style(true).build());
+    s3.create_bucket().bucket("small-logs").send().await.unwrap();
+}
+
+fn scan(moto: &Moto, out: &Path, extra_env: &[(String, String)]) -> std::process::Output {
+    let mut env = moto.env();
+    env.extend_from_slice(extra_env);
+    run_acctsplit(
+        &[
+            "scan",
+            "--out",
+            out.to_str().unwrap(),
+            "--regions",
+            "us-east-1,eu-west-1",
+            "--quiet",
+        ],
+        &env,
+    )
+}
+
+fn read_json(path: &Path) -> Value {
+    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_operation_sent_is_read_only_and_in_the_published_policy() {
+    let Some(moto) = moto::start() else { return };
+    seed_small(&moto).await;
+    let dir = tempfile::tempdir().unwrap();
+    let audit = dir.path().join("audit.log");
+    let output = scan(
+        &moto,
+        &dir.path().join("inv.json"),
+        &[("ACCTSPLIT_AUDIT_LOG".into(), audit.display().to_string())],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    let log = std::fs::read_to_string(&audit).unwrap();
+    let mut operations: Vec<&str> = log.lines().collect();
+    operations.sort_unstable();
+    operations.dedup();
+    assert!(
+        operations.len() >= 20,
+        "expected every scan operation to be recorded, got {operations:?}"
+    );
+    for line in &operations {
+        let (service, operation) = line.split_once('\t').unwrap();
+        assert!(
+            acctsplit::aws::policy::is_read_only_operation(operation),
+            "{line} is not a List/Describe/Get call"
+        );
+        assert!(
+            acctsplit::aws::policy::find(service, operation).is_some(),
+            "{line} is missing from the IAM policy"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn scanning_twice_gives_byte_identical_snapshots_apart_from_scanned_at() {
+    let Some(moto) = moto::start() else { return };
+    seed_small(&moto).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a.json"), dir.path().join("b.json"));
+    assert_eq!(scan(&moto, &a, &[]).status.code(), Some(0));
+    let output = run_acctsplit(
+        &[
+            "scan",
+            "--out",
+            b.to_str().unwrap(),
+            "--regions",
+            "eu-west-1,us-east-1",
+            "--concurrency",
+            "1",
+            "-q",
+        ],
+        &moto.env(),
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    let strip = |path: &Path| {
+        let text = std::fs::read_to_string(path).unwrap();
+        text.lines()
+            .filter(|l| !l.trim_start().starts_with("\"scanned_at\""))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(strip(&a), strip(&b));
+    let inventory = read_json(&a);
+    let arns: Vec<&str> = inventory["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["arn"].as_str().unwrap())
+        .collect();
+    let mut sorted = arns.clone();
+    sorted.sort_unstable();
+    assert_eq!(arns, sorted, "resources are sorted by ARN");
+    assert_eq!(inventory["schema_version"], 1);
+    assert_eq!(inventory["account"]["organization"]["status"], "standalone");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn summary_line_reports_resources_regions_and_requests() {
+    let Some(moto) = moto::start() else { return };
+    seed_small(&moto).await;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("inv.json");
+    let output = run_acctsplit(
+        &[
+            "scan",
+            "--out",
+            out.to_str().unwrap(),
+            "--regions",
+            "us-east-1,eu-west-1",
+        ],
+        &moto.env(),
+    );
+    assert_eq!(output.status.code(), Some(0));
+    let stderr = stderr_of(&output);
+    let inventory = read_json(&out);
+    let resources = inventory["resources"].as_array().unwrap().len();
+    let requests: u64 = inventory["coverage"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["requests"].as_u64().unwrap())
+        .sum();
+    let expected = format!("scanned {resources} resources in 2 regions with {requests} requests in");
+    assert!(stderr.contains(&expected), "summary missing {expected:?} in {stderr:?}");
+    assert_eq!(
+        stderr.lines().count(),
+        1,
+        "no progress noise when stderr is not a terminal: {stderr:?}"
+    );
+}
+
+#[test]
+fn unknown_region_exits_2_with_one_line_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("inv.json");
+    let output = run_acctsplit(
+        &[
+            "scan",
+            "--out",
+            out.to_str().unwrap(),
+            "--regions",
+            "us-east-1,mars-north-9",
+        ],
+        &[],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = stderr_of(&output);
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("mars-north-9"), "{stderr}");
+    assert!(!out.exists());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn region_unknown_to_the_account_exits_2() {
+    let Some(moto) = moto::start() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("inv.json");
+    let output = run_acctsplit(
+        &["scan", "--out", out.to_str().unwrap(), "--regions", "xx-east-1"],
+        &moto.env(),
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr_of(&output).contains("unknown region `xx-east-1`"),
+        "{}",
+        stderr_of(&output)
+    );
+    assert!(!out.exists());
+}
+
+#[test]
+fn unwritable_out_exits_2_before_scanning() {
+    let dir = tempfile::tempdir().unwrap();
+    let blocker = dir.path().join("a-file");
+    std::fs::write(&blocker, "x").unwrap();
+    let out = blocker.join("inv.json");
+    // No credentials either: the output check comes first, so the message is about the file.
+    let output = run_acctsplit(&["scan", "--out", out.to_str().unwrap()], &[]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = stderr_of(&output);
+    assert!(stderr.contains("a-file"), "{stderr}");
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+}
+
+#[test]
+fn no_credentials_exits_2_with_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("inv.json");
+    let output = run_acctsplit(
+        &[
+            "scan",
+            "--out",
+            out.to_str().unwrap(),
+            "--endpoint-url",
+            "http://127.0.0.1:9",
+        ],
+        &[],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = stderr_of(&output);
+    assert!(stderr.contains("no AWS credentials found"), "{stderr}");
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    assert!(!out.exists());
+}
+
+/// Scans `endpoint` (moto or the proxy) and returns the exit code, the inventory and stderr.
+fn scan_endpoint(moto: &Moto, endpoint: &str, regions: &str, dir: &Path) -> (Option<i32>, Value, String) {
+    let out = dir.join("inventory.json");
+    let mut env = moto.env();
+    env.retain(|(k, _)| k != "AWS_ENDPOINT_URL");
+    let output = run_acctsplit(
+        &[
+            "scan",
+            "--out",
+            out.to_str().unwrap(),
+            "--regions",
+            regions,
+            "--endpoint-url",
+            endpoint,
+        ],
+        &env,
+    );
+    let stderr = stderr_of(&output);
+    assert!(out.exists(), "no inventory written: {stderr}");
+    (output.status.code(), read_json(&out), stderr)
+}
+
+fn coverage_row<'a>(inventory: &'a Value, service: &str, region: &str) -> &'a Value {
+    inventory["coverage"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["service"] == service && r["region"] == region)
+        .unwrap_or_else(|| panic!("no coverage row for {service}/{region}"))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn legacy_account_every_seeded_resource_is_found_once_with_its_relations_and_sources() {
+    let Some(moto) = moto::start() else { return };
+    moto.seed_ids(11);
+    let seeded = crate::seed::seed_legacy_account(&moto.sdk_config().await).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (code, inventory, stderr) = scan_endpoint(&moto, &moto.endpoint(), "us-east-1,eu-west-1", dir.path());
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(inventory["account"]["id"], seeded.account_id.as_str());
+
+    let resources = inventory["resources"].as_array().unwrap();
+    let mut never_tagged = 0;
+    for expected in &seeded.expected {
+        let found: Vec<&Value> = resources.iter().filter(|r| r["arn"] == expected.arn.as_str()).collect();
+        assert_eq!(found.len(), 1, "{} found {} times", expected.arn, found.len());
+        let resource = found[0];
+        assert_eq!(
+            resource["resource_type"],
+            expected.resource_type.as_str(),
+            "{}",
+            expected.arn
+        );
+        assert_eq!(
+            resource["region"].as_str(),
+            expected.region.as_deref(),
+            "{}",
+            expected.arn
+        );
+        for (kind, target) in &expected.relations {
+            let has = resource["relations"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|r| r["kind"] == kind.as_str() && r["arn"] == target.as_str());
+            assert!(
+                has,
+                "{} lacks relation {kind} -> {target}: {}",
+                expected.arn, resource["relations"]
+            );
+        }
+        let sources: Vec<&str> = resource["sources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s.as_str().unwrap())
+            .collect();
+        let depth = if expected.resource_type == "s3:bucket" {
+            "s3"
+        } else {
+            "ec2"
+        };
+        assert!(
+            sources.contains(&depth),
+            "{} not seen by the {depth} depth calls: {sources:?}",
+            expected.arn
+        );
+        // moto's Tagging API never returns Elastic IPs (AWS does): only the EC2 call finds them.
+        if expected.tagged && expected.resource_type != "ec2:elastic-ip" {
+            assert!(
+                sources.contains(&"tagging"),
+                "{} is tagged but the Tagging API did not report it",
+                expected.arn
+            );
+        }
+        if !expected.tagged {
+            never_tagged += 1;
+            assert!(
+                !sources.contains(&"tagging"),
+                "{} was never tagged: {sources:?}",
+                expected.arn
+            );
+        }
+    }
+    assert!(
+        never_tagged >= 5,
+        "the seed must include never-tagged resources, got {never_tagged}"
+    );
+    let tagged_east = seeded
+        .expected
+        .iter()
+        .filter(|e| e.tagged && e.region.as_deref() == Some("us-east-1"))
+        .count();
+    assert!(
+        tagged_east > 100,
+        "the seed must exceed one Tagging API page in us-east-1, got {tagged_east}"
+    );
+    let tagging = coverage_row(&inventory, "tagging", "us-east-1");
+    assert!(
+        tagging["requests"].as_u64().unwrap() >= 2,
+        "the second Tagging API page was not read: {tagging}"
+    );
+
+    let arns: Vec<&str> = resources.iter().map(|r| r["arn"].as_str().unwrap()).collect();
+    let mut unique = arns.clone();
+    unique.dedup();
+    assert_eq!(arns.len(), unique.len(), "duplicate ARNs in the inventory");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn denied_region_is_a_coverage_row_and_exit_code_1_and_the_rest_is_scanned() {
+    let Some(moto) = moto::start() else { return };
+    moto.seed_ids(12);
+    let seeded = crate::seed::seed_legacy_account(&moto.sdk_config().await).await;
+    let proxy = crate::proxy::start(
+        moto.port,
+        crate::proxy::ProxyOptions {
+            deny_region: Some("eu-west-1".into()),
+            ..Default::default()
+        },
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let (code, inventory, stderr) = scan_endpoint(&moto, &proxy.endpoint(), "us-east-1,eu-west-1", dir.path());
+    assert_eq!(code, Some(1), "{stderr}");
+    for service in ["ec2", "tagging"] {
+        let row = coverage_row(&inventory, service, "eu-west-1");
+        assert_eq!(row["status"], "denied", "{row}");
+        let detail = row["detail"].as_str().unwrap();
+        let code = if service == "ec2" {
+            "UnauthorizedOperation"
+        } else {
+            "AccessDeniedException"
+        };
+        assert!(detail.contains(code), "{row}");
+        assert!(row["requests"].as_u64().unwrap() >= 1, "{row}");
+        assert_eq!(coverage_row(&inventory, service, "us-east-1")["status"], "ok");
+    }
+    assert!(
+        stderr.contains("incomplete: ") && stderr.contains("eu-west-1 denied"),
+        "{stderr}"
+    );
+    let resources = inventory["resources"].as_array().unwrap();
+    for expected in seeded
+        .expected
+        .iter()
+        .filter(|e| e.region.as_deref() == Some("us-east-1"))
+    {
+        assert!(
+            resources.iter().any(|r| r["arn"] == expected.arn.as_str()),
+            "{} missing",
+            expected.arn
+        );
+    }
+    assert!(
+        !resources.iter().any(|r| r["region"] == "eu-west-1"),
+        "nothing from the denied region can have been seen"
+    );
+}
