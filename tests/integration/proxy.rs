@@ -172,7 +172,10 @@ fn invalid(what: &str) -> io::Error {
 }
 
 /// Reads header lines up to the empty line.
-fn read_head(reader: &mut impl BufRead) -> io::Result<Option<(String, Vec<(String, String)>)>> {
+/// A start line and its headers.
+type Head = (String, Vec<(String, String)>);
+
+fn read_head(reader: &mut impl BufRead) -> io::Result<Option<Head>> {
     let mut first = String::new();
     if reader.read_line(&mut first)? == 0 {
         return Ok(None);

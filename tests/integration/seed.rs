@@ -249,7 +249,7 @@ pub async fn seed_bulk_account(cfg: &SdkConfig, regions: &[&str], total: usize) 
             let instances = ec2
                 .instances(&mut book, subnet, &group, 10, &[("Name", &name), (key, value)])
                 .await;
-            for v in 0..10 {
+            for (v, instance) in instances.iter().enumerate() {
                 if made(&book) >= per_region {
                     break;
                 }
@@ -258,7 +258,7 @@ pub async fn seed_bulk_account(cfg: &SdkConfig, regions: &[&str], total: usize) 
                     .volume(&mut book, az, 1, None, &[("Name", &name), (key, value)])
                     .await;
                 if v % 2 == 0 {
-                    ec2.attach_volume(&mut book, &volume, &instances[v], "/dev/sdf").await;
+                    ec2.attach_volume(&mut book, &volume, instance, "/dev/sdf").await;
                 }
             }
             for g in 0..10 {
