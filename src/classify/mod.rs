@@ -203,7 +203,9 @@ fn cross_target_edges(
 ) -> Vec<CrossTargetEdge> {
     let name = |i: usize| rules.targets[decisions[i].target].name.clone();
     let mut edges = Vec::new();
-    for i in 0..graph.len() {
+    // In ARN order, so the final sort finds the list (almost) sorted already.
+    for &i in &graph.by_arn_order {
+        let i = i as usize;
         let res = &graph.resources[i];
         for edge in graph.edges(i) {
             let to = edge.to as usize;
