@@ -97,9 +97,10 @@ pub(crate) fn move_groups(graph: &Graph<'_>, targets: &[Option<usize>], target_n
         }
     }
 
-    let mut groups: Vec<MoveGroup> = Vec::new();
+    let total: usize = per_target.iter().sum();
+    let mut groups: Vec<MoveGroup> = Vec::with_capacity(total);
     // (target, component) of each group, to find the earlier stages of the same component.
-    let mut group_keys: Vec<(u16, u32)> = Vec::new();
+    let mut group_keys: Vec<(u16, u32)> = Vec::with_capacity(total);
     let mut of_resource: Vec<Option<u32>> = vec![None; n];
     let mut number: Vec<usize> = vec![0; target_names.len()];
     let mut previous: Option<(u16, Stage, u32)> = None;
@@ -125,6 +126,10 @@ pub(crate) fn move_groups(graph: &Graph<'_>, targets: &[Option<usize>], target_n
         group.resources.push(graph.resources[i].arn.clone());
     }
     drop(keyed);
+    // Most groups hold one or two resources: do not keep the growth slack of a million vectors.
+    for group in &mut groups {
+        group.resources.shrink_to_fit();
+    }
     // Groups of one component are in stage order already; each depends on those before it.
     let mut by_component: Vec<u32> = (0..groups.len() as u32).collect();
     by_component.sort_unstable_by_key(|&g| (group_keys[g as usize], g));
