@@ -290,6 +290,19 @@ fn peak_rss_mib() -> Option<f64> {
     Some(kib / 1024.0)
 }
 
+/// CPU time (user + system) this process has used so far, in seconds: on a shared machine the
+/// wall-clock time also counts the time other processes held the cores.
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which is in parentheses and may contain spaces).
+    let rest = stat.rsplit_once(')')?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let utime: f64 = fields.get(11)?.parse().ok()?;
+    let stime: f64 = fields.get(12)?.parse().ok()?;
+    // Linux reports clock ticks; USER_HZ is 100 on every mainstream configuration.
+    Some((utime + stime) / 100.0)
+}
+
 fn rss_text() -> String {
     peak_rss_mib()
         .map(|m| format!("{m:.0} MiB"))
@@ -325,10 +338,15 @@ fn main() {
 
     let rules = Rules::default_rules();
     let started = Instant::now();
+    let cpu_before = cpu_seconds();
     let plan = classify(&inventory, &rules);
     let classify_secs = started.elapsed().as_secs_f64();
+    let cpu = match (cpu_before, cpu_seconds()) {
+        (Some(before), Some(after)) => format!("{:.2} s", after - before),
+        _ => "unknown".to_owned(),
+    };
     println!(
-        "classified in {classify_secs:.2} s: {} assignments, {} move groups, {} conflicts, {} to review, {} cross-target edges",
+        "classified in {classify_secs:.2} s wall ({cpu} CPU): {} assignments, {} move groups, {} conflicts, {} to review, {} cross-target edges",
         plan.assignments.len(),
         plan.move_groups.len(),
         plan.conflicts.len(),

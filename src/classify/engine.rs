@@ -265,32 +265,30 @@ impl<'r> Matcher<'r> {
     /// Convention 1. The first key in priority order with a known value decides; other known
     /// values that disagree become notes.
     fn env_tag<'a>(&self, res: &'a Resource, notes: &mut Vec<Note<'a>>) -> Option<(usize, Basis<'a>)> {
-        let keys = &self.rules.env_tag_keys;
-        let mut found: Vec<(usize, &'a str, &'a str)> = Vec::new();
-        for (key, value) in &res.tags {
-            if let Some(priority) = keys.iter().position(|k| eq_lower(key.trim(), k)) {
-                found.push((priority, key.as_str(), value.as_str()));
-            }
-        }
-        if found.is_empty() {
-            return None;
-        }
-        found.sort_by_key(|f| f.0);
         let mut decided: Option<(usize, Basis<'a>)> = None;
+        let mut first_unknown: Option<(&'a str, &'a str)> = None;
         let mut buf = String::new();
-        for &(_, key, value) in &found {
-            let Some(target) = self.synonym(value, &mut buf) else {
-                continue;
-            };
-            match &decided {
-                None => decided = Some((target, Basis::EnvTag { key, value })),
-                Some((first, _)) if *first != target => notes.push(Note::EnvDisagrees { key, value, target }),
-                Some(_) => {}
+        // Keys in priority order; a handful of keys and tags, so no allocation.
+        for wanted in &self.rules.env_tag_keys {
+            for (key, value) in &res.tags {
+                if !eq_lower(key.trim(), wanted) {
+                    continue;
+                }
+                let Some(target) = self.synonym(value, &mut buf) else {
+                    first_unknown.get_or_insert((key.as_str(), value.as_str()));
+                    continue;
+                };
+                match &decided {
+                    None => decided = Some((target, Basis::EnvTag { key, value })),
+                    Some((first, _)) if *first != target => notes.push(Note::EnvDisagrees { key, value, target }),
+                    Some(_) => {}
+                }
             }
         }
         if decided.is_none() {
-            let (_, key, value) = found[0];
-            notes.push(Note::EnvUnknown { key, value });
+            if let Some((key, value)) = first_unknown {
+                notes.push(Note::EnvUnknown { key, value });
+            }
         }
         decided
     }
@@ -486,23 +484,36 @@ fn follow_dependencies(graph: &Graph<'_>, rules: &Rules, decisions: &mut [Decisi
 /// through `in-vpc`, `in-subnet` or `has-security-group`; a subnet or security group passes its
 /// own users on to its VPC.
 fn find_conflicts(graph: &Graph<'_>, rules: &Rules, decisions: &mut [Decision<'_>]) -> Vec<ConflictFound> {
-    let uses: Vec<(u16, &str)> = CONTAINER_USES
+    // Per resource: which container type it is (index into CONTAINER_USES + 1), 0 for none.
+    let container: Vec<u8> = graph
+        .resources
         .iter()
-        .filter_map(|(kind, ty)| graph.kind_id(kind).map(|k| (k, *ty)))
+        .map(|r| {
+            CONTAINER_USES
+                .iter()
+                .position(|(_, ty)| r.resource_type == *ty)
+                .map_or(0, |p| p as u8 + 1)
+        })
         .collect();
-    if uses.is_empty() {
+    // Per relation kind id: the container type it points to, 0 for none.
+    let use_of_kind: Vec<u8> = graph
+        .kinds
+        .iter()
+        .map(|k| {
+            CONTAINER_USES
+                .iter()
+                .position(|(kind, _)| k == kind)
+                .map_or(0, |p| p as u8 + 1)
+        })
+        .collect();
+    if use_of_kind.iter().all(|&u| u == 0) {
         return Vec::new();
     }
-    let is_container = |i: usize| {
-        CONTAINER_USES
-            .iter()
-            .any(|(_, ty)| graph.resources[i].resource_type == *ty)
-    };
     let own = |d: &Decision<'_>| if d.has_signal() { bit(d.target) } else { 0 };
     let mut users: Vec<TargetSet> = vec![0; graph.len()];
     // Pass 1: ordinary resources mark the containers they use.
     for (i, decision) in decisions.iter().enumerate() {
-        if is_container(i) {
+        if container[i] != 0 {
             continue;
         }
         let mark = own(decision);
@@ -511,10 +522,8 @@ fn find_conflicts(graph: &Graph<'_>, rules: &Rules, decisions: &mut [Decision<'_
         }
         for edge in graph.edges(i) {
             let to = edge.to as usize;
-            if uses
-                .iter()
-                .any(|(k, ty)| *k == edge.kind && graph.resources[to].resource_type == *ty)
-            {
+            let wanted = use_of_kind[edge.kind as usize];
+            if wanted != 0 && container[to] == wanted {
                 users[to] |= mark;
             }
         }

@@ -40,9 +40,20 @@ pub(crate) fn type_word(resource_type: &str) -> Cow<'_, str> {
 }
 
 /// `instance i-0abc`: the type word and the resource id (the ARN when there is no id).
-pub(crate) fn label(res: &Resource) -> String {
-    let id = if res.id.is_empty() { &res.arn } else { &res.id };
-    format!("{} {id}", type_word(&res.resource_type))
+/// Formatted in place, without an intermediate string.
+#[derive(Clone, Copy)]
+pub(crate) struct Label<'r>(&'r Resource);
+
+impl std::fmt::Display for Label<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let res = self.0;
+        let id = if res.id.is_empty() { &res.arn } else { &res.id };
+        write!(f, "{} {id}", type_word(&res.resource_type))
+    }
+}
+
+pub(crate) fn label(res: &Resource) -> Label<'_> {
+    Label(res)
 }
 
 /// How a resource relates to the one it follows: "follows instance i-1 (dev) <phrase>".
@@ -162,6 +173,7 @@ impl Explainer<'_, '_> {
             text.push_str("; ");
             text.push_str(&extra);
         }
+        text.shrink_to_fit();
         text
     }
 
@@ -262,6 +274,12 @@ impl Explainer<'_, '_> {
 
     /// The note of a cross-target edge.
     pub fn edge_note(&self, from: usize, kind: &str, to: usize) -> String {
+        let mut note = self.edge_text(from, kind, to);
+        note.shrink_to_fit();
+        note
+    }
+
+    fn edge_text(&self, from: usize, kind: &str, to: usize) -> String {
         let from_target = self.name(self.decisions[from].target);
         let to_res = &self.graph.resources[to];
         let to_label = label(to_res);

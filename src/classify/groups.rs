@@ -7,6 +7,7 @@
 //! `dev-01-network`, `dev-02-security`, ... in the same order.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 use super::graph::Graph;
 use super::methods::{Stage, stage_of};
@@ -81,8 +82,8 @@ pub(crate) fn move_groups(graph: &Graph<'_>, targets: &[Option<usize>], target_n
                 continue;
             }
             match first_user.entry((edge.to, *target)) {
-                std::collections::hash_map::Entry::Occupied(first) => components.union(i, *first.get()),
-                std::collections::hash_map::Entry::Vacant(slot) => {
+                Entry::Occupied(first) => components.union(i, *first.get()),
+                Entry::Vacant(slot) => {
                     slot.insert(i);
                 }
             }
@@ -102,8 +103,8 @@ pub(crate) fn move_groups(graph: &Graph<'_>, targets: &[Option<usize>], target_n
         let res = &graph.resources[i];
         let key = (*target, super::engine::region_of(res), stage_of(&res.resource_type));
         match loners.entry(key) {
-            std::collections::hash_map::Entry::Occupied(first) => components.union(i, *first.get()),
-            std::collections::hash_map::Entry::Vacant(slot) => {
+            Entry::Occupied(first) => components.union(i, *first.get()),
+            Entry::Vacant(slot) => {
                 slot.insert(i);
             }
         }
@@ -114,63 +115,77 @@ pub(crate) fn move_groups(graph: &Graph<'_>, targets: &[Option<usize>], target_n
     for (position, &i) in graph.by_arn_order.iter().enumerate() {
         rank[i as usize] = position as u32;
     }
-    let mut first_of_root: HashMap<usize, u32> = HashMap::new();
-    let mut keyed: Vec<(u16, Stage, u32, u32)> = Vec::new();
-    let mut roots: Vec<usize> = vec![0; n];
+    let mut first_of_root: Vec<u32> = vec![u32::MAX; n];
+    let mut roots: Vec<u32> = vec![0; n];
     for i in 0..n {
         if targets[i].is_none() {
             continue;
         }
         let root = components.find(i);
-        roots[i] = root;
-        let first = first_of_root.entry(root).or_insert(rank[i]);
-        *first = (*first).min(rank[i]);
+        roots[i] = root as u32;
+        first_of_root[root] = first_of_root[root].min(rank[i]);
     }
+    drop(components);
+    let mut keyed: Vec<(u16, Stage, u32, u32)> = Vec::new();
     for i in 0..n {
         let Some(target) = targets[i] else { continue };
         let stage = stage_of(&graph.resources[i].resource_type);
-        keyed.push((target as u16, stage, first_of_root[&roots[i]], rank[i]));
+        keyed.push((target as u16, stage, first_of_root[roots[i] as usize], rank[i]));
     }
-    drop(first_of_root);
+    drop((first_of_root, roots, rank));
     keyed.sort_unstable();
 
     // Groups per target, to size the number in the id.
-    let mut per_target: HashMap<u16, usize> = HashMap::new();
+    let mut per_target: Vec<usize> = vec![0; target_names.len()];
     let mut previous: Option<(u16, Stage, u32)> = None;
     for &(target, stage, component, _) in &keyed {
         if previous != Some((target, stage, component)) {
-            *per_target.entry(target).or_default() += 1;
+            per_target[target as usize] += 1;
             previous = Some((target, stage, component));
         }
     }
 
-    let mut groups: Vec<MoveGroup> = Vec::new();
+    let total: usize = per_target.iter().sum();
+    let mut groups: Vec<MoveGroup> = Vec::with_capacity(total);
+    // (target, component) of each group, to find the earlier stages of the same component.
+    let mut group_keys: Vec<(u16, u32)> = Vec::with_capacity(total);
     let mut of_resource: Vec<Option<u32>> = vec![None; n];
-    let mut earlier: HashMap<(u16, u32), Vec<String>> = HashMap::new();
-    let mut number: HashMap<u16, usize> = HashMap::new();
+    let mut number: Vec<usize> = vec![0; target_names.len()];
     let mut previous: Option<(u16, Stage, u32)> = None;
     for &(target, stage, component, arn_rank) in &keyed {
         if previous != Some((target, stage, component)) {
             previous = Some((target, stage, component));
-            let count = number.entry(target).or_default();
+            let count = &mut number[target as usize];
             *count += 1;
-            let width = per_target[&target].to_string().len().max(2);
+            let width = per_target[target as usize].to_string().len().max(2);
             let name = &target_names[target as usize];
-            let id = format!("{name}-{:0width$}-{}", *count, stage.as_str());
-            let before = earlier.entry((target, component)).or_default();
             groups.push(MoveGroup {
-                id: id.clone(),
+                id: format!("{name}-{:0width$}-{}", *count, stage.as_str()),
                 target: name.clone(),
                 stage: stage.as_str().to_owned(),
                 resources: Vec::new(),
-                depends_on: before.clone(),
+                depends_on: Vec::new(),
             });
-            before.push(id);
+            group_keys.push((target, component));
         }
         let i = graph.by_arn_order[arn_rank as usize] as usize;
         of_resource[i] = Some((groups.len() - 1) as u32);
         let group = groups.last_mut().expect("a group was just pushed");
         group.resources.push(graph.resources[i].arn.clone());
+    }
+    drop(keyed);
+    // Most groups hold one or two resources: do not keep the growth slack of a million vectors.
+    for group in &mut groups {
+        group.resources.shrink_to_fit();
+    }
+    // Groups of one component are in stage order already; each depends on those before it.
+    let mut by_component: Vec<u32> = (0..groups.len() as u32).collect();
+    by_component.sort_unstable_by_key(|&g| (group_keys[g as usize], g));
+    for run in by_component.chunk_by(|&a, &b| group_keys[a as usize] == group_keys[b as usize]) {
+        for (k, &g) in run.iter().enumerate().skip(1) {
+            let before: Vec<String> = run[..k].iter().map(|&e| groups[e as usize].id.clone()).collect();
+            groups[g as usize].depends_on = before;
+        }
     }
     Grouping { groups, of_resource }
 }

@@ -2,10 +2,9 @@
 //! reaches its target account, and in which stage of the move it goes. AWS resources cannot be
 //! moved between accounts: they stay, are shared and copied, are transferred, or are recreated.
 
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use super::graph::Graph;
+use super::graph::{FastMap, Graph};
 use crate::model::Resource;
 
 /// The order move groups run in, per target.
@@ -96,7 +95,7 @@ pub const CATALOG: &[CatalogEntry] = &[
 
 /// The catalog row for a type, if any.
 pub fn lookup(resource_type: &str) -> Option<&'static CatalogEntry> {
-    static INDEX: OnceLock<HashMap<&'static str, &'static CatalogEntry>> = OnceLock::new();
+    static INDEX: OnceLock<FastMap<&'static str, &'static CatalogEntry>> = OnceLock::new();
     INDEX
         .get_or_init(|| CATALOG.iter().map(|e| (e.resource_type, e)).collect())
         .get(resource_type)
@@ -174,6 +173,8 @@ pub(crate) fn moving(graph: &Graph<'_>, i: usize, target: &str, account_id: &str
             other => format!("{other} to {target}"),
         },
     };
+    let mut notes = notes;
+    notes.shrink_to_fit();
     (entry.method, notes)
 }
 
@@ -249,7 +250,8 @@ fn bucket_notes(res: &Resource, target: &str, account_id: &str) -> String {
 
 /// True when a bucket policy names the given account id.
 pub(crate) fn policy_names_account(res: &Resource, account_id: &str) -> bool {
-    !account_id.is_empty()
+    res.resource_type == "s3:bucket"
+        && !account_id.is_empty()
         && res
             .attributes
             .get("policy_account_ids")

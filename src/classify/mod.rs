@@ -127,18 +127,20 @@ pub fn classify(inventory: &Inventory, rules: &Rules) -> Plan {
         targets[decision.target].needs_review += usize::from(review);
     }
 
-    let review: Vec<ReviewItem> = graph
-        .by_arn_order
-        .iter()
-        .map(|&i| i as usize)
-        .filter(|&i| needs_review[i])
-        .map(|i| ReviewItem {
-            arn: graph.resources[i].arn.clone(),
-            target: rules.targets[decisions[i].target].name.clone(),
-            reason: explainer.reason(i),
-            decision: explainer.review_decision(i),
-        })
-        .collect();
+    let mut review: Vec<ReviewItem> = Vec::with_capacity(needs_review.iter().filter(|&&r| r).count());
+    review.extend(
+        graph
+            .by_arn_order
+            .iter()
+            .map(|&i| i as usize)
+            .filter(|&i| needs_review[i])
+            .map(|i| ReviewItem {
+                arn: graph.resources[i].arn.clone(),
+                target: rules.targets[decisions[i].target].name.clone(),
+                reason: explainer.reason(i),
+                decision: explainer.review_decision(i),
+            }),
+    );
 
     let mut conflicts: Vec<Conflict> = conflicts_found
         .iter()
@@ -205,8 +207,24 @@ fn cross_target_edges(
     account_id: &str,
 ) -> Vec<CrossTargetEdge> {
     let name = |i: usize| rules.targets[decisions[i].target].name.clone();
-    let mut edges = Vec::new();
-    for i in 0..graph.len() {
+    // Count first: on a large account the list is big, and doubling a vector of a million
+    // edges would briefly hold two copies.
+    let count: usize = (0..graph.len())
+        .map(|i| {
+            let relations = graph
+                .edges(i)
+                .iter()
+                .filter(|e| decisions[e.to as usize].target != decisions[i].target)
+                .count();
+            let policy =
+                decisions[i].target != rules.legacy && methods::policy_names_account(&graph.resources[i], account_id);
+            relations + usize::from(policy)
+        })
+        .sum();
+    let mut edges = Vec::with_capacity(count);
+    // In ARN order, so the final sort finds the list (almost) sorted already.
+    for &i in &graph.by_arn_order {
+        let i = i as usize;
         let res = &graph.resources[i];
         for edge in graph.edges(i) {
             let to = edge.to as usize;

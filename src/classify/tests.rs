@@ -1080,3 +1080,23 @@ fn lone_resources_gather_per_target_and_region() {
     );
     assert!(plan.move_groups.iter().all(|g| g.resources.len() == 2));
 }
+
+#[test]
+fn self_relations_duplicate_arns_and_dangling_relations_do_not_panic() {
+    let mut inv = inventory(vec![
+        res(I, "ec2:instance").rel("in-subnet", I).rel("in-vpc", "arn:nowhere"),
+        res(VPC, "ec2:vpc").rel("in-vpc", VPC).tag("env", "dev"),
+    ]);
+    inv.resources.push(res(VPC, "ec2:vpc").tag("env", "sandbox"));
+    let plan = classify(&inv, &Rules::default_rules());
+    assert_eq!(plan.assignments.len(), 3);
+    assert_eq!(row(&plan, I).rule, "no-signal");
+    // Each copy of the duplicated ARN is placed on its own evidence.
+    let vpc_targets: Vec<&str> = plan
+        .assignments
+        .iter()
+        .filter(|a| a.arn == VPC)
+        .map(|a| a.target.as_str())
+        .collect();
+    assert_eq!(vpc_targets, ["dev", "sandbox"]);
+}
