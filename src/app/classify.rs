@@ -11,7 +11,7 @@ pub fn run(ctx: &Context, args: crate::cli::ClassifyArgs) -> anyhow::Result<Outc
         Some(path) => Rules::load(path)?,
         None => Rules::default_rules(),
     };
-    let inventory = classify::load_inventory(&args.inventory)?;
+    let inventory = crate::model::read_inventory(&args.inventory)?;
     let plan = classify::classify(&inventory, &rules);
     classify::write_outputs(&plan, &args.out_dir)?;
     ctx.progress.notice(&summary(&plan));

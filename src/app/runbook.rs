@@ -8,8 +8,8 @@ use super::{Context, Outcome};
 use crate::report::{self, RunbookInput};
 
 pub fn run(ctx: &Context, args: crate::cli::RunbookArgs) -> anyhow::Result<Outcome> {
-    let inventory = report::read_inventory(&args.inventory)?;
-    let plan = report::read_plan(&args.plan)?;
+    let inventory = crate::model::read_inventory(&args.inventory)?;
+    let plan = crate::model::read_plan(&args.plan)?;
     let costs = match &args.costs {
         Some(dir) => Some(report::read_cost_summary(dir)?),
         None => None,

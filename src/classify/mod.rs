@@ -12,7 +12,6 @@ mod engine;
 mod explain;
 pub mod graph;
 mod groups;
-mod input;
 pub mod methods;
 pub mod rules;
 #[cfg(test)]
@@ -20,7 +19,6 @@ pub(crate) mod testkit;
 
 use std::path::Path;
 
-pub use input::{InventoryError, load_inventory, parse_inventory};
 pub use rules::{DEFAULT_RULES_TOML, Rules, RulesError};
 
 use crate::fsutil::{WriteError, to_json_bytes, write_atomic};

@@ -5,7 +5,9 @@
 pub mod cost;
 pub mod inventory;
 pub mod plan;
+pub mod read;
 
 pub use cost::*;
 pub use inventory::*;
 pub use plan::*;
+pub use read::{ReadError, read_inventory, read_plan};

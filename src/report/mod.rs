@@ -11,16 +11,14 @@ mod scp;
 mod steps;
 mod text;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use minijinja::{Environment, UndefinedBehavior};
 
 pub use steps::{Phase, Step, check_order};
 
 use crate::fsutil::{WriteError, write_atomic};
-use crate::model::{
-    COST_SUMMARY_SCHEMA_VERSION, CostSummary, INVENTORY_SCHEMA_VERSION, Inventory, PLAN_SCHEMA_VERSION, Plan,
-};
+use crate::model::{CostSummary, Inventory, Plan};
 
 /// What the runbook is made from.
 pub struct RunbookInput<'a> {
@@ -47,20 +45,8 @@ pub struct Runbook {
 /// Why a runbook could not be made; each names the file or the plan entry at fault.
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
-    // The causes are not `#[source]`s: the message already carries them, and the error chain
-    // printed by `main` would repeat them.
-    #[error("cannot read {path}: {error}")]
-    Read { path: PathBuf, error: std::io::Error },
-    #[error("{path} is not a valid {what}: {error}")]
-    Parse {
-        path: PathBuf,
-        what: &'static str,
-        error: serde_json::Error,
-    },
-    #[error(
-        "{path} has schema_version {found}, but this build reads version {expected}: regenerate it with this version of acctsplit"
-    )]
-    SchemaVersion { path: PathBuf, found: u64, expected: u32 },
+    #[error(transparent)]
+    Read(#[from] crate::model::ReadError),
     #[error(
         "{what} is for account {found}, but the inventory is for account {expected}: pass files from the same account"
     )]
@@ -135,55 +121,7 @@ pub fn write_runbook(runbook: &Runbook, out_dir: &Path) -> Result<(), WriteError
 
 /// Reads `<costs_dir>/summary.json`, written by the `costs` stage.
 pub fn read_cost_summary(costs_dir: &Path) -> Result<CostSummary, ReportError> {
-    read_versioned(
-        &costs_dir.join("summary.json"),
-        "cost summary",
-        COST_SUMMARY_SCHEMA_VERSION,
-    )
-}
-
-/// Reads an inventory snapshot, checking its schema version.
-pub fn read_inventory(path: &Path) -> Result<Inventory, ReportError> {
-    read_versioned(path, "inventory snapshot", INVENTORY_SCHEMA_VERSION)
-}
-
-/// Reads a classification plan, checking its schema version.
-pub fn read_plan(path: &Path) -> Result<Plan, ReportError> {
-    read_versioned(path, "plan", PLAN_SCHEMA_VERSION)
-}
-
-fn read_versioned<T: serde::de::DeserializeOwned>(
-    path: &Path,
-    what: &'static str,
-    expected: u32,
-) -> Result<T, ReportError> {
-    let bytes = std::fs::read(path).map_err(|error| ReportError::Read {
-        path: path.to_path_buf(),
-        error,
-    })?;
-    let parse = |error| ReportError::Parse {
-        path: path.to_path_buf(),
-        what,
-        error,
-    };
-    // Check the version first, so an old or future file gets the version message rather than
-    // a complaint about a field that moved.
-    #[derive(serde::Deserialize)]
-    struct Version {
-        schema_version: Option<serde_json::Value>,
-    }
-    let version: Version = serde_json::from_slice(&bytes).map_err(parse)?;
-    if let Some(found) = version.schema_version.as_ref().and_then(|v| v.as_u64()) {
-        if found != u64::from(expected) {
-            return Err(ReportError::SchemaVersion {
-                path: path.to_path_buf(),
-                found,
-                expected,
-            });
-        }
-    }
-    // Parsed from the bytes again (not from a `Value`) so that errors keep their line and column.
-    serde_json::from_slice(&bytes).map_err(parse)
+    Ok(crate::model::read::read_cost_summary(&costs_dir.join("summary.json"))?)
 }
 
 fn check_inputs(input: &RunbookInput) -> Result<(), ReportError> {

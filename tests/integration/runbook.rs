@@ -184,7 +184,12 @@ fn bad_inputs_exit_2_naming_the_file_and_write_nothing() {
         .unwrap()
         .replacen("\"schema_version\": 1", "\"schema_version\": 99", 1);
     std::fs::write(&future, text).unwrap();
-    assert_refused(&future, &plan, None, "future-inventory.json has schema_version 99");
+    assert_refused(
+        &future,
+        &plan,
+        None,
+        "future-inventory.json: inventory schema_version 99 is not supported",
+    );
 
     let empty_costs = dir.path().join("costs-without-summary");
     std::fs::create_dir(&empty_costs).unwrap();
