@@ -344,3 +344,130 @@ fn a_snapshot_that_is_not_json_names_the_position() {
     let path = path.display().to_string();
     assert_refused(&path, None, &format!("{path}:3:"));
 }
+
+/// (target, rule, needs_review) of an assignment.
+fn decided(a: &serde_json::Value) -> (&str, &str, bool) {
+    (
+        a["target"].as_str().unwrap(),
+        a["rule"].as_str().unwrap(),
+        a["needs_review"].as_bool().unwrap(),
+    )
+}
+
+/// Scans a seeded emulator account with the real binary, then classifies the snapshot.
+#[tokio::test(flavor = "multi_thread")]
+async fn scan_then_classify_a_seeded_account_places_each_resource_by_its_evidence() {
+    let Some(moto) = crate::moto::start() else { return };
+    moto.seed_ids(31);
+    let seeded = crate::seed::seed_legacy_account(&moto.sdk_config().await).await;
+    let tmp = tempfile::tempdir().unwrap();
+    let inventory = tmp.path().join("inventory.json");
+    let scan = run_acctsplit(
+        &[
+            "scan",
+            "--out",
+            inventory.to_str().unwrap(),
+            "--regions",
+            "us-east-1,eu-west-1",
+            "-q",
+        ],
+        &moto.env(),
+    );
+    assert_eq!(scan.status.code(), Some(0), "{}", stderr_of(&scan));
+    let out = out_dir(&tmp);
+    let output = classify(inventory.to_str().unwrap(), None, &out);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+
+    let plan: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("plan.json")).unwrap()).unwrap();
+    let snapshot: serde_json::Value = serde_json::from_slice(&std::fs::read(&inventory).unwrap()).unwrap();
+    let assignments = plan["assignments"].as_array().unwrap();
+    assert_eq!(
+        assignments.len(),
+        snapshot["resources"].as_array().unwrap().len(),
+        "one assignment per resource"
+    );
+    let by_arn = |arn: &str| {
+        assignments
+            .iter()
+            .find(|a| a["arn"] == arn)
+            .unwrap_or_else(|| panic!("no assignment for {arn}"))
+    };
+    let named = |name: &str, region: &str| {
+        let hits: Vec<&serde_json::Value> = assignments
+            .iter()
+            .filter(|a| a["name"] == name && a["region"] == region)
+            .collect();
+        assert_eq!(hits.len(), 1, "{name} in {region}");
+        hits[0]
+    };
+
+    for region in ["us-east-1", "eu-west-1"] {
+        // Tag `env=' Dev '`: key and value spacing and case do not matter.
+        assert_eq!(decided(named("api-dev-01", region)), ("dev", "env-tag", false));
+        // Tag `Stage=production` on a security group.
+        assert_eq!(decided(named("web-prod-sg", region)), ("prod", "env-tag", false));
+        assert_eq!(named("web-prod-01", region)["method"], "stay");
+    }
+    // The never-tagged instance in the dev subnet follows its subnet's VPC; the never-tagged
+    // volume attached to it follows the instance.
+    let untagged: Vec<&serde_json::Value> = assignments
+        .iter()
+        .filter(|a| a["resource_type"] == "ec2:instance" && a["name"].is_null())
+        .collect();
+    assert_eq!(untagged.len(), 2, "one never-tagged instance per region");
+    for instance in &untagged {
+        assert_eq!(decided(instance), ("dev", "follows", false), "{instance}");
+        assert!(
+            instance["reason"].as_str().unwrap().starts_with("follows VPC"),
+            "{instance}"
+        );
+        let attached: Vec<&serde_json::Value> = assignments
+            .iter()
+            .filter(|a| {
+                a["resource_type"] == "ec2:volume"
+                    && a["reason"]
+                        .as_str()
+                        .unwrap()
+                        .contains(instance["arn"].as_str().unwrap().rsplit('/').next().unwrap())
+            })
+            .collect();
+        // Its root volume (created by RunInstances) and the scratch volume attached to it.
+        assert_eq!(attached.len(), 2, "root and scratch volumes of {}", instance["arn"]);
+        for volume in attached {
+            assert_eq!(decided(volume), ("dev", "follows", false), "{volume}");
+        }
+    }
+
+    // The CloudTrail bucket goes to log-archive by its policy, and the policy names the legacy
+    // account, so it must be rewritten after the move.
+    let trail_arn = format!("arn:aws:s3:::legacy-cloudtrail-logs-{}", seeded.account_id);
+    assert_eq!(decided(by_arn(&trail_arn)), ("log-archive", "purpose", false));
+    assert_eq!(by_arn(&trail_arn)["method"], "replicate");
+    let edges = plan["cross_target"].as_array().unwrap();
+    assert!(
+        edges
+            .iter()
+            .any(|e| e["from_arn"] == trail_arn.as_str() && e["kind"] == "policy-names-account"),
+        "{edges:?}"
+    );
+    assert_eq!(
+        decided(by_arn("arn:aws:s3:::legacy-eu-dev-uploads")),
+        ("dev", "env-tag", false)
+    );
+    assert_eq!(
+        decided(by_arn("arn:aws:s3:::legacy-eu-untagged-archive")),
+        ("prod", "no-signal", true)
+    );
+
+    // us-east-1's prod VPC also holds dev security groups: a conflict that stays in prod.
+    let east_vpc = named("prod-vpc", "us-east-1");
+    assert_eq!(decided(east_vpc), ("prod", "conflict", true));
+    assert!(east_vpc["reason"].as_str().unwrap().contains("dev"), "{east_vpc}");
+    assert_eq!(decided(named("prod-vpc", "eu-west-1")), ("prod", "env-tag", false));
+    // The default VPC moto creates in each region is AWS plumbing, not review work.
+    let defaults = assignments.iter().filter(|a| a["rule"] == "aws-default").count();
+    assert!(
+        defaults >= 2,
+        "expected the default VPCs to be recognised, got {defaults}"
+    );
+}
