@@ -70,7 +70,7 @@ start_proxy() {
     PROXY_PID=$!
     PIDS+=("$PROXY_PID")
     for _ in $(seq 1 100); do
-        if grep -q "^listening on" "$log"; then
+        if grep -qs "^listening on" "$log"; then
             PROXY_PORT="$(sed -n 's/^listening on http:\/\/127.0.0.1:\([0-9]*\)$/\1/p' "$log")"
             return
         fi
