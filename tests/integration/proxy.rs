@@ -29,6 +29,11 @@ pub struct ProxyOptions {
     pub deny_services: Vec<String>,
     /// Added to every request before it is answered.
     pub latency: Duration,
+    /// Answer the first this-many requests of every (service, region) with that protocol's
+    /// throttling error, as a busy AWS API does; the retries then go through.
+    pub throttle_first: u64,
+    /// Throttle only these signing services; empty means all of them.
+    pub throttle_services: Vec<String>,
     /// Port to listen on (127.0.0.1); 0 picks a free one.
     pub port: u16,
 }
@@ -288,13 +293,30 @@ fn serve_requests(stream: &TcpStream, shared: &Shared) -> io::Result<()> {
             Some((region, service)) => (service.clone(), region.clone()),
             None => ("unsigned".to_owned(), "none".to_owned()),
         };
-        *shared.counts.lock().unwrap().entry(key).or_default() += 1;
+        let seen = {
+            let mut counts = shared.counts.lock().unwrap();
+            let count = counts.entry(key).or_default();
+            *count += 1;
+            *count
+        };
         if !shared.options.latency.is_zero() {
             std::thread::sleep(shared.options.latency);
         }
         let id = shared.next_id.fetch_add(1, Ordering::SeqCst);
-        let response = match scope.filter(|(region, service)| denies(&shared.options, region, service)) {
-            Some((region, service)) => denied(&service, &region, id),
+        let refusal = scope.and_then(|(region, service)| {
+            if denies(&shared.options, &region, &service) {
+                Some(refusal(Refusal::Denied, &service, &region, id))
+            } else if seen <= shared.options.throttle_first
+                && (shared.options.throttle_services.is_empty()
+                    || shared.options.throttle_services.iter().any(|s| *s == service))
+            {
+                Some(refusal(Refusal::Throttled, &service, &region, id))
+            } else {
+                None
+            }
+        });
+        let response = match refusal {
+            Some(response) => response,
             None => forward(shared.upstream_port, &request).unwrap_or_else(|e| Response {
                 status_line: "HTTP/1.1 502 Bad Gateway".to_owned(),
                 headers: vec![("Content-Type".to_owned(), "text/plain".to_owned())],
@@ -317,49 +339,88 @@ fn denies(options: &ProxyOptions, region: &str, service: &str) -> bool {
         && (options.deny_services.is_empty() || options.deny_services.iter().any(|s| s == service))
 }
 
-/// The AccessDenied answer of the protocol `service` speaks.
-fn denied(service: &str, region: &str, id: u64) -> Response {
+/// Why the proxy answers instead of forwarding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Refusal {
+    Denied,
+    Throttled,
+}
+
+/// The AccessDenied or throttling answer of the protocol `service` speaks.
+fn refusal(why: Refusal, service: &str, region: &str, id: u64) -> Response {
     let request_id = format!("acctsplit-proxy-{id:08}");
-    let message = format!("acctsplit test proxy denies every {service} request in {region}");
+    let message = match why {
+        Refusal::Denied => format!("acctsplit test proxy denies every {service} request in {region}"),
+        Refusal::Throttled => format!("acctsplit test proxy throttles {service} in {region}: rate exceeded"),
+    };
+    let throttled = why == Refusal::Throttled;
     let (status, content_type, code, body) = match service {
         // EC2 query protocol.
-        "ec2" => (
-            "403 Forbidden",
-            "text/xml;charset=UTF-8",
-            "UnauthorizedOperation",
-            format!(
-                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response><Errors><Error><Code>UnauthorizedOperation</Code>\
-                 <Message>{message}</Message></Error></Errors><RequestID>{request_id}</RequestID></Response>"
-            ),
-        ),
+        "ec2" => {
+            let (status, code) = if throttled {
+                ("503 Service Unavailable", "RequestLimitExceeded")
+            } else {
+                ("403 Forbidden", "UnauthorizedOperation")
+            };
+            (
+                status,
+                "text/xml;charset=UTF-8",
+                code,
+                format!(
+                    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response><Errors><Error><Code>{code}</Code>\
+                     <Message>{message}</Message></Error></Errors><RequestID>{request_id}</RequestID></Response>"
+                ),
+            )
+        }
         // S3 REST XML.
-        "s3" => (
-            "403 Forbidden",
-            "application/xml",
-            "AccessDenied",
-            format!(
-                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>AccessDenied</Code><Message>{message}</Message>\
-                 <RequestId>{request_id}</RequestId><HostId>{request_id}</HostId></Error>"
-            ),
-        ),
+        "s3" => {
+            let (status, code) = if throttled {
+                ("503 Slow Down", "SlowDown")
+            } else {
+                ("403 Forbidden", "AccessDenied")
+            };
+            (
+                status,
+                "application/xml",
+                code,
+                format!(
+                    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>{code}</Code><Message>{message}</Message>\
+                     <RequestId>{request_id}</RequestId><HostId>{request_id}</HostId></Error>"
+                ),
+            )
+        }
         // awsQuery services.
-        "sts" | "iam" | "sns" | "sqs" | "elasticloadbalancing" | "rds" | "cloudformation" => (
-            "403 Forbidden",
-            "text/xml",
-            "AccessDenied",
-            format!(
-                "<ErrorResponse xmlns=\"https://{service}.amazonaws.com/doc/\"><Error><Type>Sender</Type>\
-                 <Code>AccessDenied</Code><Message>{message}</Message></Error>\
-                 <RequestId>{request_id}</RequestId></ErrorResponse>"
-            ),
-        ),
+        "sts" | "iam" | "sns" | "sqs" | "elasticloadbalancing" | "rds" | "cloudformation" => {
+            let (status, code) = if throttled {
+                ("400 Bad Request", "Throttling")
+            } else {
+                ("403 Forbidden", "AccessDenied")
+            };
+            (
+                status,
+                "text/xml",
+                code,
+                format!(
+                    "<ErrorResponse xmlns=\"https://{service}.amazonaws.com/doc/\"><Error><Type>Sender</Type>\
+                     <Code>{code}</Code><Message>{message}</Message></Error>\
+                     <RequestId>{request_id}</RequestId></ErrorResponse>"
+                ),
+            )
+        }
         // awsJson 1.0/1.1: the Tagging API, Organizations, Cost Explorer, KMS...
-        _ => (
-            "400 Bad Request",
-            "application/x-amz-json-1.1",
-            "AccessDeniedException",
-            format!(r#"{{"__type":"AccessDeniedException","message":"{message}"}}"#),
-        ),
+        _ => {
+            let code = if throttled {
+                "ThrottlingException"
+            } else {
+                "AccessDeniedException"
+            };
+            (
+                "400 Bad Request",
+                "application/x-amz-json-1.1",
+                code,
+                format!(r#"{{"__type":"{code}","message":"{message}"}}"#),
+            )
+        }
     };
     Response {
         status_line: format!("HTTP/1.1 {status}"),

@@ -421,3 +421,47 @@ async fn denied_region_is_a_coverage_row_and_exit_code_1_and_the_rest_is_scanned
         "nothing from the denied region can have been seen"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn throttling_slows_the_scan_down_but_loses_nothing() {
+    let Some(moto) = moto::start() else { return };
+    seed_small(&moto).await;
+    let direct = tempfile::tempdir().unwrap();
+    let (code, expected, stderr) = scan_endpoint(&moto, &moto.endpoint(), "us-east-1,eu-west-1", direct.path());
+    assert_eq!(code, Some(0), "{stderr}");
+
+    // The first Tagging API request of each region is throttled. (Throttling every service
+    // works too, but adaptive retry then paces the cold clients at about one request every two
+    // seconds, and the test would take minutes.)
+    let options = crate::proxy::ProxyOptions {
+        throttle_first: 1,
+        throttle_services: vec!["tagging".into()],
+        ..Default::default()
+    };
+    let proxy = crate::proxy::start(moto.port, options);
+    let dir = tempfile::tempdir().unwrap();
+    let (code, inventory, stderr) = scan_endpoint(&moto, &proxy.endpoint(), "us-east-1,eu-west-1", dir.path());
+    assert_eq!(code, Some(0), "throttling must not fail the scan: {stderr}");
+    for row in inventory["coverage"].as_array().unwrap() {
+        assert!(row["status"] == "ok" || row["status"] == "skipped", "{row}");
+    }
+    assert_eq!(
+        inventory["resources"], expected["resources"],
+        "a throttled scan finds the same resources"
+    );
+    assert_eq!(
+        inventory["coverage"], expected["coverage"],
+        "retries are not counted as requests"
+    );
+    let sent: u64 = inventory["coverage"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["requests"].as_u64().unwrap())
+        .sum();
+    assert!(
+        proxy.total_requests() > sent,
+        "the proxy saw {} requests for {sent} pages: no retry?",
+        proxy.total_requests()
+    );
+}
