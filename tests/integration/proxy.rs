@@ -307,8 +307,7 @@ fn serve_requests(stream: &TcpStream, shared: &Shared) -> io::Result<()> {
             if denies(&shared.options, &region, &service) {
                 Some(refusal(Refusal::Denied, &service, &region, id))
             } else if seen <= shared.options.throttle_first
-                && (shared.options.throttle_services.is_empty()
-                    || shared.options.throttle_services.iter().any(|s| *s == service))
+                && (shared.options.throttle_services.is_empty() || shared.options.throttle_services.contains(&service))
             {
                 Some(refusal(Refusal::Throttled, &service, &region, id))
             } else {
