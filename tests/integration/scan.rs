@@ -58,6 +58,19 @@ fn read_json(path: &Path) -> Value {
     serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
 }
 
+/// Runs `scan` with `args` and `env`; asserts exit 2, one line on stderr naming `needle`, and no
+/// inventory at `out`.
+fn assert_refused(args: &[&str], env: &[(String, String)], needle: &str, out: &Path) {
+    let mut full = vec!["scan", "--out", out.to_str().unwrap()];
+    full.extend_from_slice(args);
+    let output = run_acctsplit(&full, env);
+    let stderr = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.trim().lines().count(), 1, "one clear line: {stderr}");
+    assert!(stderr.contains(needle), "stderr does not name {needle:?}: {stderr}");
+    assert!(!out.exists(), "nothing is written for bad input");
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn every_operation_sent_is_read_only_and_in_the_published_policy() {
     let Some(moto) = moto::start() else { return };
@@ -172,22 +185,12 @@ async fn summary_line_reports_resources_regions_and_requests() {
 #[test]
 fn unknown_region_exits_2_with_one_line_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("inv.json");
-    let output = run_acctsplit(
-        &[
-            "scan",
-            "--out",
-            out.to_str().unwrap(),
-            "--regions",
-            "us-east-1,mars-north-9",
-        ],
+    assert_refused(
+        &["--regions", "us-east-1,mars-north-9"],
         &[],
+        "mars-north-9",
+        &dir.path().join("inv.json"),
     );
-    assert_eq!(output.status.code(), Some(2));
-    let stderr = stderr_of(&output);
-    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
-    assert!(stderr.contains("mars-north-9"), "{stderr}");
-    assert!(!out.exists());
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -195,17 +198,12 @@ async fn region_unknown_to_the_account_exits_2() {
     let Some(moto) = moto::start() else { return };
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("inv.json");
-    let output = run_acctsplit(
-        &["scan", "--out", out.to_str().unwrap(), "--regions", "xx-east-1"],
+    assert_refused(
+        &["--regions", "xx-east-1"],
         &moto.env(),
+        "unknown region `xx-east-1`",
+        &out,
     );
-    assert_eq!(output.status.code(), Some(2));
-    assert!(
-        stderr_of(&output).contains("unknown region `xx-east-1`"),
-        "{}",
-        stderr_of(&output)
-    );
-    assert!(!out.exists());
 }
 
 #[test]
@@ -213,34 +211,20 @@ fn unwritable_out_exits_2_before_scanning() {
     let dir = tempfile::tempdir().unwrap();
     let blocker = dir.path().join("a-file");
     std::fs::write(&blocker, "x").unwrap();
-    let out = blocker.join("inv.json");
     // No credentials either: the output check comes first, so the message is about the file.
-    let output = run_acctsplit(&["scan", "--out", out.to_str().unwrap()], &[]);
-    assert_eq!(output.status.code(), Some(2));
-    let stderr = stderr_of(&output);
-    assert!(stderr.contains("a-file"), "{stderr}");
-    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    assert_refused(&[], &[], "a-file", &blocker.join("inv.json"));
 }
 
 #[test]
 fn no_credentials_exits_2_with_one_line() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("inv.json");
-    let output = run_acctsplit(
-        &[
-            "scan",
-            "--out",
-            out.to_str().unwrap(),
-            "--endpoint-url",
-            "http://127.0.0.1:9",
-        ],
+    assert_refused(
+        &["--endpoint-url", "http://127.0.0.1:9"],
         &[],
+        "no AWS credentials found",
+        &out,
     );
-    assert_eq!(output.status.code(), Some(2));
-    let stderr = stderr_of(&output);
-    assert!(stderr.contains("no AWS credentials found"), "{stderr}");
-    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
-    assert!(!out.exists());
 }
 
 /// Scans `endpoint` (moto or the proxy) and returns the exit code, the inventory and stderr.
