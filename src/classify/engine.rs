@@ -254,10 +254,10 @@ impl<'r> Matcher<'r> {
                 notes,
             };
         };
-        if let Some((purpose, service)) = self.purpose(res) {
-            if rules.purposes[purpose].target != target {
-                notes.push(Note::PurposeDisagrees { purpose, service });
-            }
+        if let Some((purpose, service)) = self.purpose(res)
+            && rules.purposes[purpose].target != target
+        {
+            notes.push(Note::PurposeDisagrees { purpose, service });
         }
         Decision { target, basis, notes }
     }
@@ -285,10 +285,10 @@ impl<'r> Matcher<'r> {
                 }
             }
         }
-        if decided.is_none() {
-            if let Some((key, value)) = first_unknown {
-                notes.push(Note::EnvUnknown { key, value });
-            }
+        if decided.is_none()
+            && let Some((key, value)) = first_unknown
+        {
+            notes.push(Note::EnvUnknown { key, value });
         }
         decided
     }

@@ -624,11 +624,12 @@ pub async fn run_export<A: CostExplorerApi>(
             }
             Err(QueryError::Write(err)) => return Err(err),
             Err(QueryError::Api(err)) => {
-                if !cost_ok && matches!(query.kind, QueryKind::CostAndUsage { .. }) {
-                    if let Some(stop) = unavailable(&err) {
-                        bar.finish_and_clear();
-                        return Err(stop);
-                    }
+                if !cost_ok
+                    && matches!(query.kind, QueryKind::CostAndUsage { .. })
+                    && let Some(stop) = unavailable(&err)
+                {
+                    bar.finish_and_clear();
+                    return Err(stop);
                 }
                 progress.notice(&format!("costs: {} failed: {err}", query.id));
                 if err.code == "ValidationException" && settings.months > plan::DEFAULT_MONTHS && !hinted {

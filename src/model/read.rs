@@ -79,15 +79,14 @@ pub fn parse_versioned<T: DeserializeOwned>(
     if let Ok(Probe {
         schema_version: Some(found),
     }) = serde_json::from_slice::<Probe>(bytes)
+        && found.as_u64() != Some(u64::from(supported))
     {
-        if found.as_u64() != Some(u64::from(supported)) {
-            return Err(ReadError::Schema {
-                what,
-                path: path.to_path_buf(),
-                found: found.to_string(),
-                supported,
-            });
-        }
+        return Err(ReadError::Schema {
+            what,
+            path: path.to_path_buf(),
+            found: found.to_string(),
+            supported,
+        });
     }
     serde_json::from_slice(bytes).map_err(|err| ReadError::Json {
         what,

@@ -133,14 +133,14 @@ fn check_inputs(input: &RunbookInput) -> Result<(), ReportError> {
             found: input.plan.account_id.clone(),
         });
     }
-    if let Some(costs) = input.costs {
-        if &costs.account_id != expected {
-            return Err(ReportError::AccountMismatch {
-                what: "the cost summary",
-                expected: expected.clone(),
-                found: costs.account_id.clone(),
-            });
-        }
+    if let Some(costs) = input.costs
+        && &costs.account_id != expected
+    {
+        return Err(ReportError::AccountMismatch {
+            what: "the cost summary",
+            expected: expected.clone(),
+            found: costs.account_id.clone(),
+        });
     }
     Ok(())
 }
