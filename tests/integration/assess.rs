@@ -117,8 +117,6 @@ async fn assess_on_a_partly_denied_account_still_writes_a_runbook_that_names_the
     );
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let mut env = moto.env();
-    env.retain(|(k, _)| k != "AWS_ENDPOINT_URL");
     let output = run_acctsplit(
         &[
             "assess",
@@ -127,10 +125,8 @@ async fn assess_on_a_partly_denied_account_still_writes_a_runbook_that_names_the
             "--regions",
             "us-east-1,eu-west-1",
             "--skip-costs",
-            "--endpoint-url",
-            &proxy.endpoint(),
         ],
-        &env,
+        &moto.env_via(&proxy.endpoint()),
     );
     assert_eq!(output.status.code(), Some(1), "{}", stderr_of(&output));
     let runbook = std::fs::read_to_string(out.join("runbook.md")).unwrap();

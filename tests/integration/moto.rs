@@ -77,10 +77,15 @@ impl Moto {
 
     /// Environment for a child process that talks to this emulator with dummy credentials.
     pub fn env(&self) -> Vec<(String, String)> {
+        self.env_via(&self.endpoint())
+    }
+
+    /// The same, sending every call to `endpoint` instead (a proxy in front of this emulator).
+    pub fn env_via(&self, endpoint: &str) -> Vec<(String, String)> {
         vec![
             ("AWS_ACCESS_KEY_ID".into(), "testing".into()),
             ("AWS_SECRET_ACCESS_KEY".into(), "testing".into()),
-            ("AWS_ENDPOINT_URL".into(), self.endpoint()),
+            ("AWS_ENDPOINT_URL".into(), endpoint.to_owned()),
             ("AWS_REGION".into(), "us-east-1".into()),
             ("AWS_EC2_METADATA_DISABLED".into(), "true".into()),
         ]

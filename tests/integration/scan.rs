@@ -228,10 +228,10 @@ fn no_credentials_exits_2_with_one_line() {
 }
 
 /// Scans `endpoint` (moto or the proxy) and returns the exit code, the inventory and stderr.
+/// The endpoint is given by `--endpoint-url` while `AWS_ENDPOINT_URL` names a dead port, so every
+/// caller also checks that the flag wins over the variable.
 fn scan_endpoint(moto: &Moto, endpoint: &str, regions: &str, dir: &Path) -> (Option<i32>, Value, String) {
     let out = dir.join("inventory.json");
-    let mut env = moto.env();
-    env.retain(|(k, _)| k != "AWS_ENDPOINT_URL");
     let output = run_acctsplit(
         &[
             "scan",
@@ -242,7 +242,7 @@ fn scan_endpoint(moto: &Moto, endpoint: &str, regions: &str, dir: &Path) -> (Opt
             "--endpoint-url",
             endpoint,
         ],
-        &env,
+        &moto.env_via("http://127.0.0.1:9"),
     );
     let stderr = stderr_of(&output);
     assert!(out.exists(), "no inventory written: {stderr}");
