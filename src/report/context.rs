@@ -8,7 +8,7 @@ use super::attribution::UNATTRIBUTED;
 use super::charts::{self, Bar, Column};
 use super::facts::{Facts, ResourceRow};
 use super::steps::{Phase, Step};
-use super::text::{amount_2dp, join_words, md_code, md_text, money, plural};
+use super::text::{amount_2dp, coverage_gap, join_words, md_code, md_text, money, plural};
 use crate::model::OrgStatus;
 
 #[derive(Serialize)]
@@ -528,14 +528,8 @@ fn risks(f: &Facts) -> Vec<String> {
     let mut out = Vec::new();
     for row in f.inventory.incomplete_coverage() {
         out.push(format!(
-            "The scan could not see {} in {}: {}{}. Resources there are missing from this runbook.",
-            md_text(&row.service),
-            md_text(&row.region),
-            row.status.as_str(),
-            row.detail
-                .as_deref()
-                .map(|d| format!(" ({})", md_text(d)))
-                .unwrap_or_default()
+            "The scan could not see {}. Resources there are missing from this runbook.",
+            coverage_gap(row)
         ));
     }
     if f.inventory.resources.is_empty() {

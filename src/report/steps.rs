@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use super::facts::{Facts, MoveTarget};
-use super::text::{join_words, md_code, md_text, money, plural};
+use super::text::{coverage_gap, join_words, md_code, md_text, money, plural};
 use crate::model::{CostSummary, MoveGroup, OrgStatus};
 
 /// The phases, in the order the runbook is followed.
@@ -260,21 +260,7 @@ fn preflight(b: &mut Builder, f: &Facts) -> Preflight {
     let mut before_review = Vec::new();
     let gaps: Vec<_> = f.inventory.incomplete_coverage().collect();
     if !gaps.is_empty() {
-        let list: Vec<String> = gaps
-            .iter()
-            .map(|row| {
-                format!(
-                    "- {} in {}: {}{}",
-                    md_text(&row.service),
-                    md_text(&row.region),
-                    row.status.as_str(),
-                    row.detail
-                        .as_deref()
-                        .map(|d| format!(" ({})", md_text(d)))
-                        .unwrap_or_default()
-                )
-            })
-            .collect();
+        let list: Vec<String> = gaps.iter().map(|row| format!("- {}", coverage_gap(row))).collect();
         before_review.push(
             b.add(
                 Phase::Preflight,

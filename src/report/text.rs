@@ -21,6 +21,21 @@ pub fn md_text(value: &str) -> String {
     out
 }
 
+/// `ec2 in eu-west-1: denied (DescribeInstances: UnauthorizedOperation)`, Markdown-safe: what
+/// one incomplete coverage row means, for the summary's risks and the rescan step.
+pub fn coverage_gap(row: &crate::model::Coverage) -> String {
+    format!(
+        "{} in {}: {}{}",
+        md_text(&row.service),
+        md_text(&row.region),
+        row.status.as_str(),
+        row.detail
+            .as_deref()
+            .map(|d| format!(" ({})", md_text(d)))
+            .unwrap_or_default()
+    )
+}
+
 /// Wraps an identifier (ARN, id, file name) in a Markdown code span that is also safe in a
 /// table cell.
 pub fn md_code(value: &str) -> String {
@@ -99,6 +114,25 @@ pub fn html_escape(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn coverage_gap_names_service_region_status_and_detail() {
+        use crate::model::{Coverage, CoverageStatus};
+        let mut row = Coverage {
+            service: "ec2".into(),
+            region: "eu-west-1".into(),
+            status: CoverageStatus::Denied,
+            detail: Some("DescribeInstances: UnauthorizedOperation".into()),
+            requests: 3,
+        };
+        assert_eq!(
+            coverage_gap(&row),
+            "ec2 in eu-west-1: denied (DescribeInstances: UnauthorizedOperation)"
+        );
+        row.detail = None;
+        row.status = CoverageStatus::Failed;
+        assert_eq!(coverage_gap(&row), "ec2 in eu-west-1: failed");
+    }
 
     #[test]
     fn md_text_neutralises_markup_from_tag_values() {
