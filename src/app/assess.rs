@@ -41,11 +41,7 @@ pub fn run(ctx: &Context, args: AssessArgs) -> anyhow::Result<Outcome> {
                         outcome = outcome.and(Outcome::Incomplete);
                     }
                     // A dry run writes no summary: the runbook then says the history is not saved.
-                    if report.dry_run {
-                        None
-                    } else {
-                        Some(crate::report::read_cost_summary(&costs_dir)?)
-                    }
+                    report.summary
                 }
                 Err(err @ (CostsError::OverBudget { .. } | CostsError::CostExplorerUnavailable { .. })) => {
                     ctx.progress.notice(&format!(

@@ -170,6 +170,8 @@ pub struct ExportReport {
     pub failed: Vec<FailedQuery>,
     pub mismatches: usize,
     pub dry_run: bool,
+    /// What `summary.json` now holds; `None` for a dry run, which writes nothing.
+    pub summary: Option<crate::model::CostSummary>,
 }
 
 /// Runs an export against AWS: preflight, plan, spend guard, queries, files.

@@ -480,6 +480,7 @@ pub async fn run_export<A: CostExplorerApi>(
             failed: Vec::new(),
             mismatches: 0,
             dry_run: true,
+            summary: None,
         });
     }
 
@@ -708,6 +709,7 @@ pub async fn run_export<A: CostExplorerApi>(
         failed: failures,
         mismatches: mismatches.len(),
         dry_run: false,
+        summary: Some(summary),
     };
     progress.notice(&format!(
         "costs: {} queries run, {} already complete; {} requests sent (USD {:.2}; {} over all runs); {} failed; {} self-check mismatch{}; files in {}",
