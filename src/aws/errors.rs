@@ -91,6 +91,20 @@ impl ApiError {
     pub fn is_denied(&self) -> bool {
         self.kind == ErrorKind::Denied
     }
+
+    /// The coverage status this error gives its stream: `denied` or `failed`.
+    pub fn coverage_status(&self) -> crate::model::CoverageStatus {
+        if self.is_denied() {
+            crate::model::CoverageStatus::Denied
+        } else {
+            crate::model::CoverageStatus::Failed
+        }
+    }
+
+    /// `Operation: Code`, as coverage rows record it.
+    pub fn coverage_detail(&self) -> String {
+        format!("{}: {}", self.operation, self.code)
+    }
 }
 
 #[cfg(test)]

@@ -65,8 +65,7 @@ pub async fn organization(aws: &Aws, account_id: &str) -> (Organization, Result<
 pub fn global_row(service: &str, requests: u64, result: &Result<(), ApiError>) -> Coverage {
     let (status, detail) = match result {
         Ok(()) => (CoverageStatus::Ok, None),
-        Err(err) if err.is_denied() => (CoverageStatus::Denied, Some(format!("{}: {}", err.operation, err.code))),
-        Err(err) => (CoverageStatus::Failed, Some(format!("{}: {}", err.operation, err.code))),
+        Err(err) => (err.coverage_status(), Some(err.coverage_detail())),
     };
     Coverage {
         service: service.to_owned(),

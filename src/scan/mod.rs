@@ -242,15 +242,11 @@ pub fn coverage_rows(results: &[UnitResult]) -> Vec<Coverage> {
             });
         row.requests += result.requests;
         if let Some(err) = &result.error {
-            let status = if err.is_denied() {
-                CoverageStatus::Denied
-            } else {
-                CoverageStatus::Failed
-            };
+            let status = err.coverage_status();
             if row.status == CoverageStatus::Ok || status == CoverageStatus::Denied {
                 row.status = status;
             }
-            let part = format!("{}: {}", err.operation, err.code);
+            let part = err.coverage_detail();
             let detail = row.detail.get_or_insert_with(String::new);
             if !detail.split("; ").any(|p| p == part) {
                 if !detail.is_empty() {
