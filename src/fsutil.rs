@@ -13,12 +13,17 @@ pub enum WriteError {
     Write { path: PathBuf, source: std::io::Error },
 }
 
-/// Writes `bytes` to `path` atomically, creating the parent folder if needed.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
-    let parent = match path.parent() {
+/// The folder a file goes in: its parent, or `.` for a bare file name.
+fn folder_of(path: &Path) -> PathBuf {
+    match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
-    };
+    }
+}
+
+/// Writes `bytes` to `path` atomically, creating the parent folder if needed.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+    let parent = folder_of(path);
     ensure_dir(&parent)?;
     let wrap = |source| WriteError::Write {
         path: path.to_path_buf(),
@@ -56,10 +61,7 @@ pub fn check_writable(path: &Path) -> Result<(), WriteError> {
             "it is a folder; give a file name",
         )));
     }
-    let parent = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
+    let parent = folder_of(path);
     ensure_dir(&parent)?;
     tempfile::Builder::new()
         .prefix(".acctsplit-check-")
