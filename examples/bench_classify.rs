@@ -12,11 +12,10 @@
 //! environment tag (in varied key case and value spelling), some only a telling name, and the
 //! rest nothing, so every convention and the dependency propagation are exercised.
 
-use std::collections::BTreeMap;
 use std::time::Instant;
 
 use acctsplit::classify::{Rules, assignments_csv, classify, write_outputs};
-use acctsplit::model::{Account, Inventory, Organization, Relation, Resource, Source};
+use acctsplit::model::{Account, Inventory, Organization, Relation, Resource, SortedMap, Source};
 
 const ACCOUNT: &str = "123456789012";
 
@@ -77,10 +76,10 @@ impl Generator {
             region: Some(region.to_owned()),
             id,
             name: None,
-            tags: BTreeMap::new(),
+            tags: SortedMap::new(),
             sources: vec![Source::Ec2],
             relations: Vec::new(),
-            attributes: BTreeMap::new(),
+            attributes: SortedMap::new(),
         }
     }
 
@@ -206,10 +205,10 @@ fn generate(total: usize) -> Inventory {
                 region: None,
                 id: name.clone(),
                 name: Some(name),
-                tags: BTreeMap::new(),
+                tags: SortedMap::new(),
                 sources: vec![Source::S3],
                 relations: Vec::new(),
-                attributes: BTreeMap::new(),
+                attributes: SortedMap::new(),
             };
             if b % 10 == 0 {
                 bucket.attributes.insert(
@@ -251,10 +250,10 @@ fn generate(total: usize) -> Inventory {
                 resource_type: ty.to_owned(),
                 region: Some(region.to_owned()),
                 name: None,
-                tags: BTreeMap::new(),
+                tags: SortedMap::new(),
                 sources: vec![Source::Tagging],
                 relations: Vec::new(),
-                attributes: BTreeMap::new(),
+                attributes: SortedMap::new(),
             };
             g.tags(&mut res, 60);
             g.push(res);

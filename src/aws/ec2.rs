@@ -45,7 +45,7 @@ impl Scope<'_> {
     }
 
     fn resource(&self, kind: &str, id: &str, tags: &[Tag], attrs: Attrs, relations: Vec<Relation>) -> Resource {
-        let tags: std::collections::BTreeMap<String, String> = tags
+        let tags: crate::model::SortedMap<String> = tags
             .iter()
             .filter_map(|t| Some((t.key()?.to_owned(), t.value().unwrap_or_default().to_owned())))
             .collect();

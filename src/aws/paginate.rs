@@ -2,7 +2,7 @@
 //! request per page and stops at the first error (keeping what it already read), and a small
 //! builder for resource attributes that skips absent values.
 
-use std::collections::BTreeMap;
+use crate::model::SortedMap;
 
 /// Sends `$request` through its SDK paginator, running `$body` for every page.
 /// Evaluates to `(requests, Option<ApiError>)`.
@@ -28,7 +28,7 @@ pub(crate) use paginate;
 
 /// Attribute map builder.
 #[derive(Debug, Default)]
-pub struct Attrs(BTreeMap<String, serde_json::Value>);
+pub struct Attrs(SortedMap<serde_json::Value>);
 
 impl Attrs {
     pub fn set(mut self, key: &str, value: impl Into<serde_json::Value>) -> Self {
@@ -43,7 +43,7 @@ impl Attrs {
         }
     }
 
-    pub fn into_map(self) -> BTreeMap<String, serde_json::Value> {
+    pub fn into_map(self) -> SortedMap<serde_json::Value> {
         self.0
     }
 }

@@ -93,7 +93,7 @@ pub async fn describe_bucket(
     };
 
     requests += 1;
-    let mut tags = std::collections::BTreeMap::new();
+    let mut tags = crate::model::SortedMap::new();
     note(
         optional(
             client

@@ -19,7 +19,7 @@ pub async fn get_resources(client: &Client, region: &str) -> UnitResult {
             let Some(resource_arn) = mapping.resource_arn() else {
                 continue;
             };
-            let tags: std::collections::BTreeMap<String, String> = mapping
+            let tags: crate::model::SortedMap<String> = mapping
                 .tags()
                 .iter()
                 .map(|t| (t.key().to_owned(), t.value().to_owned()))

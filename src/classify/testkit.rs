@@ -1,8 +1,6 @@
 //! Small builders for unit tests: a resource in one line, an inventory around a list of them.
 
-use std::collections::BTreeMap;
-
-use crate::model::{Account, Inventory, Organization, Relation, Resource, Source};
+use crate::model::{Account, Inventory, Organization, Relation, Resource, SortedMap, Source};
 
 pub(crate) const ACCOUNT_ID: &str = "111122223333";
 
@@ -16,10 +14,10 @@ pub(crate) fn res(arn: &str, resource_type: &str) -> Resource {
         region: Some("us-east-1".to_owned()),
         id,
         name: None,
-        tags: BTreeMap::new(),
+        tags: SortedMap::new(),
         sources: vec![Source::Ec2],
         relations: Vec::new(),
-        attributes: BTreeMap::new(),
+        attributes: SortedMap::new(),
     }
 }
 

@@ -1,9 +1,9 @@
 //! The inventory snapshot (`inventory.json`, schema version 1): what the scanner saw in the
 //! legacy account. Documented field by field in `docs/snapshot.md`.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
+
+use super::SortedMap;
 
 /// The only snapshot schema this build reads and writes.
 pub const INVENTORY_SCHEMA_VERSION: u32 = 1;
@@ -117,13 +117,13 @@ pub struct Resource {
     pub id: String,
     /// The `Name` tag, or the bucket name.
     pub name: Option<String>,
-    pub tags: BTreeMap<String, String>,
+    pub tags: SortedMap<String>,
     /// Which APIs saw the resource, sorted.
     pub sources: Vec<Source>,
     /// Sorted by (kind, arn), without duplicates.
     pub relations: Vec<Relation>,
     /// Service-specific facts the runbook needs; keys sorted.
-    pub attributes: BTreeMap<String, serde_json::Value>,
+    pub attributes: SortedMap<serde_json::Value>,
 }
 
 impl Resource {

@@ -2,7 +2,7 @@
 //! cases and a realistic mixed account, plus properties every runbook must have (dependency
 //! order, no external URL in the HTML, determinism, input checks).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use super::*;
 use crate::model::*;
@@ -52,7 +52,7 @@ fn instance(id: &str, region: &str, tags: &[(&str, &str)]) -> Resource {
         tags: tags.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
         sources: vec![Source::Ec2],
         relations: vec![],
-        attributes: BTreeMap::new(),
+        attributes: SortedMap::new(),
     }
 }
 

@@ -56,7 +56,7 @@ fn absorb(into: &mut Resource, other: Resource) {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
+    use crate::model::SortedMap;
 
     use super::*;
     use crate::model::Relation;
@@ -72,7 +72,7 @@ mod tests {
             tags: tags.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
             sources: vec![source],
             relations: vec![],
-            attributes: BTreeMap::new(),
+            attributes: SortedMap::new(),
         }
     }
 

@@ -1,7 +1,7 @@
 //! Orchestration tests against a fake [`ScanSource`]: coverage folding, denied regions,
 //! partial results, the concurrency bound and determinism.
 
-use std::collections::BTreeMap;
+use crate::model::SortedMap;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -35,10 +35,10 @@ fn bucket(arn: &str, source: Source) -> Resource {
         region: None,
         id: "logs".into(),
         name: Some("logs".into()),
-        tags: BTreeMap::from([("env".to_string(), "prod".to_string())]),
+        tags: SortedMap::from([("env".to_string(), "prod".to_string())]),
         sources: vec![source],
         relations: vec![],
-        attributes: BTreeMap::new(),
+        attributes: SortedMap::new(),
     }
 }
 
