@@ -6,6 +6,7 @@
 //! Decisions keep the evidence as data (which tag, which token, which resource was followed);
 //! `explain` turns it into sentences only when the plan is assembled.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use super::graph::Graph;
@@ -60,17 +61,17 @@ pub(crate) enum Basis<'a> {
 
 impl Basis<'_> {
     /// The short rule id written to the plan.
-    pub fn rule_id(&self, rules: &Rules) -> String {
-        match self {
-            Basis::Explicit { rule } => format!("explicit:{}", rules.explicit[*rule].id),
-            Basis::EnvTag { .. } => "env-tag".to_owned(),
-            Basis::NameToken { .. } => "name-token".to_owned(),
-            Basis::Follows { .. } => "follows".to_owned(),
-            Basis::Purpose { .. } => "purpose".to_owned(),
-            Basis::Conflict { .. } => "conflict".to_owned(),
-            Basis::AwsDefault { .. } => "aws-default".to_owned(),
-            Basis::NoSignal => "no-signal".to_owned(),
-        }
+    pub fn rule_id(&self, rules: &Rules) -> Cow<'static, str> {
+        Cow::Borrowed(match self {
+            Basis::Explicit { rule } => return Cow::Owned(format!("explicit:{}", rules.explicit[*rule].id)),
+            Basis::EnvTag { .. } => "env-tag",
+            Basis::NameToken { .. } => "name-token",
+            Basis::Follows { .. } => "follows",
+            Basis::Purpose { .. } => "purpose",
+            Basis::Conflict { .. } => "conflict",
+            Basis::AwsDefault { .. } => "aws-default",
+            Basis::NoSignal => "no-signal",
+        })
     }
 }
 

@@ -11,7 +11,7 @@ use std::collections::hash_map::Entry;
 
 use super::graph::Graph;
 use super::methods::{Stage, stage_of};
-use crate::model::MoveGroup;
+use crate::model::{MoveGroup, Shared};
 
 /// Union-find over resource indices, with path halving and union by size.
 struct Components {
@@ -56,7 +56,13 @@ pub(crate) struct Grouping {
 }
 
 /// `targets[i]` is the target index of resource `i`, or `None` when it stays.
-pub(crate) fn move_groups(graph: &Graph<'_>, targets: &[Option<usize>], target_names: &[String]) -> Grouping {
+/// `target_names` and `arns` are the shared texts the groups hold.
+pub(crate) fn move_groups(
+    graph: &Graph<'_>,
+    targets: &[Option<usize>],
+    target_names: &[Shared],
+    arns: &[Shared],
+) -> Grouping {
     let n = graph.len();
     let mut components = Components::new(n);
     for (i, target) in targets.iter().enumerate() {
@@ -160,7 +166,7 @@ pub(crate) fn move_groups(graph: &Graph<'_>, targets: &[Option<usize>], target_n
             let width = per_target[target as usize].to_string().len().max(2);
             let name = &target_names[target as usize];
             groups.push(MoveGroup {
-                id: format!("{name}-{:0width$}-{}", *count, stage.as_str()),
+                id: Shared::from(format!("{name}-{:0width$}-{}", *count, stage.as_str())),
                 target: name.clone(),
                 stage: stage.as_str().to_owned(),
                 resources: Vec::new(),
@@ -171,7 +177,7 @@ pub(crate) fn move_groups(graph: &Graph<'_>, targets: &[Option<usize>], target_n
         let i = graph.by_arn_order[arn_rank as usize] as usize;
         of_resource[i] = Some((groups.len() - 1) as u32);
         let group = groups.last_mut().expect("a group was just pushed");
-        group.resources.push(graph.resources[i].arn.clone());
+        group.resources.push(arns[i].clone());
     }
     drop(keyed);
     // Most groups hold one or two resources: do not keep the growth slack of a million vectors.
@@ -183,7 +189,7 @@ pub(crate) fn move_groups(graph: &Graph<'_>, targets: &[Option<usize>], target_n
     by_component.sort_unstable_by_key(|&g| (group_keys[g as usize], g));
     for run in by_component.chunk_by(|&a, &b| group_keys[a as usize] == group_keys[b as usize]) {
         for (k, &g) in run.iter().enumerate().skip(1) {
-            let before: Vec<String> = run[..k].iter().map(|&e| groups[e as usize].id.clone()).collect();
+            let before: Vec<Shared> = run[..k].iter().map(|&e| groups[e as usize].id.clone()).collect();
             groups[g as usize].depends_on = before;
         }
     }
@@ -196,8 +202,11 @@ mod tests {
     use crate::classify::testkit::*;
     use crate::model::Resource;
 
-    fn names() -> Vec<String> {
-        vec!["prod".into(), "dev".into(), "sandbox".into()]
+    /// Move groups for the given targets (0 prod, 1 dev, 2 sandbox).
+    fn group(graph: &Graph<'_>, targets: &[Option<usize>]) -> Grouping {
+        let names: Vec<Shared> = ["prod", "dev", "sandbox"].map(Shared::from).into();
+        let arns: Vec<Shared> = graph.resources.iter().map(|r| Shared::from(&r.arn)).collect();
+        move_groups(graph, targets, &names, &arns)
     }
 
     fn dev_stack() -> Vec<Resource> {
@@ -216,7 +225,7 @@ mod tests {
     fn one_component_splits_into_ordered_stages_with_dependencies() {
         let resources = dev_stack();
         let graph = Graph::build(&resources);
-        let grouping = move_groups(&graph, &[Some(1); 5], &names());
+        let grouping = group(&graph, &[Some(1); 5]);
         let summary: Vec<(&str, &str, Vec<&str>, Vec<&str>)> = grouping
             .groups
             .iter()
@@ -224,8 +233,8 @@ mod tests {
                 (
                     g.id.as_str(),
                     g.stage.as_str(),
-                    g.resources.iter().map(String::as_str).collect(),
-                    g.depends_on.iter().map(String::as_str).collect(),
+                    g.resources.iter().map(Shared::as_str).collect(),
+                    g.depends_on.iter().map(Shared::as_str).collect(),
                 )
             })
             .collect();
@@ -257,7 +266,7 @@ mod tests {
         let graph = Graph::build(&resources);
         // The VPC and subnet stay; the instance goes to dev, its volume to sandbox.
         let targets = [Some(1), Some(1), None, Some(2), None];
-        let grouping = move_groups(&graph, &targets, &names());
+        let grouping = group(&graph, &targets);
         let ids: Vec<&str> = grouping.groups.iter().map(|g| g.id.as_str()).collect();
         assert_eq!(ids, ["dev-01-security", "dev-02-compute", "sandbox-01-data"]);
         assert_eq!(grouping.groups[1].depends_on, ["dev-01-security"]);
@@ -273,7 +282,7 @@ mod tests {
             res("arn:i-9", "ec2:instance"),
         ];
         let graph = Graph::build(&resources);
-        let grouping = move_groups(&graph, &[Some(1); 3], &names());
+        let grouping = group(&graph, &[Some(1); 3]);
         let ids: Vec<&str> = grouping.groups.iter().map(|g| g.id.as_str()).collect();
         assert_eq!(ids, ["dev-01-data", "dev-02-compute"]);
         assert_eq!(grouping.groups[0].resources, ["arn:aws:s3:::a", "arn:aws:s3:::b"]);
@@ -291,7 +300,7 @@ mod tests {
             })
             .collect();
         let graph = Graph::build(&resources);
-        let grouping = move_groups(&graph, &vec![Some(1); 240], &names());
+        let grouping = group(&graph, &vec![Some(1); 240]);
         assert_eq!(grouping.groups.len(), 240);
         assert_eq!(grouping.groups[0].id, "dev-001-data");
         assert_eq!(grouping.groups[239].id, "dev-240-compute");
@@ -301,10 +310,10 @@ mod tests {
     fn order_does_not_depend_on_input_order() {
         let mut resources = dev_stack();
         let graph = Graph::build(&resources);
-        let a = move_groups(&graph, &[Some(1); 5], &names()).groups;
+        let a = group(&graph, &[Some(1); 5]).groups;
         resources.reverse();
         let graph = Graph::build(&resources);
-        let b = move_groups(&graph, &[Some(1); 5], &names()).groups;
+        let b = group(&graph, &[Some(1); 5]).groups;
         assert_eq!(a, b);
     }
 }

@@ -23,11 +23,15 @@ pub use rules::{DEFAULT_RULES_TOML, Rules, RulesError};
 
 use crate::fsutil::{WriteError, to_json_bytes, write_atomic};
 use crate::model::{
-    Assignment, Conflict, CrossTargetEdge, Inventory, PLAN_SCHEMA_VERSION, Plan, ReviewItem, TargetSummary,
+    Assignment, Conflict, CrossTargetEdge, Interner, Inventory, PLAN_SCHEMA_VERSION, Plan, ReviewItem, Shared,
+    TargetSummary,
 };
 use engine::{Basis, Note};
 use explain::{Explainer, label, target_list, type_word};
-use graph::Graph;
+use graph::{FastHasher, Graph};
+
+/// Interns the texts of one plan: equal sentences, names and ARNs share one allocation.
+type Texts = Interner<std::hash::BuildHasherDefault<FastHasher>>;
 
 /// The columns of `assignments.csv`, in order.
 pub const CSV_COLUMNS: [&str; 11] = [
@@ -60,8 +64,11 @@ pub fn classify(inventory: &Inventory, rules: &Rules) -> Plan {
         .iter()
         .map(|d| (d.target != legacy).then_some(d.target))
         .collect();
-    let target_names: Vec<String> = rules.targets.iter().map(|t| t.name.clone()).collect();
-    let grouping = groups::move_groups(&graph, &moving, &target_names);
+    // Every ARN, target name and relation kind once; the rows below share them.
+    let arns: Vec<Shared> = graph.resources.iter().map(|r| Shared::from(r.arn.as_str())).collect();
+    let target_names: Vec<Shared> = rules.targets.iter().map(|t| Shared::from(&t.name)).collect();
+    let mut texts = Texts::new();
+    let grouping = groups::move_groups(&graph, &moving, &target_names, &arns);
     drop(moving);
 
     let explainer = Explainer {
@@ -86,24 +93,24 @@ pub fn classify(inventory: &Inventory, rules: &Rules) -> Plan {
         let i = i as usize;
         let res = &graph.resources[i];
         let decision = &decisions[i];
-        let target = &rules.targets[decision.target].name;
+        let target = &target_names[decision.target];
         let (method, method_notes) = if decision.target == legacy {
             (methods::STAY, stay_notes(rules, &decision.basis, &res.resource_type))
         } else {
             methods::moving(&graph, i, target, account_id)
         };
         assignments.push(Assignment {
-            arn: res.arn.clone(),
-            resource_type: res.resource_type.clone(),
-            region: res.region.clone(),
-            name: res.name.clone(),
+            arn: arns[i].clone(),
+            resource_type: texts.get(&res.resource_type),
+            region: res.region.as_deref().map(|r| texts.get(r)),
+            name: res.name.as_deref().map(|n| texts.get(n)),
             target: target.clone(),
             needs_review: needs_review[i],
-            reason: explainer.reason(i),
-            rule: decision.basis.rule_id(rules),
+            reason: texts.take(explainer.reason(i)),
+            rule: texts.get(&decision.basis.rule_id(rules)),
             move_group: grouping.of_resource[i].map(|g| grouping.groups[g as usize].id.clone()),
-            method: method.to_owned(),
-            method_notes,
+            method: texts.get(method),
+            method_notes: texts.take(method_notes),
         });
     }
     drop(order);
@@ -133,32 +140,35 @@ pub fn classify(inventory: &Inventory, rules: &Rules) -> Plan {
             .map(|&i| i as usize)
             .filter(|&i| needs_review[i])
             .map(|i| ReviewItem {
-                arn: graph.resources[i].arn.clone(),
-                target: rules.targets[decisions[i].target].name.clone(),
-                reason: explainer.reason(i),
-                decision: explainer.review_decision(i),
+                arn: arns[i].clone(),
+                target: target_names[decisions[i].target].clone(),
+                reason: texts.take(explainer.reason(i)),
+                decision: texts.take(explainer.review_decision(i)),
             }),
     );
 
     let mut conflicts: Vec<Conflict> = conflicts_found
         .iter()
         .map(|c| {
-            let res = &graph.resources[c.index];
             let mut used_by: Vec<String> = engine::members(c.users)
                 .map(|t| rules.targets[t].name.clone())
                 .collect();
             used_by.sort();
             Conflict {
-                arn: res.arn.clone(),
-                resource_type: res.resource_type.clone(),
+                arn: arns[c.index].clone(),
+                resource_type: texts.get(&graph.resources[c.index].resource_type),
                 used_by,
-                reason: explainer.reason(c.index),
+                reason: texts.take(explainer.reason(c.index)),
             }
         })
         .collect();
     conflicts.sort_by(|a, b| a.arn.cmp(&b.arn));
 
-    let cross_target = cross_target_edges(&graph, rules, &decisions, &explainer, account_id);
+    let names = Names {
+        arns: &arns,
+        targets: &target_names,
+    };
+    let cross_target = cross_target_edges(&graph, rules, &decisions, &explainer, &names, &mut texts, account_id);
 
     Plan {
         schema_version: PLAN_SCHEMA_VERSION,
@@ -195,6 +205,12 @@ fn stay_notes(rules: &Rules, basis: &Basis<'_>, resource_type: &str) -> String {
     }
 }
 
+/// The shared ARN of each resource and name of each target.
+struct Names<'n> {
+    arns: &'n [Shared],
+    targets: &'n [Shared],
+}
+
 /// Relations whose two ends go to different targets, and bucket policies that name the legacy
 /// account of a bucket that moves. Sorted.
 fn cross_target_edges(
@@ -202,9 +218,14 @@ fn cross_target_edges(
     rules: &Rules,
     decisions: &[engine::Decision<'_>],
     explainer: &Explainer<'_, '_>,
+    names: &Names<'_>,
+    texts: &mut Texts,
     account_id: &str,
 ) -> Vec<CrossTargetEdge> {
-    let name = |i: usize| rules.targets[decisions[i].target].name.clone();
+    let name = |i: usize| names.targets[decisions[i].target].clone();
+    let kinds: Vec<Shared> = graph.kinds.iter().map(|k| texts.get(k)).collect();
+    let legacy_root = texts.take(format!("arn:aws:iam::{account_id}:root"));
+    let policy_kind = texts.get("policy-names-account");
     // Count first: on a large account the list is big, and doubling a vector of a million
     // edges would briefly hold two copies.
     let count: usize = (0..graph.len())
@@ -229,32 +250,33 @@ fn cross_target_edges(
             if decisions[to].target == decisions[i].target {
                 continue;
             }
-            let kind = graph.kind(edge.kind);
             edges.push(CrossTargetEdge {
-                from_arn: res.arn.clone(),
+                from_arn: names.arns[i].clone(),
                 from_target: name(i),
-                kind: kind.to_owned(),
-                to_arn: graph.resources[to].arn.clone(),
+                kind: kinds[edge.kind as usize].clone(),
+                to_arn: names.arns[to].clone(),
                 to_target: name(to),
-                note: explainer.edge_note(i, kind, to),
+                note: texts.take(explainer.edge_note(i, graph.kind(edge.kind), to)),
             });
         }
         if decisions[i].target != rules.legacy && methods::policy_names_account(res, account_id) {
             let target = name(i);
             edges.push(CrossTargetEdge {
-                from_arn: res.arn.clone(),
+                from_arn: names.arns[i].clone(),
                 from_target: target.clone(),
-                kind: "policy-names-account".to_owned(),
-                to_arn: format!("arn:aws:iam::{account_id}:root"),
-                to_target: rules.legacy_target().name.clone(),
-                note: format!(
+                kind: policy_kind.clone(),
+                to_arn: legacy_root.clone(),
+                to_target: names.targets[rules.legacy].clone(),
+                note: texts.take(format!(
                     "the policy of {} names the legacy account {account_id}: rewrite it for the {target} account after the move",
                     label(res)
-                ),
+                )),
             });
         }
     }
-    edges.sort();
+    // Every field takes part in the order, so equal edges are identical and an unstable sort
+    // is deterministic (and needs no buffer of half the list).
+    edges.sort_unstable();
     edges.dedup();
     edges
 }

@@ -736,7 +736,7 @@ fn a_dev_stack_moves_in_ordered_groups() {
     let mut resources = stack(Some("dev"), Some("dev"));
     resources.push(res(SG, "ec2:security-group").rel("in-vpc", VPC).tag("env", "dev"));
     let plan = plan_of(resources);
-    let ids: Vec<(&str, &[String])> = plan
+    let ids: Vec<(&str, &[Shared])> = plan
         .move_groups
         .iter()
         .map(|g| (g.id.as_str(), g.depends_on.as_slice()))

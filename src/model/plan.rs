@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::Shared;
+
 pub const PLAN_SCHEMA_VERSION: u32 = 1;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -53,61 +55,61 @@ pub struct EnvironmentConvention {
 /// One row of `assignments.csv`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Assignment {
-    pub arn: String,
-    pub resource_type: String,
-    pub region: Option<String>,
-    pub name: Option<String>,
-    pub target: String,
+    pub arn: Shared,
+    pub resource_type: Shared,
+    pub region: Option<Shared>,
+    pub name: Option<Shared>,
+    pub target: Shared,
     pub needs_review: bool,
     /// A sentence a reviewer understands.
-    pub reason: String,
+    pub reason: Shared,
     /// Short id of the rule that decided: `explicit:<name>`, `env-tag`, `name-token`, `follows`,
     /// `purpose`, `conflict`, `no-signal`.
-    pub rule: String,
-    pub move_group: Option<String>,
+    pub rule: Shared,
+    pub move_group: Option<Shared>,
     /// A method id from the catalog in `docs/methods.md`.
-    pub method: String,
-    pub method_notes: String,
+    pub method: Shared,
+    pub method_notes: Shared,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MoveGroup {
     /// Stable id, for example `dev-01-network`.
-    pub id: String,
-    pub target: String,
+    pub id: Shared,
+    pub target: Shared,
     /// `network`, `security`, `data`, `compute` or `other`.
     pub stage: String,
     /// ARNs, sorted.
-    pub resources: Vec<String>,
+    pub resources: Vec<Shared>,
     /// Ids of move groups that must be done first.
-    pub depends_on: Vec<String>,
+    pub depends_on: Vec<Shared>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Conflict {
-    pub arn: String,
-    pub resource_type: String,
+    pub arn: Shared,
+    pub resource_type: Shared,
     /// Targets of the resources that use it, sorted.
     pub used_by: Vec<String>,
-    pub reason: String,
+    pub reason: Shared,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReviewItem {
-    pub arn: String,
-    pub target: String,
-    pub reason: String,
+    pub arn: Shared,
+    pub target: Shared,
+    pub reason: Shared,
     /// The decision the team must take.
-    pub decision: String,
+    pub decision: Shared,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct CrossTargetEdge {
-    pub from_arn: String,
-    pub from_target: String,
+    pub from_arn: Shared,
+    pub from_target: Shared,
     /// The relation kind, or `policy-names-account` for a policy naming the legacy account id.
-    pub kind: String,
-    pub to_arn: String,
-    pub to_target: String,
-    pub note: String,
+    pub kind: Shared,
+    pub to_arn: Shared,
+    pub to_target: Shared,
+    pub note: Shared,
 }

@@ -297,7 +297,7 @@ pub fn build(input: &RunbookInput, f: &Facts, steps: &[Step]) -> Context {
                     .groups
                     .iter()
                     .map(|g| GroupCtx {
-                        id: g.id.clone(),
+                        id: g.id.to_string(),
                         stage: g.stage.clone(),
                         depends_on: join_words(&g.depends_on.iter().map(|d| md_code(d)).collect::<Vec<_>>()),
                         rows: f.group_rows(g),
@@ -334,10 +334,10 @@ pub fn build(input: &RunbookInput, f: &Facts, steps: &[Step]) -> Context {
                 .map(|t| md_text(t))
                 .collect();
             ConflictRow {
-                arn: c.arn.clone(),
-                resource_type: c.resource_type.clone(),
+                arn: c.arn.to_string(),
+                resource_type: c.resource_type.to_string(),
                 used_by: c.used_by.join(", "),
-                reason: c.reason.clone(),
+                reason: c.reason.to_string(),
                 decision: if others.is_empty() {
                     format!(
                         "Keep it in {}; confirm no other account needs it.",
@@ -382,10 +382,10 @@ pub fn build(input: &RunbookInput, f: &Facts, steps: &[Step]) -> Context {
             .review
             .iter()
             .map(|r| ReviewRow {
-                arn: r.arn.clone(),
-                target: r.target.clone(),
-                reason: r.reason.clone(),
-                decision: r.decision.clone(),
+                arn: r.arn.to_string(),
+                target: r.target.to_string(),
+                reason: r.reason.to_string(),
+                decision: r.decision.to_string(),
             })
             .collect(),
         conflicts,
@@ -393,12 +393,12 @@ pub fn build(input: &RunbookInput, f: &Facts, steps: &[Step]) -> Context {
             .cross_target
             .iter()
             .map(|e| EdgeRow {
-                from_arn: e.from_arn.clone(),
-                from_target: e.from_target.clone(),
-                kind: e.kind.clone(),
-                to_arn: e.to_arn.clone(),
-                to_target: e.to_target.clone(),
-                note: e.note.clone(),
+                from_arn: e.from_arn.to_string(),
+                from_target: e.from_target.to_string(),
+                kind: e.kind.to_string(),
+                to_arn: e.to_arn.to_string(),
+                to_target: e.to_target.to_string(),
+                note: e.note.to_string(),
             })
             .collect(),
         coverage: inv

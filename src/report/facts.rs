@@ -167,7 +167,7 @@ impl<'a> Facts<'a> {
             match move_targets.iter_mut().find(|t| t.name == group.target) {
                 Some(t) => t.groups.push(group.clone()),
                 None => move_targets.push(MoveTarget {
-                    name: group.target.clone(),
+                    name: group.target.to_string(),
                     ou: "(not a target of the plan)".to_string(),
                     purpose: String::new(),
                     stays_in_legacy: false,
@@ -268,23 +268,25 @@ impl<'a> Facts<'a> {
                 let a = self.assignments.get(arn.as_str());
                 let r = self.resources.get(arn.as_str());
                 ResourceRow {
-                    arn: arn.clone(),
-                    id: r.map(|r| r.id.clone()).unwrap_or_else(|| arn.clone()),
+                    arn: arn.to_string(),
+                    id: r.map_or(arn.as_str(), |r| r.id.as_str()).to_owned(),
                     name: a
-                        .and_then(|a| a.name.clone())
-                        .or_else(|| r.and_then(|r| r.name.clone()))
-                        .unwrap_or_default(),
+                        .and_then(|a| a.name.as_deref())
+                        .or_else(|| r.and_then(|r| r.name.as_deref()))
+                        .unwrap_or_default()
+                        .to_owned(),
                     resource_type: a
-                        .map(|a| a.resource_type.clone())
-                        .or_else(|| r.map(|r| r.resource_type.clone()))
-                        .unwrap_or_default(),
+                        .map(|a| a.resource_type.as_str())
+                        .or_else(|| r.map(|r| r.resource_type.as_str()))
+                        .unwrap_or_default()
+                        .to_owned(),
                     region: a
-                        .and_then(|a| a.region.clone())
+                        .and_then(|a| a.region.as_ref().map(|r| r.to_string()))
                         .or_else(|| r.and_then(|r| r.region.clone()))
                         .or_else(|| r.and_then(|r| bucket_region(r)))
                         .unwrap_or_else(|| "global".to_string()),
-                    method: a.map(|a| a.method.clone()).unwrap_or_else(|| "recreate".to_string()),
-                    method_notes: a.map(|a| a.method_notes.clone()).unwrap_or_default(),
+                    method: a.map_or("recreate", |a| a.method.as_str()).to_owned(),
+                    method_notes: a.map(|a| a.method_notes.to_string()).unwrap_or_default(),
                     needs_review: a.map(|a| a.needs_review).unwrap_or(true),
                 }
             })

@@ -880,13 +880,13 @@ fn moves(b: &mut Builder, f: &Facts, pre: &Preflight, accounts: &AccountSteps, j
                 // A dependency that is missing or comes later is reported by `check_order`.
                 deps.push(
                     group_done
-                        .get(dep)
+                        .get(dep.as_str())
                         .cloned()
                         .unwrap_or_else(|| format!("(move group {dep})")),
                 );
             }
             let last = move_group_steps(b, f, target, group, deps);
-            group_done.insert(group.id.clone(), last.clone());
+            group_done.insert(group.id.to_string(), last.clone());
             last_steps.push(last);
         }
         b.add(
@@ -1013,7 +1013,7 @@ fn move_group_steps(b: &mut Builder, f: &Facts, target: &MoveTarget, group: &Mov
             ),
             depends_on: deps,
             target: Some(target.name.clone()),
-            group: Some(group.id.clone()),
+            group: Some(group.id.to_string()),
         },
     );
     let policies: Vec<_> = group_edges
@@ -1043,7 +1043,7 @@ fn move_group_steps(b: &mut Builder, f: &Facts, target: &MoveTarget, group: &Mov
                 rollback: "Put back the saved policy documents.".into(),
                 depends_on: vec![last],
                 target: Some(target.name.clone()),
-                group: Some(group.id.clone()),
+                group: Some(group.id.to_string()),
             },
         );
     }
@@ -1069,7 +1069,7 @@ fn move_group_steps(b: &mut Builder, f: &Facts, target: &MoveTarget, group: &Mov
                 .into(),
             depends_on: vec![last],
             target: Some(target.name.clone()),
-            group: Some(group.id.clone()),
+            group: Some(group.id.to_string()),
         },
     )
 }

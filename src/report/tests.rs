@@ -71,10 +71,10 @@ fn plan_all_prod(inv: &Inventory, review: bool) -> Plan {
         .resources
         .iter()
         .map(|r| Assignment {
-            arn: r.arn.clone(),
-            resource_type: r.resource_type.clone(),
-            region: r.region.clone(),
-            name: r.name.clone(),
+            arn: Shared::from(&r.arn),
+            resource_type: Shared::from(&r.resource_type),
+            region: r.region.as_deref().map(Shared::from),
+            name: r.name.as_deref().map(Shared::from),
             target: "prod".into(),
             needs_review: review,
             reason: if review {
@@ -85,7 +85,7 @@ fn plan_all_prod(inv: &Inventory, review: bool) -> Plan {
             rule: if review { "no-signal".into() } else { "env-tag".into() },
             move_group: None,
             method: "stay".into(),
-            method_notes: String::new(),
+            method_notes: "".into(),
         })
         .collect();
     Plan {
