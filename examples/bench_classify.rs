@@ -2,8 +2,10 @@
 //! relations and mixed tags, classifies it with the default rules, and prints the time and the
 //! peak resident memory (`VmHWM`). Run it in release mode, through `scripts/bench-classify.sh`.
 //!
-//! Arguments: `[RESOURCES] [--write DIR]`. With `--write`, the plan and the CSV are also written
-//! (timed separately), as `acctsplit classify` would.
+//! Arguments: `[RESOURCES] [--write DIR] [--snapshot FILE]`. With `--write`, the plan and the
+//! CSV are also written (timed separately), as `acctsplit classify` would. With `--snapshot`,
+//! the generated snapshot is also saved as `inventory.json`, so that `scripts/bench-classify.sh`
+//! can time the real `acctsplit classify` command on it.
 //!
 //! The generated account: VPCs, subnets and security groups; instances in them; volumes and
 //! network interfaces attached to the instances; snapshots of the volumes; Elastic IPs; S3
@@ -311,14 +313,16 @@ fn rss_text() -> String {
 fn main() {
     let mut total = 1_000_000usize;
     let mut write_dir: Option<std::path::PathBuf> = None;
+    let mut snapshot: Option<std::path::PathBuf> = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--write" => write_dir = args.next().map(Into::into),
+            "--snapshot" => snapshot = args.next().map(Into::into),
             other => match other.replace('_', "").parse() {
                 Ok(n) => total = n,
                 Err(_) => {
-                    eprintln!("usage: bench_classify [RESOURCES] [--write DIR]");
+                    eprintln!("usage: bench_classify [RESOURCES] [--write DIR] [--snapshot FILE]");
                     std::process::exit(2);
                 }
             },
@@ -334,6 +338,21 @@ fn main() {
         started.elapsed().as_secs_f64(),
         rss_text()
     );
+
+    if let Some(path) = &snapshot {
+        let started = Instant::now();
+        if let Err(err) = acctsplit::fsutil::write_json_atomic(path, &inventory) {
+            eprintln!("error: {err}");
+            std::process::exit(2);
+        }
+        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        println!(
+            "snapshot saved to {} ({:.0} MiB) in {:.2} s",
+            path.display(),
+            size as f64 / 1048576.0,
+            started.elapsed().as_secs_f64()
+        );
+    }
 
     let rules = Rules::default_rules();
     let started = Instant::now();

@@ -23,6 +23,24 @@ fn folder_of(path: &Path) -> PathBuf {
 
 /// Writes `bytes` to `path` atomically, creating the parent folder if needed.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+    write_atomic_with(path, |out| out.write_all(bytes))
+}
+
+/// Serialises `value` as pretty JSON with a trailing newline, straight into `path` (atomically):
+/// a large plan or snapshot is never held in memory as text.
+pub fn write_json_atomic<T: serde::Serialize>(path: &Path, value: &T) -> Result<(), WriteError> {
+    write_atomic_with(path, |out| {
+        serde_json::to_writer_pretty(&mut *out, value).map_err(std::io::Error::from)?;
+        out.write_all(b"\n")
+    })
+}
+
+/// Writes `path` atomically with what `fill` writes to a buffered writer, creating the parent
+/// folder if needed. If `fill` fails, the file under `path` is left as it was.
+pub fn write_atomic_with(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), WriteError> {
     let parent = folder_of(path);
     ensure_dir(&parent)?;
     let wrap = |source| WriteError::Write {
@@ -33,7 +51,11 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
         .prefix(".acctsplit-")
         .tempfile_in(&parent)
         .map_err(wrap)?;
-    tmp.write_all(bytes).map_err(wrap)?;
+    {
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, tmp.as_file_mut());
+        fill(&mut out).map_err(wrap)?;
+        out.flush().map_err(wrap)?;
+    }
     // Temporary files are private (0600); an output file is an ordinary file, readable like
     // any other the user creates.
     #[cfg(unix)]
@@ -127,6 +149,30 @@ mod tests {
         let path = dir.path().join("out.csv");
         write_atomic(&path, b"x").unwrap();
         assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o644);
+    }
+
+    #[test]
+    fn streamed_json_is_the_same_bytes_as_to_json_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v.json");
+        let value = serde_json::json!({"b": [1, 2], "a": {"x": "y"}});
+        write_json_atomic(&path, &value).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), to_json_bytes(&value));
+    }
+
+    #[test]
+    fn a_failed_fill_keeps_the_old_file_and_leaves_no_temp_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.csv");
+        write_atomic(&path, b"old").unwrap();
+        let err = write_atomic_with(&path, |out| {
+            out.write_all(b"half")?;
+            Err(std::io::Error::other("disk full"))
+        })
+        .unwrap_err();
+        assert!(err.to_string().contains("out.csv"), "{err}");
+        assert_eq!(std::fs::read(&path).unwrap(), b"old");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 
     #[test]

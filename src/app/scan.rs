@@ -44,7 +44,7 @@ pub(super) async fn scan_account(ctx: &Context, aws: &Aws, settings: &ScanSettin
 }
 
 pub(super) fn write_inventory(inventory: &Inventory, path: &Path) -> anyhow::Result<()> {
-    crate::fsutil::write_atomic(path, &crate::fsutil::to_json_bytes(inventory))
+    crate::fsutil::write_json_atomic(path, inventory)
         .with_context(|| format!("cannot save the inventory to {}", path.display()))
 }
 

@@ -21,7 +21,7 @@ use std::path::Path;
 
 pub use rules::{DEFAULT_RULES_TOML, Rules, RulesError};
 
-use crate::fsutil::{WriteError, to_json_bytes, write_atomic};
+use crate::fsutil::{WriteError, write_atomic_with, write_json_atomic};
 use crate::model::{
     Assignment, Conflict, CrossTargetEdge, Interner, Inventory, PLAN_SCHEMA_VERSION, Plan, ReviewItem, Shared,
     TargetSummary,
@@ -283,39 +283,40 @@ fn cross_target_edges(
 
 /// `assignments.csv`: a header and one row per assignment, in plan order.
 pub fn assignments_csv(plan: &Plan) -> String {
-    let mut writer = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(Vec::with_capacity(plan.assignments.len() * 400 + 128));
-    let write = |writer: &mut csv::Writer<Vec<u8>>, record: &[&str]| {
-        writer.write_record(record).expect("writing CSV to memory cannot fail");
-    };
-    write(&mut writer, &CSV_COLUMNS);
-    for a in &plan.assignments {
-        write(
-            &mut writer,
-            &[
-                &a.arn,
-                &a.resource_type,
-                a.region.as_deref().unwrap_or(""),
-                a.name.as_deref().unwrap_or(""),
-                &a.target,
-                if a.needs_review { "true" } else { "false" },
-                &a.reason,
-                &a.rule,
-                a.move_group.as_deref().unwrap_or(""),
-                &a.method,
-                &a.method_notes,
-            ],
-        );
-    }
-    let bytes = writer.into_inner().expect("flushing CSV to memory cannot fail");
+    let mut bytes = Vec::with_capacity(plan.assignments.len() * 400 + 128);
+    write_assignments_csv(plan, &mut bytes).expect("writing CSV to memory cannot fail");
     String::from_utf8(bytes).expect("CSV of UTF-8 fields is UTF-8")
 }
 
-/// Writes `plan.json` and `assignments.csv` into `out_dir`, each atomically.
+/// Writes `assignments.csv` to `out`, row by row.
+pub fn write_assignments_csv(plan: &Plan, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(out);
+    writer.write_record(CSV_COLUMNS)?;
+    for a in &plan.assignments {
+        writer.write_record([
+            a.arn.as_str(),
+            &a.resource_type,
+            a.region.as_deref().unwrap_or(""),
+            a.name.as_deref().unwrap_or(""),
+            &a.target,
+            if a.needs_review { "true" } else { "false" },
+            &a.reason,
+            &a.rule,
+            a.move_group.as_deref().unwrap_or(""),
+            &a.method,
+            &a.method_notes,
+        ])?;
+    }
+    writer.flush()
+}
+
+/// Writes `plan.json` and `assignments.csv` into `out_dir`, each atomically and streamed: a
+/// plan of a million resources is about a gigabyte of JSON, never held in memory as text.
 pub fn write_outputs(plan: &Plan, out_dir: &Path) -> Result<(), WriteError> {
-    write_atomic(&out_dir.join("plan.json"), &to_json_bytes(plan))?;
-    write_atomic(&out_dir.join("assignments.csv"), assignments_csv(plan).as_bytes())?;
+    write_json_atomic(&out_dir.join("plan.json"), plan)?;
+    write_atomic_with(&out_dir.join("assignments.csv"), |out| write_assignments_csv(plan, out))?;
     Ok(())
 }
 

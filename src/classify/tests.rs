@@ -3,6 +3,7 @@
 
 use super::testkit::*;
 use super::*;
+use crate::fsutil::to_json_bytes;
 use crate::model::Resource;
 
 fn plan_of(resources: Vec<Resource>) -> Plan {

@@ -54,8 +54,35 @@ pub fn read_cost_summary(path: &Path) -> Result<CostSummary, ReadError> {
     read_versioned(path, "cost summary", COST_SUMMARY_SCHEMA_VERSION)
 }
 
+/// A file format that records its schema version.
+pub trait Versioned {
+    fn schema_version(&self) -> u32;
+}
+
+impl Versioned for Inventory {
+    fn schema_version(&self) -> u32 {
+        self.schema_version
+    }
+}
+
+impl Versioned for Plan {
+    fn schema_version(&self) -> u32 {
+        self.schema_version
+    }
+}
+
+impl Versioned for CostSummary {
+    fn schema_version(&self) -> u32 {
+        self.schema_version
+    }
+}
+
 /// Reads a JSON file of schema version `supported`.
-pub fn read_versioned<T: DeserializeOwned>(path: &Path, what: &'static str, supported: u32) -> Result<T, ReadError> {
+pub fn read_versioned<T: DeserializeOwned + Versioned>(
+    path: &Path,
+    what: &'static str,
+    supported: u32,
+) -> Result<T, ReadError> {
     let bytes = std::fs::read(path).map_err(|error| ReadError::Io {
         what,
         path: path.to_path_buf(),
@@ -64,14 +91,27 @@ pub fn read_versioned<T: DeserializeOwned>(path: &Path, what: &'static str, supp
     parse_versioned(&bytes, path, what, supported)
 }
 
-/// Parses JSON bytes of schema version `supported`; `path` names them in messages.
-pub fn parse_versioned<T: DeserializeOwned>(
+/// Parses JSON bytes of schema version `supported`; `path` names them in messages. The bytes
+/// are parsed once when they are good (a million-resource snapshot is most of a gigabyte); only
+/// a failed parse looks at the version on its own, because a file of another version may not
+/// even have the fields this build expects, and its version is the useful message.
+pub fn parse_versioned<T: DeserializeOwned + Versioned>(
     bytes: &[u8],
     path: &Path,
     what: &'static str,
     supported: u32,
 ) -> Result<T, ReadError> {
-    // The version first: another version may not even have the fields this build expects.
+    let schema_error = |found: String| ReadError::Schema {
+        what,
+        path: path.to_path_buf(),
+        found,
+        supported,
+    };
+    let err = match serde_json::from_slice::<T>(bytes) {
+        Ok(value) if value.schema_version() == supported => return Ok(value),
+        Ok(value) => return Err(schema_error(value.schema_version().to_string())),
+        Err(err) => err,
+    };
     #[derive(serde::Deserialize)]
     struct Probe {
         schema_version: Option<serde_json::Value>,
@@ -81,14 +121,9 @@ pub fn parse_versioned<T: DeserializeOwned>(
     }) = serde_json::from_slice::<Probe>(bytes)
         && found.as_u64() != Some(u64::from(supported))
     {
-        return Err(ReadError::Schema {
-            what,
-            path: path.to_path_buf(),
-            found: found.to_string(),
-            supported,
-        });
+        return Err(schema_error(found.to_string()));
     }
-    serde_json::from_slice(bytes).map_err(|err| ReadError::Json {
+    Err(ReadError::Json {
         what,
         path: path.to_path_buf(),
         line: err.line(),
@@ -152,6 +187,21 @@ mod tests {
             matches!(err, ReadError::Schema { ref found, .. } if found == "7"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_string_version_is_named_as_written() {
+        let err = parse(br#"{"schema_version": "1"}"#).unwrap_err();
+        assert!(
+            matches!(err, ReadError::Schema { ref found, .. } if found == "\"1\""),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_current_version_with_a_broken_field_is_a_json_error() {
+        let err = parse(br#"{"schema_version": 1, "resources": 5}"#).unwrap_err();
+        assert!(matches!(err, ReadError::Json { .. }), "{err}");
     }
 
     #[test]
