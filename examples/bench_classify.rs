@@ -2,7 +2,8 @@
 //! relations and mixed tags, classifies it with the default rules, and prints the time and the
 //! peak resident memory (`VmHWM`). Run it in release mode, through `scripts/bench-classify.sh`.
 //!
-//! Arguments: `[RESOURCES] [--write DIR] [--snapshot FILE]`. With `--write`, the plan and the
+//! Arguments: `[RESOURCES] [--runs N] [--write DIR] [--snapshot FILE]`. Classification runs
+//! `N` times (3 by default) and the median time is reported. With `--write`, the plan and the
 //! CSV are also written (timed separately), as `acctsplit classify` would. With `--snapshot`,
 //! the generated snapshot is also saved as `inventory.json`, so that `scripts/bench-classify.sh`
 //! can time the real `acctsplit classify` command on it.
@@ -16,7 +17,7 @@
 
 use std::time::Instant;
 
-use acctsplit::classify::{Rules, assignments_csv, classify, write_outputs};
+use acctsplit::classify::{Rules, classify, write_assignments_csv, write_outputs};
 use acctsplit::model::{Account, Inventory, Organization, Relation, Resource, SortedMap, Source};
 
 const ACCOUNT: &str = "123456789012";
@@ -283,6 +284,20 @@ fn generate(total: usize) -> Inventory {
     }
 }
 
+/// A writer that discards what it is given and counts the bytes.
+struct ByteCounter(u64);
+
+impl std::io::Write for ByteCounter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 += buf.len() as u64;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 /// Peak resident set size of this process so far, in MiB (Linux `VmHWM`).
 fn peak_rss_mib() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
@@ -314,15 +329,17 @@ fn main() {
     let mut total = 1_000_000usize;
     let mut write_dir: Option<std::path::PathBuf> = None;
     let mut snapshot: Option<std::path::PathBuf> = None;
+    let mut runs = 3usize;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--write" => write_dir = args.next().map(Into::into),
             "--snapshot" => snapshot = args.next().map(Into::into),
+            "--runs" => runs = args.next().and_then(|n| n.parse().ok()).filter(|&n| n > 0).unwrap_or(1),
             other => match other.replace('_', "").parse() {
                 Ok(n) => total = n,
                 Err(_) => {
-                    eprintln!("usage: bench_classify [RESOURCES] [--write DIR] [--snapshot FILE]");
+                    eprintln!("usage: bench_classify [RESOURCES] [--runs N] [--write DIR] [--snapshot FILE]");
                     std::process::exit(2);
                 }
             },
@@ -354,17 +371,32 @@ fn main() {
         );
     }
 
+    // Several runs, each on a fresh plan (the previous one is dropped first, so the peak is that
+    // of one run): a shared machine's speed varies from one second to the next.
     let rules = Rules::default_rules();
-    let started = Instant::now();
-    let cpu_before = cpu_seconds();
-    let plan = classify(&inventory, &rules);
-    let classify_secs = started.elapsed().as_secs_f64();
-    let cpu = match (cpu_before, cpu_seconds()) {
-        (Some(before), Some(after)) => format!("{:.2} s", after - before),
-        _ => "unknown".to_owned(),
-    };
+    let mut walls = Vec::with_capacity(runs);
+    let mut plan = None;
+    for run in 1..=runs {
+        drop(plan.take());
+        let started = Instant::now();
+        let cpu_before = cpu_seconds();
+        let classified = classify(&inventory, &rules);
+        let wall = started.elapsed().as_secs_f64();
+        let cpu = match (cpu_before, cpu_seconds()) {
+            (Some(before), Some(after)) => format!("{:.2} s", after - before),
+            _ => "unknown".to_owned(),
+        };
+        println!("classify run {run}/{runs}: {wall:.2} s wall ({cpu} CPU)");
+        walls.push(wall);
+        plan = Some(classified);
+    }
+    let plan = plan.expect("at least one run");
+    walls.sort_by(f64::total_cmp);
     println!(
-        "classified in {classify_secs:.2} s wall ({cpu} CPU): {} assignments, {} move groups, {} conflicts, {} to review, {} cross-target edges",
+        "classified in {:.2} s (median of {runs}; fastest {:.2} s, slowest {:.2} s): {} assignments, {} move groups, {} conflicts, {} to review, {} cross-target edges",
+        walls[walls.len() / 2],
+        walls[0],
+        walls[walls.len() - 1],
         plan.assignments.len(),
         plan.move_groups.len(),
         plan.conflicts.len(),
@@ -380,7 +412,10 @@ fn main() {
     println!("peak RSS after classify: {}", rss_text());
 
     let started = Instant::now();
-    let csv_len = assignments_csv(&plan).len();
+    // Rendered as `classify` writes it, streamed, into a writer that only counts the bytes.
+    let mut counter = ByteCounter(0);
+    write_assignments_csv(&plan, &mut counter).expect("counting bytes cannot fail");
+    let csv_len = counter.0;
     println!(
         "assignments.csv rendered in {:.2} s ({:.0} MiB)",
         started.elapsed().as_secs_f64(),

@@ -7,9 +7,8 @@
 //! `explain` turns it into sentences only when the plan is assembled.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 
-use super::graph::Graph;
+use super::graph::{FastMap, Graph};
 use super::rules::{ExplicitRule, Rules};
 use crate::model::Resource;
 
@@ -218,12 +217,12 @@ fn follow_vpc_default_groups(graph: &Graph<'_>, decisions: &mut [Decision<'_>]) 
 struct Matcher<'r> {
     rules: &'r Rules,
     /// First token -> (synonym tokens, target), longest first.
-    by_first_token: HashMap<&'r str, Vec<(&'r [String], usize)>>,
+    by_first_token: FastMap<&'r str, Vec<(&'r [String], usize)>>,
 }
 
 impl<'r> Matcher<'r> {
     fn new(rules: &'r Rules) -> Self {
-        let mut by_first_token: HashMap<&'r str, Vec<(&'r [String], usize)>> = HashMap::new();
+        let mut by_first_token: FastMap<&'r str, Vec<(&'r [String], usize)>> = FastMap::default();
         for (tokens, target) in &rules.token_synonyms {
             by_first_token
                 .entry(tokens[0].as_str())
@@ -413,7 +412,7 @@ fn follow_dependencies(graph: &Graph<'_>, rules: &Rules, decisions: &mut [Decisi
         return;
     }
     // Relation kind ids per followed type; kinds absent from the graph are skipped.
-    let mut follow_kinds: HashMap<&str, Vec<u16>> = HashMap::new();
+    let mut follow_kinds: FastMap<&str, Vec<u16>> = FastMap::default();
     for f in &rules.follow {
         let kinds = f.relations.iter().filter_map(|k| graph.kind_id(k)).collect();
         follow_kinds.entry(f.resource_type.as_str()).or_insert(kinds);

@@ -6,10 +6,9 @@
 //! target before the instances that run in it. Ids are stable: the same plan input always gives
 //! `dev-01-network`, `dev-02-security`, ... in the same order.
 
-use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
-use super::graph::Graph;
+use super::graph::{FastMap, Graph};
 use super::methods::{Stage, stage_of};
 use crate::model::{MoveGroup, Shared};
 
@@ -80,7 +79,7 @@ pub(crate) fn move_groups(
         .iter()
         .filter_map(|(kind, _)| graph.kind_id(kind))
         .collect();
-    let mut first_user: HashMap<(u32, usize), usize> = HashMap::new();
+    let mut first_user: FastMap<(u32, usize), usize> = FastMap::default();
     for (i, target) in targets.iter().enumerate() {
         let Some(target) = target else { continue };
         for edge in graph.edges(i) {
@@ -99,7 +98,7 @@ pub(crate) fn move_groups(
     // What is still alone (an unattached volume, a snapshot, a bucket) joins the other lone
     // resources of its target, region and stage: one group to work through instead of dozens,
     // and no made-up dependency between unrelated resources of different stages.
-    let mut loners: HashMap<(usize, &str, Stage), usize> = HashMap::new();
+    let mut loners: FastMap<(usize, &str, Stage), usize> = FastMap::default();
     for (i, target) in targets.iter().enumerate() {
         let Some(target) = target else { continue };
         let root = components.find(i);

@@ -77,112 +77,119 @@ pub fn classify(inventory: &Inventory, rules: &Rules) -> Plan {
         decisions: &decisions,
     };
     let account_id = inventory.account.id.as_str();
-    let needs_review: Vec<bool> = decisions.iter().map(|d| d.needs_review(rules)).collect();
-
-    // Assignments, sorted by target name, then ARN.
-    let mut name_rank: Vec<usize> = (0..rules.targets.len()).collect();
-    name_rank.sort_by(|&a, &b| rules.targets[a].name.cmp(&rules.targets[b].name));
-    let mut rank_of_target = vec![0usize; rules.targets.len()];
-    for (rank, &t) in name_rank.iter().enumerate() {
-        rank_of_target[t] = rank;
-    }
-    let mut order: Vec<u32> = graph.by_arn_order.clone();
-    order.sort_by_key(|&i| rank_of_target[decisions[i as usize].target]);
-    let mut assignments = Vec::with_capacity(n);
-    for &i in &order {
-        let i = i as usize;
-        let res = &graph.resources[i];
-        let decision = &decisions[i];
-        let target = &target_names[decision.target];
-        let (method, method_notes) = if decision.target == legacy {
-            (methods::STAY, stay_notes(rules, &decision.basis, &res.resource_type))
-        } else {
-            methods::moving(&graph, i, target, account_id)
-        };
-        assignments.push(Assignment {
-            arn: arns[i].clone(),
-            resource_type: texts.get(&res.resource_type),
-            region: res.region.as_deref().map(|r| texts.get(r)),
-            name: res.name.as_deref().map(|n| texts.get(n)),
-            target: target.clone(),
-            needs_review: needs_review[i],
-            reason: texts.take(explainer.reason(i)),
-            rule: texts.get(&decision.basis.rule_id(rules)),
-            move_group: grouping.of_resource[i].map(|g| grouping.groups[g as usize].id.clone()),
-            method: texts.get(method),
-            method_notes: texts.take(method_notes),
-        });
-    }
-    drop(order);
-
-    let mut targets: Vec<TargetSummary> = rules
-        .targets
-        .iter()
-        .map(|t| TargetSummary {
-            name: t.name.clone(),
-            ou: t.ou.clone(),
-            purpose: t.purpose.clone(),
-            stays_in_legacy: t.stays_in_legacy,
-            resources: 0,
-            needs_review: 0,
-        })
-        .collect();
-    for (decision, &review) in decisions.iter().zip(&needs_review) {
-        targets[decision.target].resources += 1;
-        targets[decision.target].needs_review += usize::from(review);
-    }
-
-    let mut review: Vec<ReviewItem> = Vec::with_capacity(needs_review.iter().filter(|&&r| r).count());
-    review.extend(
-        graph
-            .by_arn_order
-            .iter()
-            .map(|&i| i as usize)
-            .filter(|&i| needs_review[i])
-            .map(|i| ReviewItem {
-                arn: arns[i].clone(),
-                target: target_names[decisions[i].target].clone(),
-                reason: texts.take(explainer.reason(i)),
-                decision: texts.take(explainer.review_decision(i)),
-            }),
-    );
-
-    let mut conflicts: Vec<Conflict> = conflicts_found
-        .iter()
-        .map(|c| {
-            let mut used_by: Vec<String> = engine::members(c.users)
-                .map(|t| rules.targets[t].name.clone())
-                .collect();
-            used_by.sort();
-            Conflict {
-                arn: arns[c.index].clone(),
-                resource_type: texts.get(&graph.resources[c.index].resource_type),
-                used_by,
-                reason: texts.take(explainer.reason(c.index)),
-            }
-        })
-        .collect();
-    conflicts.sort_by(|a, b| a.arn.cmp(&b.arn));
-
     let names = Names {
         arns: &arns,
         targets: &target_names,
     };
-    let cross_target = cross_target_edges(&graph, rules, &decisions, &explainer, &names, &mut texts, account_id);
+    // The cross-target edges need nothing from the rows below: on a large account they are a
+    // second core's work, with their own interner.
+    std::thread::scope(|scope| {
+        let edges = scope.spawn(|| {
+            let mut texts = Texts::new();
+            cross_target_edges(&graph, rules, &decisions, &explainer, &names, &mut texts, account_id)
+        });
+        let needs_review: Vec<bool> = decisions.iter().map(|d| d.needs_review(rules)).collect();
 
-    Plan {
-        schema_version: PLAN_SCHEMA_VERSION,
-        tool_version: crate::TOOL_VERSION.to_owned(),
-        account_id: account_id.to_owned(),
-        inventory_scanned_at: inventory.scanned_at.clone(),
-        targets,
-        environment: rules.environment_convention(),
-        assignments,
-        move_groups: grouping.groups,
-        conflicts,
-        review,
-        cross_target,
-    }
+        // Assignments, sorted by target name, then ARN.
+        let mut name_rank: Vec<usize> = (0..rules.targets.len()).collect();
+        name_rank.sort_by(|&a, &b| rules.targets[a].name.cmp(&rules.targets[b].name));
+        let mut rank_of_target = vec![0usize; rules.targets.len()];
+        for (rank, &t) in name_rank.iter().enumerate() {
+            rank_of_target[t] = rank;
+        }
+        let mut order: Vec<u32> = graph.by_arn_order.clone();
+        order.sort_by_key(|&i| rank_of_target[decisions[i as usize].target]);
+        let mut assignments = Vec::with_capacity(n);
+        for &i in &order {
+            let i = i as usize;
+            let res = &graph.resources[i];
+            let decision = &decisions[i];
+            let target = &target_names[decision.target];
+            let (method, method_notes) = if decision.target == legacy {
+                (methods::STAY, stay_notes(rules, &decision.basis, &res.resource_type))
+            } else {
+                methods::moving(&graph, i, target, account_id)
+            };
+            assignments.push(Assignment {
+                arn: arns[i].clone(),
+                resource_type: texts.get(&res.resource_type),
+                region: res.region.as_deref().map(|r| texts.get(r)),
+                name: res.name.as_deref().map(|n| texts.get(n)),
+                target: target.clone(),
+                needs_review: needs_review[i],
+                reason: texts.take(explainer.reason(i)),
+                rule: texts.get(&decision.basis.rule_id(rules)),
+                move_group: grouping.of_resource[i].map(|g| grouping.groups[g as usize].id.clone()),
+                method: texts.get(method),
+                method_notes: texts.take(method_notes),
+            });
+        }
+        drop(order);
+
+        let mut targets: Vec<TargetSummary> = rules
+            .targets
+            .iter()
+            .map(|t| TargetSummary {
+                name: t.name.clone(),
+                ou: t.ou.clone(),
+                purpose: t.purpose.clone(),
+                stays_in_legacy: t.stays_in_legacy,
+                resources: 0,
+                needs_review: 0,
+            })
+            .collect();
+        for (decision, &review) in decisions.iter().zip(&needs_review) {
+            targets[decision.target].resources += 1;
+            targets[decision.target].needs_review += usize::from(review);
+        }
+
+        let mut review: Vec<ReviewItem> = Vec::with_capacity(needs_review.iter().filter(|&&r| r).count());
+        review.extend(
+            graph
+                .by_arn_order
+                .iter()
+                .map(|&i| i as usize)
+                .filter(|&i| needs_review[i])
+                .map(|i| ReviewItem {
+                    arn: arns[i].clone(),
+                    target: target_names[decisions[i].target].clone(),
+                    reason: texts.take(explainer.reason(i)),
+                    decision: texts.take(explainer.review_decision(i)),
+                }),
+        );
+
+        let mut conflicts: Vec<Conflict> = conflicts_found
+            .iter()
+            .map(|c| {
+                let mut used_by: Vec<String> = engine::members(c.users)
+                    .map(|t| rules.targets[t].name.clone())
+                    .collect();
+                used_by.sort();
+                Conflict {
+                    arn: arns[c.index].clone(),
+                    resource_type: texts.get(&graph.resources[c.index].resource_type),
+                    used_by,
+                    reason: texts.take(explainer.reason(c.index)),
+                }
+            })
+            .collect();
+        conflicts.sort_by(|a, b| a.arn.cmp(&b.arn));
+        let cross_target = edges.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+
+        Plan {
+            schema_version: PLAN_SCHEMA_VERSION,
+            tool_version: crate::TOOL_VERSION.to_owned(),
+            account_id: account_id.to_owned(),
+            inventory_scanned_at: inventory.scanned_at.clone(),
+            targets,
+            environment: rules.environment_convention(),
+            assignments,
+            move_groups: grouping.groups,
+            conflicts,
+            review,
+            cross_target,
+        }
+    })
 }
 
 /// Notes for a resource that stays in the legacy account.
@@ -241,10 +248,12 @@ fn cross_target_edges(
         })
         .sum();
     let mut edges = Vec::with_capacity(count);
-    // In ARN order, so the final sort finds the list (almost) sorted already.
+    // In ARN order, each resource's edges sorted among themselves: the whole list then comes
+    // out sorted, and the final sort only has to confirm it.
     for &i in &graph.by_arn_order {
         let i = i as usize;
         let res = &graph.resources[i];
+        let first = edges.len();
         for edge in graph.edges(i) {
             let to = edge.to as usize;
             if decisions[to].target == decisions[i].target {
@@ -273,6 +282,7 @@ fn cross_target_edges(
                 )),
             });
         }
+        edges[first..].sort_unstable();
     }
     // Every field takes part in the order, so equal edges are identical and an unstable sort
     // is deterministic (and needs no buffer of half the list).
@@ -314,10 +324,15 @@ pub fn write_assignments_csv(plan: &Plan, out: &mut dyn std::io::Write) -> std::
 
 /// Writes `plan.json` and `assignments.csv` into `out_dir`, each atomically and streamed: a
 /// plan of a million resources is about a gigabyte of JSON, never held in memory as text.
+/// The two files are written on two threads.
 pub fn write_outputs(plan: &Plan, out_dir: &Path) -> Result<(), WriteError> {
-    write_json_atomic(&out_dir.join("plan.json"), plan)?;
-    write_atomic_with(&out_dir.join("assignments.csv"), |out| write_assignments_csv(plan, out))?;
-    Ok(())
+    std::thread::scope(|scope| {
+        let csv =
+            scope.spawn(|| write_atomic_with(&out_dir.join("assignments.csv"), |out| write_assignments_csv(plan, out)));
+        let json = write_json_atomic(&out_dir.join("plan.json"), plan);
+        let csv = csv.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        json.and(csv)
+    })
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! and every explicit rule comes from here, so a team can change any of it without code.
 //! Validation happens once, up front: a run with a bad rules file writes nothing.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::Path;
 
@@ -113,7 +113,7 @@ pub struct Rules {
     pub purposes: Vec<Purpose>,
     pub explicit: Vec<ExplicitRule>,
     /// Lower-case synonym -> target index.
-    pub(crate) synonyms: HashMap<String, usize>,
+    pub(crate) synonyms: super::graph::FastMap<String, usize>,
     /// Synonyms split into tokens, for name-token matching; longest first.
     pub(crate) token_synonyms: Vec<(Vec<String>, usize)>,
 }
@@ -317,7 +317,7 @@ impl Validator<'_> {
             )));
         }
         let mut targets: Vec<Target> = Vec::with_capacity(raw.targets.len());
-        let mut synonyms: HashMap<String, usize> = HashMap::new();
+        let mut synonyms: super::graph::FastMap<String, usize> = Default::default();
         for (index, raw_target) in raw.targets.into_iter().enumerate() {
             let span = raw_target.name.span();
             let name = raw_target.name.into_inner();
