@@ -17,6 +17,11 @@
 
 use std::time::Instant;
 
+/// The allocator of the `acctsplit` binary (see `src/main.rs`), so the figures are the ones the
+/// command gives.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use acctsplit::classify::{Rules, classify, write_assignments_csv, write_outputs};
 use acctsplit::model::{Account, Inventory, Organization, Relation, Resource, SortedMap, Source};
 
