@@ -52,7 +52,6 @@ pub const CSV_COLUMNS: [&str; 11] = [
 pub fn classify(inventory: &Inventory, rules: &Rules) -> Plan {
     let graph = Graph::build(&inventory.resources);
     let (mut decisions, conflicts_found) = engine::decide(&graph, rules);
-    let n = graph.len();
     let legacy = rules.legacy;
 
     for (i, decision) in decisions.iter_mut().enumerate() {
@@ -64,132 +63,175 @@ pub fn classify(inventory: &Inventory, rules: &Rules) -> Plan {
         .iter()
         .map(|d| (d.target != legacy).then_some(d.target))
         .collect();
-    // Every ARN, target name and relation kind once; the rows below share them.
+    // Every ARN and target name once; the rows of the plan share them.
     let arns: Vec<Shared> = graph.resources.iter().map(|r| Shared::from(r.arn.as_str())).collect();
     let target_names: Vec<Shared> = rules.targets.iter().map(|t| Shared::from(&t.name)).collect();
-    let mut texts = Texts::new();
     let grouping = groups::move_groups(&graph, &moving, &target_names, &arns);
     drop(moving);
 
-    let explainer = Explainer {
-        rules,
+    let parts = Parts {
         graph: &graph,
+        rules,
         decisions: &decisions,
-    };
-    let account_id = inventory.account.id.as_str();
-    let names = Names {
+        explainer: Explainer {
+            rules,
+            graph: &graph,
+            decisions: &decisions,
+        },
         arns: &arns,
-        targets: &target_names,
+        target_names: &target_names,
+        account_id: inventory.account.id.as_str(),
     };
-    // The cross-target edges need nothing from the rows below: on a large account they are a
-    // second core's work, with their own interner.
-    std::thread::scope(|scope| {
-        let edges = scope.spawn(|| {
-            let mut texts = Texts::new();
-            cross_target_edges(&graph, rules, &decisions, &explainer, &names, &mut texts, account_id)
+    // The cross-target edges need nothing from the rows: on a large account they are a second
+    // core's work, with their own interner.
+    let (rows, cross_target) = std::thread::scope(|scope| {
+        let edges = scope.spawn(|| cross_target_edges(&parts));
+        let rows = rows(&parts, &grouping, &conflicts_found);
+        let edges = edges.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (rows, edges)
+    });
+
+    Plan {
+        schema_version: PLAN_SCHEMA_VERSION,
+        tool_version: crate::TOOL_VERSION.to_owned(),
+        account_id: inventory.account.id.clone(),
+        inventory_scanned_at: inventory.scanned_at.clone(),
+        targets: rows.targets,
+        environment: rules.environment_convention(),
+        assignments: rows.assignments,
+        move_groups: grouping.groups,
+        conflicts: rows.conflicts,
+        review: rows.review,
+        cross_target,
+    }
+}
+
+/// What the plan's rows are made from, decided.
+struct Parts<'p, 'a> {
+    graph: &'p Graph<'a>,
+    rules: &'p Rules,
+    decisions: &'p [engine::Decision<'a>],
+    explainer: Explainer<'p, 'a>,
+    /// The shared ARN of each resource.
+    arns: &'p [Shared],
+    /// The shared name of each target.
+    target_names: &'p [Shared],
+    account_id: &'p str,
+}
+
+/// The per-resource parts of the plan.
+struct Rows {
+    targets: Vec<TargetSummary>,
+    assignments: Vec<Assignment>,
+    review: Vec<ReviewItem>,
+    conflicts: Vec<Conflict>,
+}
+
+/// Assignments (sorted by target name, then ARN), target counts, the review queue and the
+/// conflicts.
+fn rows(parts: &Parts<'_, '_>, grouping: &groups::Grouping, conflicts_found: &[engine::ConflictFound]) -> Rows {
+    let Parts {
+        graph,
+        rules,
+        decisions,
+        explainer,
+        arns,
+        target_names,
+        account_id,
+    } = parts;
+    let legacy = rules.legacy;
+    let mut texts = Texts::new();
+    let needs_review: Vec<bool> = decisions.iter().map(|d| d.needs_review(rules)).collect();
+
+    let mut name_rank: Vec<usize> = (0..rules.targets.len()).collect();
+    name_rank.sort_by(|&a, &b| rules.targets[a].name.cmp(&rules.targets[b].name));
+    let mut rank_of_target = vec![0usize; rules.targets.len()];
+    for (rank, &t) in name_rank.iter().enumerate() {
+        rank_of_target[t] = rank;
+    }
+    let mut order: Vec<u32> = graph.by_arn_order.clone();
+    order.sort_by_key(|&i| rank_of_target[decisions[i as usize].target]);
+    let mut assignments = Vec::with_capacity(graph.len());
+    for &i in &order {
+        let i = i as usize;
+        let res = &graph.resources[i];
+        let decision = &decisions[i];
+        let target = &target_names[decision.target];
+        let (method, method_notes) = if decision.target == legacy {
+            (methods::STAY, stay_notes(rules, &decision.basis, &res.resource_type))
+        } else {
+            methods::moving(graph, i, target, account_id)
+        };
+        assignments.push(Assignment {
+            arn: arns[i].clone(),
+            resource_type: texts.get(&res.resource_type),
+            region: res.region.as_deref().map(|r| texts.get(r)),
+            name: res.name.as_deref().map(|n| texts.get(n)),
+            target: target.clone(),
+            needs_review: needs_review[i],
+            reason: texts.take(explainer.reason(i)),
+            rule: texts.get(&decision.basis.rule_id(rules)),
+            move_group: grouping.of_resource[i].map(|g| grouping.groups[g as usize].id.clone()),
+            method: texts.get(method),
+            method_notes: texts.take(method_notes),
         });
-        let needs_review: Vec<bool> = decisions.iter().map(|d| d.needs_review(rules)).collect();
+    }
+    drop(order);
 
-        // Assignments, sorted by target name, then ARN.
-        let mut name_rank: Vec<usize> = (0..rules.targets.len()).collect();
-        name_rank.sort_by(|&a, &b| rules.targets[a].name.cmp(&rules.targets[b].name));
-        let mut rank_of_target = vec![0usize; rules.targets.len()];
-        for (rank, &t) in name_rank.iter().enumerate() {
-            rank_of_target[t] = rank;
-        }
-        let mut order: Vec<u32> = graph.by_arn_order.clone();
-        order.sort_by_key(|&i| rank_of_target[decisions[i as usize].target]);
-        let mut assignments = Vec::with_capacity(n);
-        for &i in &order {
-            let i = i as usize;
-            let res = &graph.resources[i];
-            let decision = &decisions[i];
-            let target = &target_names[decision.target];
-            let (method, method_notes) = if decision.target == legacy {
-                (methods::STAY, stay_notes(rules, &decision.basis, &res.resource_type))
-            } else {
-                methods::moving(&graph, i, target, account_id)
-            };
-            assignments.push(Assignment {
+    let mut targets: Vec<TargetSummary> = rules
+        .targets
+        .iter()
+        .map(|t| TargetSummary {
+            name: t.name.clone(),
+            ou: t.ou.clone(),
+            purpose: t.purpose.clone(),
+            stays_in_legacy: t.stays_in_legacy,
+            resources: 0,
+            needs_review: 0,
+        })
+        .collect();
+    for (decision, &review) in decisions.iter().zip(&needs_review) {
+        targets[decision.target].resources += 1;
+        targets[decision.target].needs_review += usize::from(review);
+    }
+
+    let mut review: Vec<ReviewItem> = Vec::with_capacity(needs_review.iter().filter(|&&r| r).count());
+    review.extend(
+        graph
+            .by_arn_order
+            .iter()
+            .map(|&i| i as usize)
+            .filter(|&i| needs_review[i])
+            .map(|i| ReviewItem {
                 arn: arns[i].clone(),
-                resource_type: texts.get(&res.resource_type),
-                region: res.region.as_deref().map(|r| texts.get(r)),
-                name: res.name.as_deref().map(|n| texts.get(n)),
-                target: target.clone(),
-                needs_review: needs_review[i],
+                target: target_names[decisions[i].target].clone(),
                 reason: texts.take(explainer.reason(i)),
-                rule: texts.get(&decision.basis.rule_id(rules)),
-                move_group: grouping.of_resource[i].map(|g| grouping.groups[g as usize].id.clone()),
-                method: texts.get(method),
-                method_notes: texts.take(method_notes),
-            });
-        }
-        drop(order);
+                decision: texts.take(explainer.review_decision(i)),
+            }),
+    );
 
-        let mut targets: Vec<TargetSummary> = rules
-            .targets
-            .iter()
-            .map(|t| TargetSummary {
-                name: t.name.clone(),
-                ou: t.ou.clone(),
-                purpose: t.purpose.clone(),
-                stays_in_legacy: t.stays_in_legacy,
-                resources: 0,
-                needs_review: 0,
-            })
-            .collect();
-        for (decision, &review) in decisions.iter().zip(&needs_review) {
-            targets[decision.target].resources += 1;
-            targets[decision.target].needs_review += usize::from(review);
-        }
-
-        let mut review: Vec<ReviewItem> = Vec::with_capacity(needs_review.iter().filter(|&&r| r).count());
-        review.extend(
-            graph
-                .by_arn_order
-                .iter()
-                .map(|&i| i as usize)
-                .filter(|&i| needs_review[i])
-                .map(|i| ReviewItem {
-                    arn: arns[i].clone(),
-                    target: target_names[decisions[i].target].clone(),
-                    reason: texts.take(explainer.reason(i)),
-                    decision: texts.take(explainer.review_decision(i)),
-                }),
-        );
-
-        let mut conflicts: Vec<Conflict> = conflicts_found
-            .iter()
-            .map(|c| {
-                let mut used_by: Vec<String> = engine::members(c.users)
-                    .map(|t| rules.targets[t].name.clone())
-                    .collect();
-                used_by.sort();
-                Conflict {
-                    arn: arns[c.index].clone(),
-                    resource_type: texts.get(&graph.resources[c.index].resource_type),
-                    used_by,
-                    reason: texts.take(explainer.reason(c.index)),
-                }
-            })
-            .collect();
-        conflicts.sort_by(|a, b| a.arn.cmp(&b.arn));
-        let cross_target = edges.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-
-        Plan {
-            schema_version: PLAN_SCHEMA_VERSION,
-            tool_version: crate::TOOL_VERSION.to_owned(),
-            account_id: account_id.to_owned(),
-            inventory_scanned_at: inventory.scanned_at.clone(),
-            targets,
-            environment: rules.environment_convention(),
-            assignments,
-            move_groups: grouping.groups,
-            conflicts,
-            review,
-            cross_target,
-        }
-    })
+    let mut conflicts: Vec<Conflict> = conflicts_found
+        .iter()
+        .map(|c| {
+            let mut used_by: Vec<String> = engine::members(c.users)
+                .map(|t| rules.targets[t].name.clone())
+                .collect();
+            used_by.sort();
+            Conflict {
+                arn: arns[c.index].clone(),
+                resource_type: texts.get(&graph.resources[c.index].resource_type),
+                used_by,
+                reason: texts.take(explainer.reason(c.index)),
+            }
+        })
+        .collect();
+    conflicts.sort_by(|a, b| a.arn.cmp(&b.arn));
+    Rows {
+        targets,
+        assignments,
+        review,
+        conflicts,
+    }
 }
 
 /// Notes for a resource that stays in the legacy account.
@@ -212,24 +254,20 @@ fn stay_notes(rules: &Rules, basis: &Basis<'_>, resource_type: &str) -> String {
     }
 }
 
-/// The shared ARN of each resource and name of each target.
-struct Names<'n> {
-    arns: &'n [Shared],
-    targets: &'n [Shared],
-}
-
 /// Relations whose two ends go to different targets, and bucket policies that name the legacy
 /// account of a bucket that moves. Sorted.
-fn cross_target_edges(
-    graph: &Graph<'_>,
-    rules: &Rules,
-    decisions: &[engine::Decision<'_>],
-    explainer: &Explainer<'_, '_>,
-    names: &Names<'_>,
-    texts: &mut Texts,
-    account_id: &str,
-) -> Vec<CrossTargetEdge> {
-    let name = |i: usize| names.targets[decisions[i].target].clone();
+fn cross_target_edges(parts: &Parts<'_, '_>) -> Vec<CrossTargetEdge> {
+    let Parts {
+        graph,
+        rules,
+        decisions,
+        explainer,
+        arns,
+        target_names,
+        account_id,
+    } = parts;
+    let mut texts = Texts::new();
+    let name = |i: usize| target_names[decisions[i].target].clone();
     let kinds: Vec<Shared> = graph.kinds.iter().map(|k| texts.get(k)).collect();
     let legacy_root = texts.take(format!("arn:aws:iam::{account_id}:root"));
     let policy_kind = texts.get("policy-names-account");
@@ -260,10 +298,10 @@ fn cross_target_edges(
                 continue;
             }
             edges.push(CrossTargetEdge {
-                from_arn: names.arns[i].clone(),
+                from_arn: arns[i].clone(),
                 from_target: name(i),
                 kind: kinds[edge.kind as usize].clone(),
-                to_arn: names.arns[to].clone(),
+                to_arn: arns[to].clone(),
                 to_target: name(to),
                 note: texts.take(explainer.edge_note(i, graph.kind(edge.kind), to)),
             });
@@ -271,11 +309,11 @@ fn cross_target_edges(
         if decisions[i].target != rules.legacy && methods::policy_names_account(res, account_id) {
             let target = name(i);
             edges.push(CrossTargetEdge {
-                from_arn: names.arns[i].clone(),
+                from_arn: arns[i].clone(),
                 from_target: target.clone(),
                 kind: policy_kind.clone(),
                 to_arn: legacy_root.clone(),
-                to_target: names.targets[rules.legacy].clone(),
+                to_target: target_names[rules.legacy].clone(),
                 note: texts.take(format!(
                     "the policy of {} names the legacy account {account_id}: rewrite it for the {target} account after the move",
                     label(res)

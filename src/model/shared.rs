@@ -173,7 +173,8 @@ mod tests {
         assert_eq!(a, "alpha");
         assert_eq!("alpha", a);
         assert_eq!(a, "alpha".to_owned());
-        assert!(Shared::from("a") < Shared::from("b"));
+        let (low, high) = (Shared::from("a"), Shared::from("b"));
+        assert!(low < high, "ordered by text");
         assert_eq!(serde_json::to_string(&a).unwrap(), "\"alpha\"");
         let back: Shared = serde_json::from_str("\"alpha\"").unwrap();
         assert_eq!(back, a);
