@@ -258,16 +258,11 @@ fn stay_notes(rules: &Rules, basis: &Basis<'_>, resource_type: &str) -> String {
 /// account of a bucket that moves. Sorted.
 fn cross_target_edges(parts: &Parts<'_, '_>) -> Vec<CrossTargetEdge> {
     let Parts {
-        graph,
-        rules,
-        decisions,
-        explainer,
-        arns,
-        target_names,
-        account_id,
+        graph, decisions, arns, ..
     } = parts;
+    let (rules, account_id) = (parts.rules, parts.account_id);
     let mut texts = Texts::new();
-    let name = |i: usize| target_names[decisions[i].target].clone();
+    let name = |i: usize| parts.target_names[decisions[i].target].clone();
     let kinds: Vec<Shared> = graph.kinds.iter().map(|k| texts.get(k)).collect();
     let legacy_root = texts.take(format!("arn:aws:iam::{account_id}:root"));
     let policy_kind = texts.get("policy-names-account");
@@ -303,7 +298,7 @@ fn cross_target_edges(parts: &Parts<'_, '_>) -> Vec<CrossTargetEdge> {
                 kind: kinds[edge.kind as usize].clone(),
                 to_arn: arns[to].clone(),
                 to_target: name(to),
-                note: texts.take(explainer.edge_note(i, graph.kind(edge.kind), to)),
+                note: texts.take(parts.explainer.edge_note(i, graph.kind(edge.kind), to)),
             });
         }
         if decisions[i].target != rules.legacy && methods::policy_names_account(res, account_id) {
@@ -313,7 +308,7 @@ fn cross_target_edges(parts: &Parts<'_, '_>) -> Vec<CrossTargetEdge> {
                 from_target: target.clone(),
                 kind: policy_kind.clone(),
                 to_arn: legacy_root.clone(),
-                to_target: target_names[rules.legacy].clone(),
+                to_target: parts.target_names[rules.legacy].clone(),
                 note: texts.take(format!(
                     "the policy of {} names the legacy account {account_id}: rewrite it for the {target} account after the move",
                     label(res)
