@@ -19,7 +19,7 @@ use super::output::{self, CostRow, Manifest, ManifestFile, ManifestWindow};
 use super::plan::{self, Plan, Query, QueryKind};
 use super::{CostsError, ExportReport, ExportSettings, Pacing};
 use crate::aws::{ApiError, ErrorKind};
-use crate::fsutil::{to_json_bytes, write_atomic};
+use crate::fsutil::{write_atomic, write_json_atomic};
 use crate::model::FailedQuery;
 use crate::progress::Progress;
 
@@ -445,7 +445,7 @@ impl Progressive {
     fn save(&mut self, dir: &Path) -> Result<(), CostsError> {
         self.manifest.files = self.files.values().cloned().collect();
         self.manifest.files.sort_by(|a, b| a.file.cmp(&b.file));
-        write_atomic(&dir.join(MANIFEST_FILE), &to_json_bytes(&self.manifest))?;
+        write_json_atomic(&dir.join(MANIFEST_FILE), &self.manifest)?;
         Ok(())
     }
 }
@@ -696,7 +696,7 @@ pub async fn run_export<A: CostExplorerApi>(
     state.manifest.complete = complete;
     state.manifest.failed = failures.clone();
     state.manifest.mismatches = mismatches.clone();
-    write_atomic(&dir.join(SUMMARY_FILE), &to_json_bytes(&summary))?;
+    write_json_atomic(&dir.join(SUMMARY_FILE), &summary)?;
     state.save(dir)?;
 
     let report = ExportReport {
