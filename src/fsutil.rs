@@ -100,8 +100,10 @@ pub fn ensure_dir(path: &Path) -> Result<(), WriteError> {
     })
 }
 
-/// Serialises a value as pretty JSON with a trailing newline.
-pub fn to_json_bytes<T: serde::Serialize>(value: &T) -> Vec<u8> {
+/// Serialises a value as pretty JSON with a trailing newline: what [`write_json_atomic`] writes,
+/// for tests that compare outputs.
+#[cfg(test)]
+pub(crate) fn to_json_bytes<T: serde::Serialize>(value: &T) -> Vec<u8> {
     let mut bytes = serde_json::to_vec_pretty(value).expect("model types always serialise");
     bytes.push(b'\n');
     bytes

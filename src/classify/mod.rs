@@ -324,8 +324,9 @@ fn cross_target_edges(parts: &Parts<'_, '_>) -> Vec<CrossTargetEdge> {
     edges
 }
 
-/// `assignments.csv`: a header and one row per assignment, in plan order.
-pub fn assignments_csv(plan: &Plan) -> String {
+/// `assignments.csv` in memory, for tests: what [`write_assignments_csv`] writes.
+#[cfg(test)]
+pub(crate) fn assignments_csv(plan: &Plan) -> String {
     let mut bytes = Vec::with_capacity(plan.assignments.len() * 400 + 128);
     write_assignments_csv(plan, &mut bytes).expect("writing CSV to memory cannot fail");
     String::from_utf8(bytes).expect("CSV of UTF-8 fields is UTF-8")

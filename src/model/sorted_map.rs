@@ -49,10 +49,6 @@ impl<V> SortedMap<V> {
         self.find(key).is_ok()
     }
 
-    pub fn remove(&mut self, key: &str) -> Option<V> {
-        self.find(key).ok().map(|at| self.entries.remove(at).1)
-    }
-
     pub fn len(&self) -> usize {
         self.entries.len()
     }
@@ -68,10 +64,6 @@ impl<V> SortedMap<V> {
 
     pub fn keys(&self) -> impl DoubleEndedIterator<Item = &String> + ExactSizeIterator {
         self.entries.iter().map(|(k, _)| k)
-    }
-
-    pub fn values(&self) -> impl DoubleEndedIterator<Item = &V> + ExactSizeIterator {
-        self.entries.iter().map(|(_, v)| v)
     }
 
     /// Builds the map from entries in any order; for a repeated key the last value wins, as
@@ -203,8 +195,6 @@ mod tests {
             assert_eq!(ours.get(key), theirs.get(key), "get {key}");
             assert_eq!(ours.contains_key(key), theirs.contains_key(key), "contains {key}");
         }
-        assert_eq!(ours.remove("b"), theirs.remove("b"));
-        assert_eq!(ours.remove("b"), None);
         assert!(ours.keys().eq(theirs.keys()));
         assert_eq!(ours["c"], 3);
     }
