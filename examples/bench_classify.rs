@@ -23,7 +23,8 @@ use std::time::Instant;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use acctsplit::classify::{Rules, classify, write_assignments_csv, write_outputs};
-use acctsplit::model::{Account, Inventory, Organization, Relation, Resource, SortedMap, Source};
+use acctsplit::model::{Inventory, Relation, Resource, Source};
+use acctsplit::testkit::build::{self, ResExt, res};
 
 const ACCOUNT: &str = "123456789012";
 
@@ -77,18 +78,11 @@ struct Generator {
 
 impl Generator {
     fn ec2(&mut self, region: &str, kind: &str, id: String) -> Resource {
-        Resource {
-            arn: format!("arn:aws:ec2:{region}:{ACCOUNT}:{kind}/{id}"),
-            service: "ec2".to_owned(),
-            resource_type: format!("ec2:{kind}"),
-            region: Some(region.to_owned()),
-            id,
-            name: None,
-            tags: SortedMap::new(),
-            sources: vec![Source::Ec2],
-            relations: Vec::new(),
-            attributes: SortedMap::new(),
-        }
+        res(
+            &format!("arn:aws:ec2:{region}:{ACCOUNT}:{kind}/{id}"),
+            &format!("ec2:{kind}"),
+        )
+        .in_region(region)
     }
 
     /// Environment tag on `percent` of resources, a telling name on some of the rest. Most
@@ -206,18 +200,7 @@ fn generate(total: usize) -> Inventory {
                 g.rng.pick(&NAME_WORDS),
                 g.rng.pick(&NAME_ENVS)
             );
-            let mut bucket = Resource {
-                arn: format!("arn:aws:s3:::{name}"),
-                service: "s3".to_owned(),
-                resource_type: "s3:bucket".to_owned(),
-                region: None,
-                id: name.clone(),
-                name: Some(name),
-                tags: SortedMap::new(),
-                sources: vec![Source::S3],
-                relations: Vec::new(),
-                attributes: SortedMap::new(),
-            };
+            let mut bucket = build::bucket(&name);
             if b % 10 == 0 {
                 bucket.attributes.insert(
                     "policy_write_services".into(),
@@ -234,35 +217,21 @@ fn generate(total: usize) -> Inventory {
             g.push(bucket);
         }
         for t in 0..70 {
-            let (service, ty, arn) = match t % 3 {
+            let (ty, arn) = match t % 3 {
                 0 => (
-                    "rds",
                     "rds:db",
                     format!("arn:aws:rds:{region}:{ACCOUNT}:db:db-{block:08x}{t:02}"),
                 ),
                 1 => (
-                    "lambda",
                     "lambda:function",
                     format!("arn:aws:lambda:{region}:{ACCOUNT}:function:fn-{block:08x}{t:02}"),
                 ),
                 _ => (
-                    "dynamodb",
                     "dynamodb:table",
                     format!("arn:aws:dynamodb:{region}:{ACCOUNT}:table/t-{block:08x}{t:02}"),
                 ),
             };
-            let mut res = Resource {
-                id: arn.rsplit([':', '/']).next().unwrap_or_default().to_owned(),
-                arn,
-                service: service.to_owned(),
-                resource_type: ty.to_owned(),
-                region: Some(region.to_owned()),
-                name: None,
-                tags: SortedMap::new(),
-                sources: vec![Source::Tagging],
-                relations: Vec::new(),
-                attributes: SortedMap::new(),
-            };
+            let mut res = res(&arn, ty).in_region(region).seen_by(Source::Tagging);
             g.tags(&mut res, 60);
             g.push(res);
         }
@@ -273,20 +242,11 @@ fn generate(total: usize) -> Inventory {
     }
     let mut resources = g.resources;
     resources.truncate(total.min(n));
-    resources.sort_unstable_by(|a, b| a.arn.cmp(&b.arn));
-    Inventory {
-        schema_version: acctsplit::model::INVENTORY_SCHEMA_VERSION,
-        tool_version: acctsplit::TOOL_VERSION.to_owned(),
-        scanned_at: "2026-01-01T00:00:00Z".to_owned(),
-        account: Account {
-            id: ACCOUNT.to_owned(),
-            alias: None,
-            organization: Organization::standalone(),
-        },
-        regions: REGIONS.iter().map(|r| (*r).to_owned()).collect(),
-        coverage: Vec::new(),
-        resources,
-    }
+    let mut inventory = build::inventory(resources);
+    inventory.tool_version = acctsplit::TOOL_VERSION.to_owned();
+    inventory.account.id = ACCOUNT.to_owned();
+    inventory.regions = REGIONS.iter().map(|r| (*r).to_owned()).collect();
+    inventory
 }
 
 /// A writer that discards what it is given and counts the bytes.
@@ -428,7 +388,7 @@ fn main() {
     );
     if let Some(dir) = write_dir {
         let started = Instant::now();
-        if let Err(err) = write_outputs(&plan, &dir) {
+        if let Err(err) = write_outputs(&plan, &acctsplit::layout::Layout::new(&dir)) {
             eprintln!("error: {err}");
             std::process::exit(2);
         }

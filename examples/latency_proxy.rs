@@ -1,4 +1,4 @@
-//! Runs the test proxy of `tests/integration/proxy.rs` on its own, in front of a moto server, so
+//! Runs the test proxy of `src/testkit/proxy.rs` on its own, in front of a moto server, so
 //! a benchmark can give every request a real region's round trip:
 //!
 //! ```text
@@ -8,8 +8,7 @@
 //! Prints `listening on http://127.0.0.1:Q` on stdout once it accepts connections, then serves
 //! until it is killed.
 
-#[path = "../tests/integration/proxy.rs"]
-mod proxy;
+use acctsplit::testkit::proxy;
 
 use std::io::Write;
 use std::process::ExitCode;

@@ -7,8 +7,8 @@
 
 use std::path::PathBuf;
 
-use acctsplit::costs::synthetic::write_sample;
 use acctsplit::progress::Progress;
+use acctsplit::testkit::cost_explorer::write_sample;
 
 fn main() -> anyhow::Result<()> {
     let out = std::env::args_os()

@@ -1,4 +1,4 @@
-//! Seeds a running moto server with one of the accounts in `tests/integration/seed.rs`, for the
+//! Seeds a running moto server with one of the accounts in `src/testkit/seed.rs`, for the
 //! benchmark and sample-data scripts:
 //!
 //! ```text
@@ -9,8 +9,7 @@
 //! seconds it took. Pin generated ids first with `POST /moto-api/seed?a=42` for a reproducible
 //! account (the scripts do).
 
-#[path = "../tests/integration/seed.rs"]
-mod seed;
+use acctsplit::testkit::seed;
 
 use std::process::ExitCode;
 use std::time::Instant;

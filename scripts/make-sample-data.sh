@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Regenerates sample-data/inventory.json, the built-in sample legacy account: starts moto, seeds the
-# sample account (tests/integration/seed.rs, seed_sample_account) with pinned ids, scans it with
+# sample account (src/testkit/seed.rs, seed_sample_account) with pinned ids, scans it with
 # the real binary, and stops moto. See docs/benchmarks.md.
 #
 # SOURCE_DATE_EPOCH pins the snapshot's scanned_at (default 2026-11-22T05:45:00Z, just before the

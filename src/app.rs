@@ -101,6 +101,42 @@ mod tests {
         assert_eq!(Outcome::Error.code(), 2);
     }
 
+    /// Clap stops at the command line: `cli.rs` defines it, `main.rs` parses with it, and this
+    /// module turns it into validated settings. Everything else takes those settings.
+    #[test]
+    fn nothing_below_app_imports_clap_or_the_cli_types() {
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut offenders = Vec::new();
+        let mut dirs = vec![src.clone()];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                let relative = path.strip_prefix(&src).unwrap().to_string_lossy().replace('\\', "/");
+                if path.is_dir() {
+                    if relative != "app" {
+                        dirs.push(path);
+                    }
+                    continue;
+                }
+                if ["cli.rs", "main.rs", "app.rs"].contains(&relative.as_str()) {
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).unwrap();
+                for (n, line) in text.lines().enumerate() {
+                    let code = line.split("//").next().unwrap_or_default();
+                    if code.contains("clap") || code.contains("crate::cli") {
+                        offenders.push(format!("src/{relative}:{}: {}", n + 1, line.trim()));
+                    }
+                }
+            }
+        }
+        assert!(
+            offenders.is_empty(),
+            "clap below the app layer:\n{}",
+            offenders.join("\n")
+        );
+    }
+
     #[test]
     fn and_keeps_the_worse_outcome() {
         assert_eq!(Outcome::Complete.and(Outcome::Incomplete), Outcome::Incomplete);

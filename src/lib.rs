@@ -10,11 +10,14 @@ pub mod classify;
 pub mod cli;
 pub mod costs;
 pub mod fsutil;
+pub mod layout;
 pub mod model;
 pub mod progress;
 pub mod report;
 pub mod sample;
 pub mod scan;
+#[cfg(feature = "testkit")]
+pub mod testkit;
 
 /// The version written into every file the tool produces.
 pub const TOOL_VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -6,10 +6,9 @@ use crate::model::{CostSummary, Inventory};
 
 include!(concat!(env!("OUT_DIR"), "/sample_files.rs"));
 
-/// Path of the sample inventory inside `sample-data/`.
-pub const INVENTORY: &str = "inventory.json";
-/// Folder of the sample cost export inside `sample-data/`.
-pub const COSTS_DIR: &str = "costs/";
+/// `sample-data/` is laid out like an `assess` output folder: the inventory, and the cost
+/// export in its folder.
+pub const INVENTORY: &str = crate::layout::Layout::INVENTORY;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SampleError {
@@ -40,9 +39,11 @@ pub fn inventory() -> Result<Inventory, SampleError> {
 
 /// The files of the sample cost export, by name relative to the export folder.
 pub fn cost_files() -> impl Iterator<Item = (&'static str, &'static [u8])> {
-    SAMPLE_FILES
-        .iter()
-        .filter_map(|(name, bytes)| name.strip_prefix(COSTS_DIR).map(|rest| (rest, *bytes)))
+    SAMPLE_FILES.iter().filter_map(|(name, bytes)| {
+        name.strip_prefix(crate::layout::Layout::COSTS)
+            .and_then(|rest| rest.strip_prefix('/'))
+            .map(|rest| (rest, *bytes))
+    })
 }
 
 /// The sample cost summary.

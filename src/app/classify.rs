@@ -2,24 +2,19 @@
 //! snapshot), so that bad input stops the run before anything is written; then classify and
 //! write `plan.json` and `assignments.csv`.
 
+use std::path::Path;
+
+use anyhow::Context as _;
+
 use super::{Context, Outcome};
 use crate::classify::{self, DEFAULT_RULES_TOML, Rules};
-use crate::model::Plan;
+use crate::layout::Layout;
+use crate::model::{Inventory, Plan};
 
 pub fn run(ctx: &Context, args: crate::cli::ClassifyArgs) -> anyhow::Result<Outcome> {
-    let rules = match &args.rules {
-        Some(path) => Rules::load(path)?,
-        None => Rules::default_rules(),
-    };
+    let rules = load_rules(args.rules.as_deref())?;
     let inventory = crate::model::read_inventory(&args.inventory)?;
-    let plan = classify::classify(&inventory, &rules);
-    classify::write_outputs(&plan, &args.out_dir)?;
-    ctx.progress.notice(&summary(&plan));
-    ctx.progress.notice(&format!(
-        "wrote {} and {}",
-        args.out_dir.join("plan.json").display(),
-        args.out_dir.join("assignments.csv").display()
-    ));
+    stage(ctx, &inventory, &rules, &Layout::new(&args.out_dir))?;
     if inventory.is_complete() {
         return Ok(Outcome::Complete);
     }
@@ -33,6 +28,29 @@ pub fn run(ctx: &Context, args: crate::cli::ClassifyArgs) -> anyhow::Result<Outc
         ));
     }
     Ok(Outcome::Incomplete)
+}
+
+/// The rules file named on the command line, or the built-in rules.
+pub(super) fn load_rules(path: Option<&Path>) -> anyhow::Result<Rules> {
+    Ok(match path {
+        Some(path) => Rules::load(path)?,
+        None => Rules::default_rules(),
+    })
+}
+
+/// The classify stage: places every resource, writes the plan and the assignments, and says
+/// what it decided.
+pub(super) fn stage(ctx: &Context, inventory: &Inventory, rules: &Rules, layout: &Layout) -> anyhow::Result<Plan> {
+    let plan = classify::classify(inventory, rules);
+    classify::write_outputs(&plan, layout)
+        .with_context(|| format!("cannot write the plan into {}", layout.root().display()))?;
+    ctx.progress.notice(&summary(&plan));
+    ctx.progress.notice(&format!(
+        "wrote {} and {}",
+        layout.plan().display(),
+        layout.assignments().display()
+    ));
+    Ok(plan)
 }
 
 /// One line: resources per target and how many need review.

@@ -3,11 +3,14 @@
 
 use anyhow::Context as _;
 
+use std::path::Path;
+
 use super::{Context, Outcome};
-use crate::costs::{ExportSettings, export};
+use crate::cli::CostOptions;
+use crate::costs::{ExportOptions, ExportSettings, export};
 
 pub fn run(ctx: &Context, args: crate::cli::CostsArgs) -> anyhow::Result<Outcome> {
-    let settings = ExportSettings::from_options(&args.costs, &args.out_dir)?;
+    let settings = settings(&args.costs, &args.out_dir)?;
     let runtime = super::runtime()?;
     runtime.block_on(async {
         let aws = crate::aws::Aws::load(&ctx.aws).await;
@@ -23,4 +26,17 @@ pub fn run(ctx: &Context, args: crate::cli::CostsArgs) -> anyhow::Result<Outcome
             Outcome::Incomplete
         })
     })
+}
+
+/// Checks the cost options of the command line, before anything is sent or written.
+pub(super) fn settings(options: &CostOptions, out_dir: &Path) -> anyhow::Result<ExportSettings> {
+    let options = ExportOptions {
+        months: options.months,
+        daily_months: options.daily_months,
+        dry_run: options.dry_run,
+        max_requests: options.max_requests,
+        yes: options.yes,
+        tag_keys: options.tag_keys.clone(),
+    };
+    Ok(ExportSettings::from_options(&options, out_dir)?)
 }

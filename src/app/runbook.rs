@@ -5,6 +5,7 @@
 use anyhow::Context as _;
 
 use super::{Context, Outcome};
+use crate::layout::Layout;
 use crate::report::{self, RunbookInput};
 
 pub fn run(ctx: &Context, args: crate::cli::RunbookArgs) -> anyhow::Result<Outcome> {
@@ -20,20 +21,12 @@ pub fn run(ctx: &Context, args: crate::cli::RunbookArgs) -> anyhow::Result<Outco
         costs: costs.as_ref(),
         generated_at: crate::fsutil::now_rfc3339(),
     };
-    let runbook = report::render(&input).context("cannot render the runbook")?;
-    report::write_runbook(&runbook, &args.out_dir)
-        .with_context(|| format!("cannot write the runbook into {}", args.out_dir.display()))?;
+    stage(ctx, &input, &Layout::new(&args.out_dir))?;
 
     let gaps: Vec<String> = inventory
         .incomplete_coverage()
         .map(|row| format!("{} in {} ({})", row.service, row.region, row.status.as_str()))
         .collect();
-    ctx.progress.notice(&format!(
-        "wrote {}: {} steps, {} words",
-        args.out_dir.join("runbook.md").display(),
-        runbook.steps,
-        runbook.words
-    ));
     if gaps.is_empty() {
         Ok(Outcome::Complete)
     } else {
@@ -43,4 +36,19 @@ pub fn run(ctx: &Context, args: crate::cli::RunbookArgs) -> anyhow::Result<Outco
         ));
         Ok(Outcome::Incomplete)
     }
+}
+
+/// The runbook stage: renders the runbook from what the earlier stages wrote and writes its
+/// files.
+pub(super) fn stage(ctx: &Context, input: &RunbookInput, layout: &Layout) -> anyhow::Result<()> {
+    let runbook = report::render(input).context("cannot render the runbook")?;
+    report::write_runbook(&runbook, layout)
+        .with_context(|| format!("cannot write the runbook into {}", layout.root().display()))?;
+    ctx.progress.notice(&format!(
+        "wrote {}: {} steps, {} words",
+        layout.runbook_md().display(),
+        runbook.steps,
+        runbook.words
+    ));
+    Ok(())
 }

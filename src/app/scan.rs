@@ -16,9 +16,8 @@ pub fn run(ctx: &Context, args: ScanArgs) -> anyhow::Result<Outcome> {
     crate::fsutil::check_writable(&args.out)?;
     let inventory = super::runtime()?.block_on(async {
         let aws = Aws::load(&ctx.aws).await;
-        scan_account(ctx, &aws, &settings).await
+        stage(ctx, &aws, &settings, &args.out).await
     })?;
-    write_inventory(&inventory, &args.out)?;
     Ok(outcome_of(&inventory))
 }
 
@@ -34,12 +33,14 @@ pub(super) fn settings(options: &ScanOptions) -> anyhow::Result<ScanSettings> {
     })
 }
 
-/// Scans the account the credentials belong to and prints the one-line summary.
-pub(super) async fn scan_account(ctx: &Context, aws: &Aws, settings: &ScanSettings) -> anyhow::Result<Inventory> {
+/// The scan stage: scans the account the credentials belong to, prints the one-line summary
+/// and saves the inventory to `out`.
+pub(super) async fn stage(ctx: &Context, aws: &Aws, settings: &ScanSettings, out: &Path) -> anyhow::Result<Inventory> {
     aws.check_credentials().await?;
     let source = AwsScanSource::new(aws.clone());
     let (inventory, summary) = crate::scan::scan(&source, settings, &ctx.progress).await?;
     ctx.progress.notice(&summary.line(&inventory));
+    write_inventory(&inventory, out)?;
     Ok(inventory)
 }
 

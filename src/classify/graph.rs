@@ -159,7 +159,7 @@ impl<'a> Graph<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::classify::testkit::*;
+    use crate::testkit::build::*;
 
     #[test]
     fn relations_resolve_to_indices_and_unknown_arns_are_dropped() {

@@ -198,8 +198,8 @@ pub(crate) fn move_groups(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::classify::testkit::*;
     use crate::model::Resource;
+    use crate::testkit::build::*;
 
     /// Move groups for the given targets (0 prod, 1 dev, 2 sandbox).
     fn group(graph: &Graph<'_>, targets: &[Option<usize>]) -> Grouping {

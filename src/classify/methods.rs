@@ -262,7 +262,7 @@ pub(crate) fn policy_names_account(res: &Resource, account_id: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::classify::testkit::*;
+    use crate::testkit::build::*;
 
     fn method_of(resources: &[Resource], i: usize) -> (&'static str, String) {
         let graph = Graph::build(resources);

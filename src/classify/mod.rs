@@ -14,14 +14,11 @@ pub mod graph;
 mod groups;
 pub mod methods;
 pub mod rules;
-#[cfg(test)]
-pub(crate) mod testkit;
-
-use std::path::Path;
 
 pub use rules::{DEFAULT_RULES_TOML, Rules, RulesError};
 
 use crate::fsutil::{WriteError, write_atomic_with, write_json_atomic};
+use crate::layout::Layout;
 use crate::model::{
     Assignment, Conflict, CrossTargetEdge, Interner, Inventory, PLAN_SCHEMA_VERSION, Plan, ReviewItem, Shared,
     TargetSummary,
@@ -356,14 +353,13 @@ pub fn write_assignments_csv(plan: &Plan, out: &mut dyn std::io::Write) -> std::
     writer.flush()
 }
 
-/// Writes `plan.json` and `assignments.csv` into `out_dir`, each atomically and streamed: a
-/// plan of a million resources is about a gigabyte of JSON, never held in memory as text.
-/// The two files are written on two threads.
-pub fn write_outputs(plan: &Plan, out_dir: &Path) -> Result<(), WriteError> {
+/// Writes the plan and the assignments CSV where `layout` puts them, each atomically and
+/// streamed: a plan of a million resources is about a gigabyte of JSON, never held in memory
+/// as text. The two files are written on two threads.
+pub fn write_outputs(plan: &Plan, layout: &Layout) -> Result<(), WriteError> {
     std::thread::scope(|scope| {
-        let csv =
-            scope.spawn(|| write_atomic_with(&out_dir.join("assignments.csv"), |out| write_assignments_csv(plan, out)));
-        let json = write_json_atomic(&out_dir.join("plan.json"), plan);
+        let csv = scope.spawn(|| write_atomic_with(&layout.assignments(), |out| write_assignments_csv(plan, out)));
+        let json = write_json_atomic(&layout.plan(), plan);
         let csv = csv.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         json.and(csv)
     })

@@ -1,10 +1,10 @@
 //! Behaviour of the whole classifier on small inventories: every convention and its variants,
 //! propagation, conflicts, explicit rules, move groups, cross-target edges, determinism.
 
-use super::testkit::*;
 use super::*;
 use crate::fsutil::to_json_bytes;
 use crate::model::Resource;
+use crate::testkit::build::*;
 
 fn plan_of(resources: Vec<Resource>) -> Plan {
     classify(&inventory(resources), &Rules::default_rules())
@@ -909,7 +909,7 @@ fn csv_has_the_documented_columns_and_quotes_commas() {
 fn write_outputs_writes_both_files() {
     let dir = tempfile::tempdir().unwrap();
     let plan = plan_of(mixed());
-    write_outputs(&plan, &dir.path().join("out")).unwrap();
+    write_outputs(&plan, &crate::layout::Layout::new(dir.path().join("out"))).unwrap();
     let json = std::fs::read(dir.path().join("out/plan.json")).unwrap();
     let back: Plan = serde_json::from_slice(&json).unwrap();
     assert_eq!(back, plan);

@@ -3,13 +3,12 @@
 //! plans the queries ([`plan`]), prints what they cost and stops unless that is allowed, runs
 //! them with pacing, back-off and resume ([`runner`]), and writes CSVs, a manifest and a
 //! summary ([`output`]). Cost Explorer sits behind [`api::CostExplorerApi`]; the real client is
-//! in `aws::costexplorer`, a deterministic synthetic one in [`synthetic`].
+//! in `aws::costexplorer`; tests use the synthetic one of the test kit.
 
 pub mod api;
 pub mod output;
 pub mod plan;
 pub mod runner;
-pub mod synthetic;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -85,6 +84,21 @@ impl Default for Pacing {
     }
 }
 
+/// What the user asked of an export, before it is checked. The command line fills it in
+/// (`app`), so the exporter knows nothing of clap.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportOptions {
+    /// Months of monthly history, the current month included.
+    pub months: u32,
+    /// Months of daily history; `None` for as many as Cost Explorer keeps.
+    pub daily_months: Option<u32>,
+    pub dry_run: bool,
+    pub max_requests: u64,
+    pub yes: bool,
+    /// Tag keys to export even when ListCostAllocationTags does not list them.
+    pub tag_keys: Vec<String>,
+}
+
 /// Validated settings for one export.
 #[derive(Debug, Clone)]
 pub struct ExportSettings {
@@ -105,7 +119,7 @@ pub struct ExportSettings {
 impl ExportSettings {
     /// Validates the command-line options; the window ends with the current month (UTC, or
     /// the date `SOURCE_DATE_EPOCH` pins).
-    pub fn from_options(opts: &crate::cli::CostOptions, out_dir: &Path) -> Result<ExportSettings, CostsError> {
+    pub fn from_options(opts: &ExportOptions, out_dir: &Path) -> Result<ExportSettings, CostsError> {
         let generated_at = crate::fsutil::now_rfc3339();
         let today = time::Date::parse(
             generated_at.get(..10).unwrap_or_default(),
@@ -117,7 +131,7 @@ impl ExportSettings {
 
     /// As [`ExportSettings::from_options`], for a given date and timestamp.
     pub fn new(
-        opts: &crate::cli::CostOptions,
+        opts: &ExportOptions,
         out_dir: &Path,
         today: time::Date,
         generated_at: String,
@@ -188,8 +202,8 @@ pub async fn export(
 mod tests {
     use super::*;
 
-    fn options(months: u32, daily: Option<u32>) -> crate::cli::CostOptions {
-        crate::cli::CostOptions {
+    fn options(months: u32, daily: Option<u32>) -> ExportOptions {
+        ExportOptions {
             months,
             daily_months: daily,
             dry_run: false,

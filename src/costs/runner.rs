@@ -742,7 +742,7 @@ mod tests {
 
     use super::*;
     use crate::costs::api::{CostPage, TagPage};
-    use crate::costs::synthetic::{SyntheticConfig, SyntheticCostExplorer};
+    use crate::testkit::cost_explorer::{SyntheticConfig, SyntheticCostExplorer};
 
     /// What the scripted wrapper does with the n-th Cost Explorer call (0-based).
     #[derive(Clone, Copy)]
@@ -819,7 +819,7 @@ mod tests {
     }
 
     fn settings(dir: &Path, tag_keys: &[&str]) -> ExportSettings {
-        let opts = crate::cli::CostOptions {
+        let opts = crate::costs::ExportOptions {
             months: 3,
             daily_months: Some(1),
             dry_run: false,
@@ -923,7 +923,7 @@ mod tests {
             }
         }
         let ce = SyntheticCostExplorer::new(config);
-        let opts = crate::cli::CostOptions {
+        let opts = crate::costs::ExportOptions {
             months: 14,
             daily_months: None,
             dry_run: false,

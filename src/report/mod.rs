@@ -18,6 +18,7 @@ use minijinja::{Environment, UndefinedBehavior};
 pub use steps::{Phase, Step, check_order};
 
 use crate::fsutil::{WriteError, write_atomic};
+use crate::layout::Layout;
 use crate::model::{CostSummary, Inventory, Plan};
 
 /// What the runbook is made from.
@@ -107,21 +108,23 @@ pub fn render(input: &RunbookInput) -> Result<Runbook, ReportError> {
     })
 }
 
-/// Writes `runbook.md`, `runbook.html`, `tasks.csv` and `scp/*.json` into `out_dir`, each
-/// atomically.
-pub fn write_runbook(runbook: &Runbook, out_dir: &Path) -> Result<(), WriteError> {
-    write_atomic(&out_dir.join("runbook.md"), runbook.markdown.as_bytes())?;
-    write_atomic(&out_dir.join("runbook.html"), runbook.html.as_bytes())?;
-    write_atomic(&out_dir.join("tasks.csv"), runbook.tasks_csv.as_bytes())?;
+/// Writes the runbook in Markdown and HTML, `tasks.csv` and the SCP documents where `layout`
+/// puts them, each atomically.
+pub fn write_runbook(runbook: &Runbook, layout: &Layout) -> Result<(), WriteError> {
+    write_atomic(&layout.runbook_md(), runbook.markdown.as_bytes())?;
+    write_atomic(&layout.runbook_html(), runbook.html.as_bytes())?;
+    write_atomic(&layout.tasks(), runbook.tasks_csv.as_bytes())?;
     for (file, json) in &runbook.scps {
-        write_atomic(&out_dir.join("scp").join(file), json.as_bytes())?;
+        write_atomic(&layout.scp(file), json.as_bytes())?;
     }
     Ok(())
 }
 
 /// Reads `<costs_dir>/summary.json`, written by the `costs` stage.
 pub fn read_cost_summary(costs_dir: &Path) -> Result<CostSummary, ReportError> {
-    Ok(crate::model::read::read_cost_summary(&costs_dir.join("summary.json"))?)
+    Ok(crate::model::read::read_cost_summary(
+        &costs_dir.join(crate::costs::runner::SUMMARY_FILE),
+    )?)
 }
 
 fn check_inputs(input: &RunbookInput) -> Result<(), ReportError> {

@@ -6,9 +6,10 @@ use std::collections::BTreeSet;
 
 use super::*;
 use crate::model::*;
+use crate::testkit::build::{self, ResExt};
 
 const GENERATED_AT: &str = "2025-11-20T10:00:00Z";
-const ACCOUNT: &str = "111122223333";
+const ACCOUNT: &str = build::ACCOUNT_ID;
 
 fn mixed() -> (Inventory, Plan, CostSummary) {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/runbook/mixed");
@@ -20,40 +21,29 @@ fn mixed() -> (Inventory, Plan, CostSummary) {
 }
 
 fn inventory(org: Organization, resources: Vec<Resource>) -> Inventory {
-    Inventory {
-        schema_version: INVENTORY_SCHEMA_VERSION,
-        tool_version: "0.1.0".into(),
-        scanned_at: "2025-11-20T09:00:00Z".into(),
-        account: Account {
-            id: ACCOUNT.into(),
-            alias: None,
-            organization: org,
-        },
-        regions: vec!["us-east-1".into()],
-        coverage: vec![Coverage {
-            service: "ec2".into(),
-            region: "us-east-1".into(),
-            status: CoverageStatus::Ok,
-            detail: None,
-            requests: 3,
-        }],
-        resources,
-    }
+    let mut inventory = build::inventory(resources);
+    inventory.tool_version = "0.1.0".into();
+    inventory.scanned_at = "2025-11-20T09:00:00Z".into();
+    inventory.account.organization = org;
+    inventory.coverage = vec![Coverage {
+        service: "ec2".into(),
+        region: "us-east-1".into(),
+        status: CoverageStatus::Ok,
+        detail: None,
+        requests: 3,
+    }];
+    inventory
 }
 
 fn instance(id: &str, region: &str, tags: &[(&str, &str)]) -> Resource {
-    Resource {
-        arn: format!("arn:aws:ec2:{region}:{ACCOUNT}:instance/{id}"),
-        service: "ec2".into(),
-        resource_type: "ec2:instance".into(),
-        region: Some(region.into()),
-        id: id.into(),
-        name: tags.iter().find(|(k, _)| *k == "Name").map(|(_, v)| v.to_string()),
-        tags: tags.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
-        sources: vec![Source::Ec2],
-        relations: vec![],
-        attributes: SortedMap::new(),
-    }
+    let arn = format!("arn:aws:ec2:{region}:{ACCOUNT}:instance/{id}");
+    tags.iter().fold(
+        build::res(&arn, "ec2:instance").in_region(region),
+        |r, (k, v)| match *k {
+            "Name" => r.named(v),
+            _ => r.tag(k, v),
+        },
+    )
 }
 
 const TARGETS: &[(&str, &str, bool)] = &[
@@ -542,7 +532,7 @@ fn write_runbook_writes_every_file() {
     let (inv, plan, costs) = mixed();
     let rb = render_case(&inv, &plan, Some(&costs));
     let dir = tempfile::tempdir().unwrap();
-    write_runbook(&rb, dir.path()).unwrap();
+    write_runbook(&rb, &crate::layout::Layout::new(dir.path())).unwrap();
     assert_eq!(
         std::fs::read_to_string(dir.path().join("runbook.md")).unwrap(),
         rb.markdown

@@ -56,24 +56,13 @@ fn absorb(into: &mut Resource, other: Resource) {
 
 #[cfg(test)]
 mod tests {
-    use crate::model::SortedMap;
-
     use super::*;
     use crate::model::Relation;
+    use crate::testkit::build::{ResExt, res};
 
     fn resource(arn: &str, source: Source, tags: &[(&str, &str)]) -> Resource {
-        Resource {
-            arn: arn.into(),
-            service: "s3".into(),
-            resource_type: "s3:bucket".into(),
-            region: None,
-            id: "b".into(),
-            name: None,
-            tags: tags.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
-            sources: vec![source],
-            relations: vec![],
-            attributes: SortedMap::new(),
-        }
+        tags.iter()
+            .fold(res(arn, "s3:bucket").global().seen_by(source), |r, (k, v)| r.tag(k, v))
     }
 
     #[test]

@@ -6,7 +6,10 @@ mod classify;
 mod cli;
 mod costs;
 mod moto;
-mod proxy;
 mod runbook;
 mod scan;
-mod seed;
+mod seeders;
+mod test_proxy;
+
+// The test kit's seeders and proxy, under the names the tests use.
+use acctsplit::testkit::{proxy, seed};

@@ -1,11 +1,12 @@
-//! Small builders for unit tests: a resource in one line, an inventory around a list of them.
+//! Builders: a resource in one line, an inventory around a list of them. The only ones: unit
+//! tests, integration tests and the benchmarks all build their resources here.
 
 use crate::model::{Account, Inventory, Organization, Relation, Resource, SortedMap, Source};
 
-pub(crate) const ACCOUNT_ID: &str = "111122223333";
+pub const ACCOUNT_ID: &str = "111122223333";
 
 /// A resource of `resource_type` with the last ARN segment as its id, in us-east-1.
-pub(crate) fn res(arn: &str, resource_type: &str) -> Resource {
+pub fn res(arn: &str, resource_type: &str) -> Resource {
     let id = arn.rsplit(['/', ':']).next().unwrap_or(arn).to_owned();
     Resource {
         arn: arn.to_owned(),
@@ -21,13 +22,17 @@ pub(crate) fn res(arn: &str, resource_type: &str) -> Resource {
     }
 }
 
-pub(crate) trait ResExt: Sized {
+pub trait ResExt: Sized {
     fn rel(self, kind: &str, arn: &str) -> Self;
     fn tag(self, key: &str, value: &str) -> Self;
     /// Sets the name and the `Name` tag.
     fn named(self, name: &str) -> Self;
     fn attr(self, key: &str, value: impl Into<serde_json::Value>) -> Self;
     fn global(self) -> Self;
+    /// Moves the resource to `region` (its ARN is left as given).
+    fn in_region(self, region: &str) -> Self;
+    /// The one API that saw it.
+    fn seen_by(self, source: Source) -> Self;
 }
 
 impl ResExt for Resource {
@@ -57,17 +62,27 @@ impl ResExt for Resource {
         self.region = None;
         self
     }
+
+    fn in_region(mut self, region: &str) -> Self {
+        self.region = Some(region.to_owned());
+        self
+    }
+
+    fn seen_by(mut self, source: Source) -> Self {
+        self.sources = vec![source];
+        self
+    }
 }
 
 /// A bucket, named and global like the scanner writes it.
-pub(crate) fn bucket(name: &str) -> Resource {
+pub fn bucket(name: &str) -> Resource {
     let mut r = res(&format!("arn:aws:s3:::{name}"), "s3:bucket").global();
     r.name = Some(name.to_owned());
     r.sources = vec![Source::S3];
     r
 }
 
-pub(crate) fn inventory(mut resources: Vec<Resource>) -> Inventory {
+pub fn inventory(mut resources: Vec<Resource>) -> Inventory {
     resources.sort_by(|a, b| a.arn.cmp(&b.arn));
     Inventory {
         schema_version: crate::model::INVENTORY_SCHEMA_VERSION,

@@ -10,11 +10,11 @@ use std::sync::Mutex;
 
 use time::{Date, Duration as Days, Month};
 
-use super::api::{
+use crate::aws::{ApiError, ErrorKind};
+use crate::costs::api::{
     Amount, CostAllocationTag, CostExplorerApi, CostPage, CostRequest, Granularity, GroupKey, GroupResult, OrgStatus,
     Period, PeriodResult, TagPage, UtilizationPage, UtilizationPeriod, UtilizationRequest,
 };
-use crate::aws::{ApiError, ErrorKind};
 
 /// Amounts are kept in units of 1e-8 so that sums are exact.
 const SCALE: i64 = 100_000_000;
@@ -303,7 +303,7 @@ fn first_of_month(d: Date) -> Date {
 }
 
 fn next_month(d: Date) -> Date {
-    super::plan::months_back(d, -1)
+    crate::costs::plan::months_back(d, -1)
 }
 
 fn ymd(d: Date) -> String {
@@ -720,8 +720,8 @@ pub const SAMPLE_GENERATED_AT: &str = "2026-11-22T06:00:00Z";
 pub async fn write_sample(
     out: &std::path::Path,
     progress: &crate::progress::Progress,
-) -> Result<super::ExportReport, super::CostsError> {
-    let options = crate::cli::CostOptions {
+) -> Result<crate::costs::ExportReport, crate::costs::CostsError> {
+    let options = crate::costs::ExportOptions {
         months: 14,
         daily_months: Some(SAMPLE_DAILY_MONTHS),
         dry_run: false,
@@ -729,13 +729,13 @@ pub async fn write_sample(
         yes: true,
         tag_keys: Vec::new(),
     };
-    let mut settings = super::ExportSettings::new(&options, out, SAMPLE_TODAY, SAMPLE_GENERATED_AT.to_owned())?;
+    let mut settings = crate::costs::ExportSettings::new(&options, out, SAMPLE_TODAY, SAMPLE_GENERATED_AT.to_owned())?;
     settings.pacing.min_interval = std::time::Duration::ZERO;
     let ce = SyntheticCostExplorer::new(SyntheticConfig::sample(
         SAMPLE_TODAY,
         time::macros::date!(2025 - 10 - 01),
     ));
-    super::run_export(&ce, &settings, progress).await
+    crate::costs::run_export(&ce, &settings, progress).await
 }
 
 #[cfg(test)]

@@ -1,0 +1,10 @@
+//! Test support, in one place for the unit tests, the integration tests, the examples and the
+//! sample scripts: resource builders, a deterministic synthetic Cost Explorer, the emulator
+//! seeders and a test proxy. Compiled only with the `testkit` feature, which the package's
+//! dev-dependency on itself turns on for tests and examples; `cargo build --release` never
+//! compiles it, so none of it ships.
+
+pub mod build;
+pub mod cost_explorer;
+pub mod proxy;
+pub mod seed;
