@@ -226,9 +226,15 @@ const DIMENSION_SETS: [(&str, &[&str]); 6] = [
     ("purchase-type", &["PURCHASE_TYPE"]),
 ];
 
+/// Group sets queried at monthly granularity only, after the other monthly queries: cost per
+/// `SERVICE` and `REGION`, which the blind-spot check (`crate::blindspots`) reconciles with the
+/// scan. Daily, it would be the largest answer of the export for nothing the check needs.
+const MONTHLY_ONLY_SETS: [(&str, &[&str]); 1] = [("service-region", &["SERVICE", "REGION"])];
+
 /// Builds the plan. `tag_keys` are the active cost allocation tag keys (deduplicated and
 /// sorted here). Query order: monthly queries (totals first: they double as the probe that
-/// Cost Explorer answers), the utilization queries, then the daily queries.
+/// Cost Explorer answers; the monthly-only sets last), the utilization queries, then the daily
+/// queries.
 pub fn build(window: &Window, tag_keys: &[String]) -> Plan {
     let mut keys: Vec<String> = tag_keys.iter().filter(|k| !k.is_empty()).cloned().collect();
     keys.sort();
@@ -254,6 +260,16 @@ pub fn build(window: &Window, tag_keys: &[String]) -> Plan {
             kind: QueryKind::CostAndUsage {
                 granularity: Granularity::Monthly,
                 group_by: group_by.clone(),
+            },
+            windows: vec![window.monthly.clone()],
+        });
+    }
+    for (name, dims) in MONTHLY_ONLY_SETS {
+        queries.push(Query {
+            id: format!("monthly-{name}"),
+            kind: QueryKind::CostAndUsage {
+                granularity: Granularity::Monthly,
+                group_by: dims.iter().map(|d| GroupKey::Dimension((*d).to_owned())).collect(),
             },
             windows: vec![window.monthly.clone()],
         });
@@ -413,19 +429,33 @@ mod tests {
     }
 
     #[test]
-    fn plan_for_14_months_and_3_tag_keys_needs_20_requests() {
+    fn plan_for_14_months_and_3_tag_keys_needs_21_requests() {
         let w = window(date!(2026 - 11 - 22), 14, 14).unwrap();
         let keys = vec!["Project".to_owned(), "Environment".to_owned(), "CostCenter".to_owned()];
         let plan = build(&w, &keys);
-        // 6 dimension sets + 3 tag keys, monthly and daily, plus RI and SP utilization.
-        assert_eq!(plan.queries.len(), 9 * 2 + 2);
-        assert_eq!(plan.estimated_requests(), 20);
-        assert!((usd(plan.estimated_requests()) - 0.20).abs() < 1e-9);
+        // 6 dimension sets + 3 tag keys, monthly and daily, SERVICE + REGION monthly, plus RI
+        // and SP utilization.
+        assert_eq!(plan.queries.len(), 9 * 2 + 1 + 2);
+        assert_eq!(plan.estimated_requests(), 21);
+        assert!((usd(plan.estimated_requests()) - 0.21).abs() < 1e-9);
         let ids: Vec<&str> = plan.queries.iter().map(|q| q.id.as_str()).collect();
         assert_eq!(ids[0], "monthly-total");
         assert!(ids.contains(&"monthly-tag-CostCenter"));
         assert!(ids.contains(&"daily-service-usage-type"));
         assert!(ids.contains(&"reservation-utilization"));
+        assert!(
+            !ids.contains(&"daily-service-region"),
+            "SERVICE + REGION is monthly only"
+        );
+        let service_region = plan.queries.iter().find(|q| q.id == "monthly-service-region").unwrap();
+        assert_eq!(
+            service_region.group_by(),
+            [
+                GroupKey::Dimension("SERVICE".into()),
+                GroupKey::Dimension("REGION".into())
+            ]
+        );
+        assert_eq!(ids[9], "monthly-service-region", "the last monthly query: {ids:?}");
         for q in &plan.queries {
             assert!(q.group_by().len() <= MAX_GROUP_BY, "{}", q.id);
         }
@@ -445,7 +475,7 @@ mod tests {
     fn plan_without_daily_history_has_no_daily_queries() {
         let w = window(date!(2026 - 11 - 22), 38, 0).unwrap();
         let plan = build(&w, &[]);
-        assert_eq!(plan.estimated_requests(), 8);
+        assert_eq!(plan.estimated_requests(), 9);
         assert!(plan.queries.iter().all(|q| q.granularity() == Granularity::Monthly));
     }
 
@@ -479,7 +509,7 @@ mod tests {
         let text = render(&plan, &["monthly-total".to_owned()], 1);
         assert!(text.contains("monthly-total"), "{text}");
         assert!(text.contains("already complete, skipped"), "{text}");
-        assert!(text.contains("Estimate: 15 requests, USD 0.15"), "{text}");
+        assert!(text.contains("Estimate: 16 requests, USD 0.16"), "{text}");
         assert!(text.contains("preflight: 1 request"), "{text}");
     }
 }

@@ -864,9 +864,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let ce = synthetic(100_000);
         let report = run_export(&ce, &settings(dir.path(), &[]), &quiet()).await.unwrap();
-        // Tags Environment and Project are active: 8 sets x (monthly + daily) + RI + SP.
-        assert_eq!(report.planned_requests, 18);
-        assert_eq!(report.requests_sent, 18 + 1, "plan plus the tag listing");
+        // Tags Environment and Project are active: 8 sets x (monthly + daily), SERVICE + REGION
+        // monthly, RI and SP.
+        assert_eq!(report.planned_requests, 19);
+        assert_eq!(report.requests_sent, 19 + 1, "plan plus the tag listing");
         assert_eq!(ce.calls().len() as u64, report.requests_sent);
         assert!(report.complete);
         assert_eq!(report.mismatches, 0);
@@ -874,7 +875,7 @@ mod tests {
         assert_eq!(m.account_id, "123456789012");
         assert_eq!(m.window.monthly_start, "2026-09-01");
         assert_eq!(m.window.monthly_end, "2026-12-01");
-        assert_eq!(m.files.len(), 18 + 1);
+        assert_eq!(m.files.len(), 19 + 1);
         assert!(m.mismatches.is_empty() && m.failed.is_empty() && m.complete);
         for f in &m.files {
             let bytes = std::fs::read(dir.path().join(&f.file)).unwrap();
@@ -889,7 +890,7 @@ mod tests {
         assert!(ri.rows > 0);
         let summary: crate::model::CostSummary =
             serde_json::from_slice(&std::fs::read(dir.path().join(SUMMARY_FILE)).unwrap()).unwrap();
-        assert_eq!(summary.requests_sent, 19);
+        assert_eq!(summary.requests_sent, 20);
         assert_eq!(summary.monthly_totals.len(), 3);
         assert!(summary.monthly_totals[2].estimated && !summary.monthly_totals[0].estimated);
         assert_eq!(summary.top_services[0].name, "Amazon Elastic Compute Cloud - Compute");
@@ -934,11 +935,12 @@ mod tests {
         let mut s = ExportSettings::new(&opts, dir.path(), date!(2026 - 11 - 22), "t".into()).unwrap();
         s.pacing.min_interval = std::time::Duration::ZERO;
         let report = run_export(&ce, &s, &quiet()).await.unwrap();
-        // (6 dimension sets + 3 tag keys) x (monthly + daily) + RI + SP utilization.
-        assert_eq!(report.planned_requests, 20);
+        // (6 dimension sets + 3 tag keys) x (monthly + daily), SERVICE + REGION monthly, RI and
+        // SP utilization.
+        assert_eq!(report.planned_requests, 21);
         assert_eq!(
             report.requests_sent,
-            20 + 1,
+            21 + 1,
             "the plan plus the one ListCostAllocationTags"
         );
         assert_eq!(report.mismatches, 0);
@@ -996,7 +998,7 @@ mod tests {
         );
         let report = run_export(&api, &settings(dir.path(), &[]), &quiet()).await.unwrap();
         assert!(report.complete, "{report:?}");
-        assert_eq!(report.requests_sent, 19 + 5, "throttled answers are counted too");
+        assert_eq!(report.requests_sent, 20 + 5, "throttled answers are counted too");
         let (plain, throttled) = (snapshot(plain_dir.path()), snapshot(dir.path()));
         for (name, bytes) in &plain {
             if name.ends_with(".csv") {
@@ -1017,7 +1019,7 @@ mod tests {
         assert_eq!(report.failed.len(), 1);
         assert_eq!(report.failed[0].query, "monthly-service");
         assert_eq!(report.failed[0].code, "ThrottlingException");
-        assert_eq!(manifest(dir.path()).files.len(), 19 - 1);
+        assert_eq!(manifest(dir.path()).files.len(), 20 - 1);
     }
 
     #[tokio::test]
@@ -1050,7 +1052,7 @@ mod tests {
         let report = run_export(&second, &settings(dir.path(), &[]), &quiet()).await.unwrap();
         assert!(report.complete);
         assert_eq!(report.queries_skipped, 5);
-        assert_eq!(report.requests_sent, 19 - 6);
+        assert_eq!(report.requests_sent, 20 - 6);
         let resumed_calls = second.calls();
         for call in &resumed_calls {
             assert!(!done_calls.contains(call), "repeated a completed query: {call}");
@@ -1113,8 +1115,8 @@ mod tests {
     async fn failed_query_is_recorded_and_a_rerun_fetches_only_it() {
         let dir = tempfile::tempdir().unwrap();
         let ce = synthetic(100_000);
-        // Call 9 is reservation-utilization.
-        let api = Scripted::new(&ce, &[(9, Act::Fail("InternalFailure"))]);
+        // Call 10 is reservation-utilization (call 9 is monthly-service-region).
+        let api = Scripted::new(&ce, &[(10, Act::Fail("InternalFailure"))]);
         let report = run_export(&api, &settings(dir.path(), &[]), &quiet()).await.unwrap();
         assert!(!report.complete);
         let m = manifest(dir.path());
@@ -1142,7 +1144,11 @@ mod tests {
         let api = Scripted::new(&ce, &[(0, Act::Fail("InternalFailure"))]);
         let report = run_export(&api, &settings(dir.path(), &[]), &quiet()).await.unwrap();
         assert!(!report.complete);
-        assert_eq!(report.planned_requests, 6 * 2 + 2, "no tag queries without tag keys");
+        assert_eq!(
+            report.planned_requests,
+            6 * 2 + 1 + 2,
+            "no tag queries without tag keys"
+        );
         assert_eq!(report.failed[0].query, TAGS_QUERY);
 
         let dir = tempfile::tempdir().unwrap();
@@ -1152,7 +1158,7 @@ mod tests {
             .await
             .unwrap();
         assert!(report.complete, "{report:?}");
-        assert_eq!(report.planned_requests, 7 * 2 + 2);
+        assert_eq!(report.planned_requests, 7 * 2 + 1 + 2);
         assert_eq!(manifest(dir.path()).failed.len(), 1, "the failure is still recorded");
         assert!(dir.path().join("monthly-tag-Environment.csv").exists());
         let tags = std::fs::read_to_string(dir.path().join(TAGS_FILE)).unwrap();
@@ -1186,7 +1192,7 @@ mod tests {
         let mut s = settings(dir.path(), &[]);
         s.max_requests = 10;
         let err = run_export(&ce, &s, &quiet()).await.unwrap_err();
-        assert!(matches!(err, CostsError::OverBudget { planned: 18, max: 10 }), "{err}");
+        assert!(matches!(err, CostsError::OverBudget { planned: 19, max: 10 }), "{err}");
         assert!(err.to_string().contains("--yes"));
         assert!(ce.calls().iter().all(|c| c.starts_with("ListCostAllocationTags")));
         assert!(snapshot(dir.path()).is_empty());
@@ -1203,7 +1209,7 @@ mod tests {
         s.dry_run = true;
         let report = run_export(&ce, &s, &quiet()).await.unwrap();
         assert!(report.dry_run);
-        assert_eq!(report.planned_requests, 9 * 2 + 2);
+        assert_eq!(report.planned_requests, 9 * 2 + 1 + 2);
         assert!(ce.calls().is_empty());
         assert!(!out.exists());
     }

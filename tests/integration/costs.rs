@@ -114,7 +114,7 @@ fn costs_export_against_moto_follows_pages_writes_csvs_and_manifest_and_resumes(
     let stderr = stderr_of(&output);
     // moto answers HTTP 500 for the utilization calls: recorded as failed, run incomplete.
     assert_eq!(output.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("Estimate: 9 requests, USD 0.09"), "{stderr}");
+    assert!(stderr.contains("Estimate: 10 requests, USD 0.10"), "{stderr}");
 
     let total = std::fs::read_to_string(out.join("monthly-total.csv")).unwrap();
     let lines: Vec<&str> = total.lines().collect();
@@ -144,7 +144,12 @@ fn costs_export_against_moto_follows_pages_writes_csvs_and_manifest_and_resumes(
     assert_eq!(total_entry["rows"], 9);
     let bytes = std::fs::read(out.join("monthly-total.csv")).unwrap();
     assert_eq!(total_entry["sha256"], acctsplit::costs::output::sha256_hex(&bytes));
-    for query in ["monthly-service", "monthly-region", "monthly-tag-Environment"] {
+    for query in [
+        "monthly-service",
+        "monthly-region",
+        "monthly-tag-Environment",
+        "monthly-service-region",
+    ] {
         assert!(entry(query).is_some(), "{query} missing from {manifest:#}");
     }
     let failed: Vec<&str> = manifest["failed"]
@@ -182,7 +187,7 @@ fn costs_export_against_moto_follows_pages_writes_csvs_and_manifest_and_resumes(
 
     let first_run = audited_operations(&audit);
     let cost_calls = first_run.iter().filter(|(_, op)| op == "GetCostAndUsage").count();
-    assert_eq!(cost_calls, 2 + 6, "two pages of totals, six other monthly queries");
+    assert_eq!(cost_calls, 2 + 7, "two pages of totals, seven other monthly queries");
 
     // A rerun resumes: no GetCostAndUsage for the completed queries, only the failed ones again.
     std::fs::remove_file(&audit).unwrap();
@@ -263,7 +268,7 @@ fn costs_dry_run_prints_the_plan_and_needs_no_aws() {
     let stderr = stderr_of(&output);
     assert_eq!(output.status.code(), Some(0), "{stderr}");
     assert!(stderr.contains("monthly 2025-10-01 .. 2026-12-01"), "{stderr}");
-    assert!(stderr.contains("Estimate: 20 requests, USD 0.20"), "{stderr}");
+    assert!(stderr.contains("Estimate: 21 requests, USD 0.21"), "{stderr}");
     assert!(stderr.contains("no Cost Explorer request sent"), "{stderr}");
     assert!(!out.exists());
 }
