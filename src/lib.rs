@@ -6,6 +6,7 @@
 
 pub mod app;
 pub mod aws;
+pub mod blindspots;
 pub mod classify;
 pub mod cli;
 pub mod costs;

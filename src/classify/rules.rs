@@ -12,6 +12,7 @@ use regex::Regex;
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::blindspots::Acknowledgement;
 use crate::model::EnvironmentConvention;
 
 /// The default rules, embedded in the binary and printed by `acctsplit rules --print-default`.
@@ -112,6 +113,9 @@ pub struct Rules {
     pub follow: Vec<Follow>,
     pub purposes: Vec<Purpose>,
     pub explicit: Vec<ExplicitRule>,
+    /// Blind spots the team accepts (`[[acknowledge]]`), for the blind-spot check; they place
+    /// no resource.
+    pub acknowledge: Vec<Acknowledgement>,
     /// Lower-case synonym -> target index.
     pub(crate) synonyms: super::graph::FastMap<String, usize>,
     /// Synonyms split into tokens, for name-token matching; longest first.
@@ -133,6 +137,8 @@ struct RawRules {
     purpose: Vec<RawPurpose>,
     #[serde(default)]
     rules: Vec<RawRule>,
+    #[serde(default)]
+    acknowledge: Vec<RawAcknowledge>,
 }
 
 #[derive(Deserialize)]
@@ -201,6 +207,15 @@ struct RawRule {
     tag_value: Option<Spanned<String>>,
     name: Option<Spanned<String>>,
     arn: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAcknowledge {
+    service: Spanned<String>,
+    #[serde(default)]
+    region: Option<String>,
+    reason: String,
 }
 
 // ---- loading --------------------------------------------------------------------------------
@@ -499,6 +514,28 @@ impl Validator<'_> {
             });
         }
 
+        let mut acknowledge = Vec::new();
+        for ack in raw.acknowledge {
+            let span = ack.service.span();
+            let service = ack.service.into_inner().trim().to_owned();
+            if service.is_empty() {
+                return Err(self.at(span, "[[acknowledge]] has an empty service".to_owned()));
+            }
+            let reason = ack.reason.trim().to_owned();
+            if reason.is_empty() {
+                return Err(self.at(
+                    span,
+                    format!("[[acknowledge]] of '{service}' has no reason: say why the team accepts this blind spot"),
+                ));
+            }
+            acknowledge.push(Acknowledgement {
+                service,
+                region: ack.region.map(|r| r.trim().to_owned()).filter(|r| !r.is_empty()),
+                reason,
+                origin: format!("{}:{}", self.origin, self.line(span)),
+            });
+        }
+
         let mut token_synonyms: Vec<(Vec<String>, usize)> = synonyms
             .iter()
             .map(|(value, &target)| (split_tokens(value, &separators), target))
@@ -517,6 +554,7 @@ impl Validator<'_> {
             follow,
             purposes,
             explicit,
+            acknowledge,
             synonyms,
             token_synonyms,
         })
@@ -627,6 +665,61 @@ tag_keys = ["Environment"]
             rules.purposes[0].write_services,
             ["cloudtrail.amazonaws.com", "config.amazonaws.com"]
         );
+    }
+
+    #[test]
+    fn default_rules_acknowledge_no_blind_spot() {
+        assert!(Rules::default_rules().acknowledge.is_empty());
+    }
+
+    #[test]
+    fn acknowledgements_are_read_with_their_line() {
+        let rules = Rules::parse(
+            &with(
+                r#"
+[[acknowledge]]
+service = " Amazon SageMaker "
+reason = "the ML team moves its notebooks itself"
+
+[[acknowledge]]
+service = "Amazon OpenSearch Service"
+region = "ap-southeast-2"
+reason = "a search trial, deleted before the split"
+"#,
+            ),
+            "my-rules.toml",
+        )
+        .unwrap();
+        assert_eq!(
+            rules.acknowledge,
+            [
+                Acknowledgement {
+                    service: "Amazon SageMaker".into(),
+                    region: None,
+                    reason: "the ML team moves its notebooks itself".into(),
+                    origin: "my-rules.toml:19".into(),
+                },
+                Acknowledgement {
+                    service: "Amazon OpenSearch Service".into(),
+                    region: Some("ap-southeast-2".into()),
+                    reason: "a search trial, deleted before the split".into(),
+                    origin: "my-rules.toml:23".into(),
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn an_acknowledgement_needs_a_service_and_a_reason() {
+        let err = error_of(&with(
+            "\n[[acknowledge]]\nservice = \"Amazon SageMaker\"\nreason = \" \"\n",
+        ));
+        assert!(err.starts_with("my-rules.toml:19:"), "{err}");
+        assert!(err.contains("has no reason"), "{err}");
+        let err = error_of(&with("\n[[acknowledge]]\nservice = \"Amazon SageMaker\"\n"));
+        assert!(err.contains("missing field `reason`"), "{err}");
+        let err = error_of(&with("\n[[acknowledge]]\nservice = \"\"\nreason = \"r\"\n"));
+        assert!(err.contains("empty service"), "{err}");
     }
 
     #[test]
