@@ -122,8 +122,20 @@ pub struct RunbookArgs {
     /// The folder written by `costs`.
     #[arg(long)]
     pub costs: Option<PathBuf>,
+    /// A rules file, for its `[[acknowledge]]` entries; the built-in default rules when absent.
+    #[arg(long)]
+    pub rules: Option<PathBuf>,
     #[arg(long)]
     pub out_dir: PathBuf,
+    #[command(flatten)]
+    pub blind_spots: BlindSpotOptions,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct BlindSpotOptions {
+    /// Spend a month (USD) from which an uncovered service or region counts as a blind spot.
+    #[arg(long, default_value_t = 1.0)]
+    pub blind_spot_min_usd: f64,
 }
 
 #[derive(Debug, Args)]
@@ -136,12 +148,16 @@ pub struct AssessArgs {
     /// Do not export the Cost Explorer history.
     #[arg(long)]
     pub skip_costs: bool,
+    /// A rules file; the built-in default rules when absent (with `--sample`, the sample's own
+    /// rules).
     #[arg(long)]
     pub rules: Option<PathBuf>,
     #[command(flatten)]
     pub scan: ScanOptions,
     #[command(flatten)]
     pub costs: CostOptions,
+    #[command(flatten)]
+    pub blind_spots: BlindSpotOptions,
 }
 
 #[derive(Debug, Args)]

@@ -23,6 +23,8 @@ impl Layout {
     pub const RUNBOOK_HTML: &'static str = "runbook.html";
     pub const TASKS: &'static str = "tasks.csv";
     pub const SCP: &'static str = "scp";
+    /// What the account pays for that the scan did not see (`runbook`, with a cost export).
+    pub const BLIND_SPOTS: &'static str = "blind-spots.csv";
 
     pub fn new(root: impl Into<PathBuf>) -> Layout {
         Layout { root: root.into() }
@@ -60,6 +62,10 @@ impl Layout {
         self.root.join(Self::TASKS)
     }
 
+    pub fn blind_spots(&self) -> PathBuf {
+        self.root.join(Self::BLIND_SPOTS)
+    }
+
     /// One service control policy document, `scp/<file>`.
     pub fn scp(&self, file: &str) -> PathBuf {
         self.root.join(Self::SCP).join(file)
@@ -82,6 +88,7 @@ mod tests {
             layout.runbook_html(),
             layout.tasks(),
             layout.scp("deny-leave.json"),
+            layout.blind_spots(),
         ];
         let expected = [
             "out/inventory.json",
@@ -92,6 +99,7 @@ mod tests {
             "out/runbook.html",
             "out/tasks.csv",
             "out/scp/deny-leave.json",
+            "out/blind-spots.csv",
         ];
         assert_eq!(names, expected.iter().map(PathBuf::from).collect::<Vec<_>>());
     }

@@ -2,6 +2,7 @@
 //! produced by scanning a seeded emulator account with the real scanner, and a cost export
 //! produced by the real cost exporter. `acctsplit assess --sample` runs on it offline.
 
+use crate::classify::{Rules, RulesError};
 use crate::model::{CostSummary, Inventory};
 
 include!(concat!(env!("OUT_DIR"), "/sample_files.rs"));
@@ -9,6 +10,9 @@ include!(concat!(env!("OUT_DIR"), "/sample_files.rs"));
 /// `sample-data/` is laid out like an `assess` output folder: the inventory, and the cost
 /// export in its folder.
 pub const INVENTORY: &str = crate::layout::Layout::INVENTORY;
+/// The sample's own rules: the default rules, plus the acknowledgements of the sample's blind
+/// spots (so `assess --sample` shows them and still exits 0).
+pub const RULES: &str = "rules.toml";
 
 #[derive(Debug, thiserror::Error)]
 pub enum SampleError {
@@ -19,6 +23,8 @@ pub enum SampleError {
         file: &'static str,
         source: serde_json::Error,
     },
+    #[error("the built-in sample rules are not valid")]
+    Rules(#[source] RulesError),
 }
 
 fn file(path: &str) -> Option<&'static [u8]> {
@@ -51,4 +57,29 @@ pub fn cost_summary() -> Result<CostSummary, SampleError> {
     const SUMMARY: &str = "costs/summary.json";
     let bytes = file(SUMMARY).ok_or(SampleError::Missing(SUMMARY))?;
     serde_json::from_slice(bytes).map_err(|source| SampleError::Invalid { file: SUMMARY, source })
+}
+
+/// The sample's rules (`sample-data/rules.toml`).
+pub fn rules() -> Result<Rules, SampleError> {
+    let bytes = file(RULES).ok_or(SampleError::Missing(RULES))?;
+    let text = String::from_utf8_lossy(bytes);
+    Rules::parse(&text, "sample-data/rules.toml").map_err(SampleError::Rules)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The sample classifies exactly as the defaults do; it only adds acknowledgements.
+    #[test]
+    fn sample_rules_are_the_default_rules_plus_acknowledgements() {
+        let text = std::str::from_utf8(file(RULES).unwrap()).unwrap();
+        assert!(
+            text.starts_with(crate::classify::DEFAULT_RULES_TOML),
+            "sample-data/rules.toml must start with rules/default.toml, unchanged"
+        );
+        let rules = rules().unwrap();
+        assert!(!rules.acknowledge.is_empty());
+        assert!(rules.acknowledge.iter().all(|a| !a.reason.is_empty()));
+    }
 }

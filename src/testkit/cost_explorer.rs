@@ -1,6 +1,8 @@
 //! A deterministic, synthetic Cost Explorer behind [`CostExplorerApi`]: a day-by-day table of
 //! costs for a plausible legacy account (EC2, S3, RDS, CloudWatch, data transfer, KMS, Lambda
-//! and more, growing month by month, tagged with messy `Environment` values), aggregated on
+//! and more, growing month by month, tagged with messy `Environment` values; and a SageMaker
+//! notebook and an OpenSearch domain in a region the sample scan leaves out, its blind spots),
+//! aggregated on
 //! demand for any GroupBy. Because every answer is a sum over the same table, grouped answers
 //! always add up to the totals. It builds the committed sample export
 //! (`examples/make_sample_costs.rs`) and is the fake the runner tests drive.
@@ -261,6 +263,26 @@ const LINES: &[Line] = &[
         0.35,
         10,
         350000.0,
+    ),
+    // Blind spots of the sample scan: a service no collector reads in depth, and a region the
+    // scan leaves out (the sample scans us-east-1, eu-west-1 and us-west-2).
+    (
+        "Amazon SageMaker",
+        "USE1-Notebk:ml.t3.medium",
+        "us-east-1",
+        ON_DEMAND,
+        1.2,
+        20,
+        20.0,
+    ),
+    (
+        "Amazon OpenSearch Service",
+        "APS2-ESInstance:t3.small.search",
+        "ap-southeast-2",
+        ON_DEMAND,
+        0.9,
+        0,
+        25.0,
     ),
 ];
 

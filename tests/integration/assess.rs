@@ -26,6 +26,7 @@ fn files(root: &Path) -> BTreeMap<String, Vec<u8>> {
 
 const EXPECTED_FILES: &[&str] = &[
     "assignments.csv",
+    "blind-spots.csv",
     "costs/manifest.json",
     "costs/summary.json",
     "inventory.json",
@@ -79,6 +80,50 @@ fn sample_reports_are_up_to_date() {
             "sample-reports/{name} is stale: run scripts/make-sample-reports.sh"
         );
     }
+}
+
+/// The sample pays for services and a region its scan cannot see; its own rules acknowledge
+/// them. The default rules acknowledge nothing, so with them the same run exits 1.
+#[test]
+fn sample_blind_spots_are_acknowledged_by_the_sample_rules_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let output = run_acctsplit(&["assess", "--sample", "--out-dir", out.to_str().unwrap()], &[]);
+    let stderr = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("blind spots: none at or above USD 1.00 a month ("),
+        "{stderr}"
+    );
+    let csv = std::fs::read_to_string(out.join("blind-spots.csv")).unwrap();
+    assert!(csv.contains("\nAmazon SageMaker,us-east-1,"), "{csv}");
+    assert!(
+        csv.contains("\nAmazon OpenSearch Service,ap-southeast-2,") && csv.contains(",acknowledged,"),
+        "{csv}"
+    );
+
+    let default = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("rules/default.toml");
+    let out = dir.path().join("with-default-rules");
+    let output = run_acctsplit(
+        &[
+            "assess",
+            "--sample",
+            "--rules",
+            default.to_str().unwrap(),
+            "--out-dir",
+            out.to_str().unwrap(),
+        ],
+        &[],
+    );
+    let stderr = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("blind spots: 8 with USD "), "{stderr}");
+    let csv = std::fs::read_to_string(out.join("blind-spots.csv")).unwrap();
+    assert!(!csv.contains(",acknowledged,"), "{csv}");
+    assert!(
+        csv.contains("Amazon OpenSearch Service,ap-southeast-2,27.61,region-not-scanned,,"),
+        "{csv}"
+    );
 }
 
 #[test]

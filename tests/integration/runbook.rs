@@ -219,3 +219,254 @@ fn an_out_dir_that_is_a_file_exits_2_naming_it() {
     assert!(stderr_of(&output).contains("not-a-folder"), "{}", stderr_of(&output));
     assert_eq!(std::fs::read(&blocker).unwrap(), b"x");
 }
+
+// ---- blind spots ----------------------------------------------------------------------------
+
+const COST_HEADER: &str = "granularity,period_start,period_end,group1_key,group1_value,group2_key,group2_value,metric,amount,unit,estimated\n";
+
+/// Three complete months (the fixture's window ends 2025-12-01, November estimated) of each
+/// (service, region, USD a month), grouped by `keys` (`SERVICE,REGION`, `SERVICE,` or `REGION,`).
+fn cost_csv(keys: (&str, &str), rows: &[(&str, &str, &str)]) -> String {
+    let mut text = COST_HEADER.to_owned();
+    for (start, end) in [
+        ("2025-08-01", "2025-09-01"),
+        ("2025-09-01", "2025-10-01"),
+        ("2025-10-01", "2025-11-01"),
+    ] {
+        for (g1, g2, amount) in rows {
+            text.push_str(&format!(
+                "MONTHLY,{start},{end},{},\"{g1}\",{},{g2},UnblendedCost,{amount},USD,false\n",
+                keys.0, keys.1
+            ));
+        }
+    }
+    text
+}
+
+/// A cost export folder: the fixture's summary plus the given CSVs.
+fn cost_folder(dir: &Path, files: &[(&str, String)]) -> PathBuf {
+    let costs = dir.join("costs");
+    std::fs::create_dir_all(&costs).unwrap();
+    std::fs::copy(fixture("costs/summary.json"), costs.join("summary.json")).unwrap();
+    for (name, text) in files {
+        std::fs::write(costs.join(name), text).unwrap();
+    }
+    costs
+}
+
+fn runbook_with(costs: &Path, out: &Path, extra: &[&str]) -> Output {
+    let (inv, plan) = (fixture("inventory.json"), fixture("plan.json"));
+    let mut args = vec![
+        "runbook",
+        "--inventory",
+        inv.to_str().unwrap(),
+        "--plan",
+        plan.to_str().unwrap(),
+        "--costs",
+        costs.to_str().unwrap(),
+        "--out-dir",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    run_acctsplit(&args, &pinned_clock())
+}
+
+fn service_region_export(dir: &Path) -> PathBuf {
+    cost_folder(
+        dir,
+        &[(
+            "monthly-service-region.csv",
+            cost_csv(
+                ("SERVICE", "REGION"),
+                &[
+                    ("Amazon Elastic Compute Cloud - Compute", "us-east-1", "300.00"),
+                    ("Amazon SageMaker", "us-east-1", "30.00"),
+                    ("Tax", "NoRegion", "25.00"),
+                    ("AWS Lambda", "eu-west-1", "0.40"),
+                ],
+            ),
+        )],
+    )
+}
+
+#[test]
+fn a_blind_spot_exits_1_with_its_spend_in_the_summary_and_the_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let costs = service_region_export(dir.path());
+    let out = dir.path().join("out");
+    let output = runbook_with(&costs, &out, &[]);
+    let stderr = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("blind spots: 1 with USD 30.00 a month of spend the scan did not see"),
+        "{stderr}"
+    );
+    let csv = std::fs::read_to_string(out.join("blind-spots.csv")).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "service,region,monthly_usd,status,collector,detail");
+    assert!(
+        lines[1].starts_with("Amazon Elastic Compute Cloud - Compute,us-east-1,300.00,covered,ec2,"),
+        "{csv}"
+    );
+    assert!(
+        lines[2].starts_with("Amazon SageMaker,us-east-1,30.00,tagged-only,tagging,"),
+        "{csv}"
+    );
+    assert!(lines[3].starts_with("Tax,NoRegion,25.00,account-level,,"), "{csv}");
+    assert!(
+        lines[4].starts_with("AWS Lambda,eu-west-1,0.40,tagged-only,tagging,"),
+        "below USD 1.00 it is listed but does not count: {csv}"
+    );
+    assert!(out.join("runbook.md").is_file());
+
+    // A threshold above the spend: nothing counts.
+    let out = dir.path().join("out-high");
+    let output = runbook_with(&costs, &out, &["--blind-spot-min-usd", "50"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+}
+
+#[test]
+fn an_acknowledged_blind_spot_exits_0_and_an_unmatched_acknowledgement_warns() {
+    let dir = tempfile::tempdir().unwrap();
+    let costs = service_region_export(dir.path());
+    let default = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/default.toml")).unwrap();
+    let rules = dir.path().join("rules.toml");
+    std::fs::write(
+        &rules,
+        format!(
+            "{default}\n[[acknowledge]]\nservice = \"Amazon SageMaker\"\nreason = \"the data team recreates its notebook\"\n\n\
+             [[acknowledge]]\nservice = \"Amazon Redshift\"\nreason = \"long gone\"\n"
+        ),
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let output = runbook_with(&costs, &out, &["--rules", rules.to_str().unwrap()]);
+    let stderr = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("the acknowledgement of Amazon Redshift matches no blind spot"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("rules.toml:"), "the warning names the line: {stderr}");
+    assert!(
+        stderr.contains("blind spots: none at or above USD 1.00 a month (1 acknowledged, USD 30.00 a month)"),
+        "{stderr}"
+    );
+    let csv = std::fs::read_to_string(out.join("blind-spots.csv")).unwrap();
+    assert!(
+        csv.contains("Amazon SageMaker,us-east-1,30.00,acknowledged,tagging,the data team recreates its notebook (acknowledged in"),
+        "{csv}"
+    );
+}
+
+#[test]
+fn a_malformed_cost_csv_exits_2_naming_the_file_and_line_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = cost_csv(("SERVICE", "REGION"), &[("AWS Lambda", "us-east-1", "3.00")]);
+    text = text.replacen(",3.00,", ",three dollars,", 1);
+    let costs = cost_folder(dir.path(), &[("monthly-service-region.csv", text)]);
+    let out = dir.path().join("out");
+    let output = runbook_with(&costs, &out, &[]);
+    let stderr = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("monthly-service-region.csv: line 2: amount 'three dollars' is not a number"),
+        "{stderr}"
+    );
+    assert!(!out.exists(), "nothing is written for bad input");
+
+    let broken = format!("{COST_HEADER}MONTHLY,2025-08-01\n");
+    let costs = cost_folder(&dir.path().join("b"), &[("monthly-service-region.csv", broken)]);
+    let output = runbook_with(&costs, &out, &[]);
+    let stderr = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("monthly-service-region.csv: line 2"), "{stderr}");
+    assert!(!out.exists());
+}
+
+#[test]
+fn an_older_export_falls_back_to_a_weak_check_that_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let costs = cost_folder(
+        dir.path(),
+        &[
+            (
+                "monthly-service.csv",
+                cost_csv(
+                    ("SERVICE", ""),
+                    &[
+                        ("Amazon Elastic Compute Cloud - Compute", "", "300.00"),
+                        ("Tax", "", "25.00"),
+                    ],
+                ),
+            ),
+            (
+                "monthly-region.csv",
+                cost_csv(
+                    ("REGION", ""),
+                    &[
+                        ("us-east-1", "", "300.00"),
+                        ("ap-southeast-2", "", "12.00"),
+                        ("NoRegion", "", "25.00"),
+                    ],
+                ),
+            ),
+        ],
+    );
+    let out = dir.path().join("out");
+    let output = runbook_with(&costs, &out, &[]);
+    let stderr = stderr_of(&output);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "ap-southeast-2 was not scanned: {stderr}"
+    );
+    assert!(stderr.contains("weak check"), "{stderr}");
+    let csv = std::fs::read_to_string(out.join("blind-spots.csv")).unwrap();
+    assert!(csv.contains("*,ap-southeast-2,12.00,region-not-scanned,,"), "{csv}");
+    assert!(
+        csv.contains("Amazon Elastic Compute Cloud - Compute,*,300.00,covered,ec2,"),
+        "{csv}"
+    );
+    for line in csv.lines().skip(1) {
+        assert!(
+            line.contains("weak check: this older export has no monthly-service-region.csv"),
+            "{line}"
+        );
+    }
+}
+
+#[test]
+fn without_a_cost_export_no_blind_spot_file_is_written_and_the_run_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let output = runbook(
+        &fixture("inventory.json"),
+        &fixture("plan.json"),
+        None,
+        &out,
+        &pinned_clock(),
+    );
+    let stderr = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("completeness not checked against spend: no cost export was given (--costs)"),
+        "{stderr}"
+    );
+    assert!(!out.join("blind-spots.csv").exists());
+}
+
+#[test]
+fn a_negative_blind_spot_threshold_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let costs = service_region_export(dir.path());
+    let out = dir.path().join("out");
+    let output = runbook_with(&costs, &out, &["--blind-spot-min-usd=-1"]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr_of(&output));
+    assert!(
+        stderr_of(&output).contains("--blind-spot-min-usd"),
+        "{}",
+        stderr_of(&output)
+    );
+    assert!(!out.exists());
+}
