@@ -9,6 +9,7 @@ pub mod aws;
 pub mod classify;
 pub mod cli;
 pub mod costs;
+pub mod csvsafe;
 pub mod fsutil;
 pub mod model;
 pub mod progress;

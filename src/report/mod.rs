@@ -228,10 +228,8 @@ fn count_words(markdown: &str) -> usize {
 
 /// One row per step: `id, phase, summary, description, owner, depends_on`.
 fn tasks_csv(steps: &[Step]) -> String {
-    let mut writer = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(vec![]);
-    let write = |w: &mut csv::Writer<Vec<u8>>, row: [&str; 6]| {
+    let mut writer = crate::csvsafe::Writer::new(vec![]);
+    let write = |w: &mut crate::csvsafe::Writer<Vec<u8>>, row: [&str; 6]| {
         w.write_record(row).expect("writing CSV to memory cannot fail");
     };
     write(
