@@ -10,6 +10,7 @@ pub mod blindspots;
 pub mod classify;
 pub mod cli;
 pub mod costs;
+pub mod csvsafe;
 pub mod fsutil;
 pub mod layout;
 pub mod model;

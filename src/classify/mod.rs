@@ -329,11 +329,9 @@ pub(crate) fn assignments_csv(plan: &Plan) -> String {
     String::from_utf8(bytes).expect("CSV of UTF-8 fields is UTF-8")
 }
 
-/// Writes `assignments.csv` to `out`, row by row.
+/// Writes `assignments.csv` to `out`, row by row, through the formula-safe writer.
 pub fn write_assignments_csv(plan: &Plan, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    let mut writer = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(out);
+    let mut writer = crate::csvsafe::Writer::new(out);
     writer.write_record(CSV_COLUMNS)?;
     for a in &plan.assignments {
         writer.write_record([

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::api::CostAllocationTag;
+use crate::csvsafe;
 use crate::model::{CostSummary, FailedQuery, Mismatch, MonthAmount, NamedAmount, TagMonthAmount};
 
 /// The CSV header, in the order of the issue.
@@ -58,7 +59,7 @@ pub struct ParseError {
 /// Renders rows as CSV (sorted by period, groups, metric).
 pub fn rows_to_csv(rows: &mut [CostRow]) -> Vec<u8> {
     rows.sort();
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut w = csvsafe::Writer::new(Vec::new());
     w.write_record(CSV_HEADER).expect("writing to memory");
     for r in rows.iter() {
         w.write_record([
@@ -79,7 +80,7 @@ pub fn rows_to_csv(rows: &mut [CostRow]) -> Vec<u8> {
     w.into_inner().expect("writing to memory")
 }
 
-/// Reads rows back from a CSV this module wrote.
+/// Reads rows back from a CSV this module wrote, undoing the writer's formula neutralising.
 pub fn csv_to_rows(file: &str, bytes: &[u8]) -> Result<Vec<CostRow>, ParseError> {
     let err = |detail: String| ParseError {
         file: file.to_owned(),
@@ -96,18 +97,20 @@ pub fn csv_to_rows(file: &str, bytes: &[u8]) -> Result<Vec<CostRow>, ParseError>
         if record.len() != CSV_HEADER.len() {
             return Err(err(format!("line {}: expected {} fields", i + 2, CSV_HEADER.len())));
         }
+        // Cells come back as they were before the writer neutralised them.
+        let field = |i: usize| csvsafe::restore(&record[i]).to_owned();
         rows.push(CostRow {
-            granularity: record[0].to_owned(),
-            period_start: record[1].to_owned(),
-            period_end: record[2].to_owned(),
-            group1_key: record[3].to_owned(),
-            group1_value: record[4].to_owned(),
-            group2_key: record[5].to_owned(),
-            group2_value: record[6].to_owned(),
-            metric: record[7].to_owned(),
-            amount: record[8].to_owned(),
-            unit: record[9].to_owned(),
-            estimated: &record[10] == "true",
+            granularity: field(0),
+            period_start: field(1),
+            period_end: field(2),
+            group1_key: field(3),
+            group1_value: field(4),
+            group2_key: field(5),
+            group2_value: field(6),
+            metric: field(7),
+            amount: field(8),
+            unit: field(9),
+            estimated: field(10) == "true",
         });
     }
     Ok(rows)
@@ -118,7 +121,7 @@ pub fn csv_to_rows(file: &str, bytes: &[u8]) -> Result<Vec<CostRow>, ParseError>
 pub fn tags_to_csv(listed: &[CostAllocationTag], given: &[String]) -> Vec<u8> {
     let mut listed = listed.to_vec();
     listed.sort();
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut w = csvsafe::Writer::new(Vec::new());
     w.write_record(TAGS_HEADER).expect("writing to memory");
     for t in &listed {
         w.write_record([
@@ -154,13 +157,14 @@ pub fn csv_to_tags(file: &str, bytes: &[u8]) -> Result<Vec<CostAllocationTag>, P
         if record.len() != TAGS_HEADER.len() {
             return Err(err(format!("line {}: expected {} fields", i + 2, TAGS_HEADER.len())));
         }
-        if &record[5] == "ListCostAllocationTags" {
+        let field = |i: usize| csvsafe::restore(&record[i]).to_owned();
+        if field(5) == "ListCostAllocationTags" {
             tags.push(CostAllocationTag {
-                key: record[0].to_owned(),
-                tag_type: record[1].to_owned(),
-                status: record[2].to_owned(),
-                last_updated: record[3].to_owned(),
-                last_used: record[4].to_owned(),
+                key: field(0),
+                tag_type: field(1),
+                status: field(2),
+                last_updated: field(3),
+                last_used: field(4),
             });
         }
     }
@@ -396,6 +400,49 @@ mod tests {
     }
 
     #[test]
+    fn hostile_tag_values_are_neutralised_in_the_file_and_read_back_as_they_were() {
+        let mut rows = vec![
+            row(
+                "2026-01-01",
+                "=HYPERLINK(\"http://evil.invalid\",\"x\")",
+                "UnblendedCost",
+                "-12.5",
+            ),
+            row("2026-01-01", "'@already-quoted", "UnblendedCost", "+4"),
+            row("2026-01-01", "'plain", "UnblendedCost", "1e-5"),
+            row("2026-01-01", "-", "UnblendedCost", "-0.0000001"),
+        ];
+        rows[0].group1_key = "Environment".into();
+        let bytes = rows_to_csv(&mut rows);
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        assert!(text.contains(",\"'=HYPERLINK("), "{text}");
+        assert!(text.contains(",''@already-quoted,"), "{text}");
+        assert!(text.contains(",'plain,"), "{text}");
+        assert!(text.contains(",'-,"), "{text}");
+        for amount in [",-12.5,", ",+4,", ",1e-5,", ",-0.0000001,"] {
+            assert!(text.contains(amount), "amounts stay numbers: {text}");
+        }
+        assert_eq!(csv_to_rows("f.csv", &bytes).unwrap(), rows);
+        assert_eq!(rows_to_csv(&mut rows.clone()), bytes, "the round trip is byte for byte");
+    }
+
+    #[test]
+    fn hostile_tag_keys_round_trip_through_the_tags_file() {
+        let listed = vec![CostAllocationTag {
+            key: "=cmd|' /C calc'!A0".into(),
+            tag_type: "UserDefined".into(),
+            status: "Active".into(),
+            last_updated: "@x".into(),
+            last_used: String::new(),
+        }];
+        let bytes = tags_to_csv(&listed, &["+given".into()]);
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        assert!(text.contains("'=cmd|"), "{text}");
+        assert!(text.contains("'+given,,Active,,,'--tag-keys"), "{text}");
+        assert_eq!(csv_to_tags("t", &bytes).unwrap(), listed);
+    }
+
+    #[test]
     fn csv_with_a_foreign_header_is_rejected() {
         let err = csv_to_rows("x.csv", b"a,b\n1,2\n").unwrap_err();
         assert!(err.to_string().contains("x.csv"), "{err}");
@@ -471,7 +518,7 @@ mod tests {
         let bytes = tags_to_csv(&listed, &["Environment".into(), "Team".into()]);
         let text = String::from_utf8(bytes.clone()).unwrap();
         assert_eq!(text.lines().count(), 3, "{text}");
-        assert!(text.contains("Team,,Active,,,--tag-keys"), "{text}");
+        assert!(text.contains("Team,,Active,,,'--tag-keys"), "{text}");
         assert_eq!(csv_to_tags("t", &bytes).unwrap(), listed);
     }
 }

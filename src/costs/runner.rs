@@ -1162,7 +1162,7 @@ mod tests {
         assert_eq!(manifest(dir.path()).failed.len(), 1, "the failure is still recorded");
         assert!(dir.path().join("monthly-tag-Environment.csv").exists());
         let tags = std::fs::read_to_string(dir.path().join(TAGS_FILE)).unwrap();
-        assert!(tags.contains("Environment,,Active,,,--tag-keys"), "{tags}");
+        assert!(tags.contains("Environment,,Active,,,'--tag-keys"), "{tags}");
     }
 
     #[tokio::test]

@@ -195,7 +195,8 @@ fn environment() -> Result<Environment<'static>, ReportError> {
             error,
         })?;
     env.set_syntax(syntax);
-    env.add_filter("md", |v: String| text::md_text(&v));
+    env.add_filter("md", |v: String| text::md_cell(&v));
+    env.add_filter("name", |v: String| text::md_name(&v));
     env.add_filter("code", |v: String| text::md_code(&v));
     env.add_filter("count", |v: usize| text::count(v));
     for (name, source) in TEMPLATES {
@@ -208,16 +209,41 @@ fn environment() -> Result<Environment<'static>, ReportError> {
 }
 
 /// Converts the rendered Markdown to HTML. Raw HTML in the Markdown (there should be none:
-/// every value from the account is escaped) is shown as text, never passed through.
+/// every value from the account is escaped) is shown as text, never passed through. The page
+/// loads nothing and links nowhere outside itself: an image becomes its alt text, and a link
+/// keeps its target only when it is an anchor in the page (`#...`) or a relative path to a file
+/// next to it; any other link (`javascript:`, `http:`, `//host`) becomes plain text.
 fn markdown_to_html(markdown: &str) -> String {
-    use pulldown_cmark::{Event, Options, Parser, html};
-    let parser = Parser::new_ext(markdown, Options::ENABLE_TABLES).map(|event| match event {
-        Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
-        other => other,
+    use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd, html};
+    let mut kept_links: Vec<bool> = Vec::new();
+    let parser = Parser::new_ext(markdown, Options::ENABLE_TABLES).filter_map(|event| match event {
+        Event::Html(raw) | Event::InlineHtml(raw) => Some(Event::Text(raw)),
+        Event::Start(Tag::Link { ref dest_url, .. }) => {
+            let keep = is_local_link(dest_url);
+            kept_links.push(keep);
+            keep.then_some(event)
+        }
+        Event::End(TagEnd::Link) => kept_links.pop().unwrap_or(false).then_some(event),
+        Event::Start(Tag::Image { .. }) | Event::End(TagEnd::Image) => None,
+        other => Some(other),
     });
     let mut out = String::with_capacity(markdown.len() * 2);
     html::push_html(&mut out, parser);
     out
+}
+
+/// An anchor in the page or a relative path with no scheme and no host: `#moves`,
+/// `scp/restrict-regions.json`. Not `javascript:x`, `http://host`, `//host` or `/etc/passwd`.
+fn is_local_link(url: &str) -> bool {
+    if url.starts_with('#') {
+        return true;
+    }
+    let before_path = url.split(['/', '?', '#']).next().unwrap_or("");
+    !url.is_empty()
+        && !url.starts_with('/')
+        && !url.starts_with('\\')
+        && !before_path.contains(':')
+        && !url.chars().any(|c| c.is_control() || c.is_whitespace())
 }
 
 /// Words of the Markdown: whitespace-separated tokens with a letter or digit, so table rules
@@ -231,10 +257,8 @@ fn count_words(markdown: &str) -> usize {
 
 /// One row per step: `id, phase, summary, description, owner, depends_on`.
 fn tasks_csv(steps: &[Step]) -> String {
-    let mut writer = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(vec![]);
-    let write = |w: &mut csv::Writer<Vec<u8>>, row: [&str; 6]| {
+    let mut writer = crate::csvsafe::Writer::new(vec![]);
+    let write = |w: &mut crate::csvsafe::Writer<Vec<u8>>, row: [&str; 6]| {
         w.write_record(row).expect("writing CSV to memory cannot fail");
     };
     write(

@@ -582,6 +582,60 @@ fn markdown_to_html_shows_raw_html_as_text() {
 }
 
 #[test]
+fn markdown_to_html_keeps_only_links_within_the_page_and_loads_no_image() {
+    let html = markdown_to_html(
+        "[a](javascript:alert(1)) [b](JavaScript:x) [c](http://evil.invalid) [d](//evil.invalid) \
+         [e](data:text/html,x) [f](#moves) [g](scp/restrict-regions.json) <javascript:y> <http://evil.invalid> \
+         ![img](http://evil.invalid/p.png) [h](/etc/passwd)\n",
+    );
+    let lower = html.to_lowercase();
+    // The URLs may survive as text; never as a link target or a source.
+    for needle in [
+        "href=\"javascript",
+        "href=\"http",
+        "href=\"//",
+        "href=\"data",
+        "href=\"/",
+        "<img",
+        "src=",
+    ] {
+        assert!(!lower.contains(needle), "{needle} in {html}");
+    }
+    assert!(html.contains("<a href=\"#moves\">f</a>"), "{html}");
+    assert!(html.contains("<a href=\"scp/restrict-regions.json\">g</a>"), "{html}");
+    for text in ["a", "b", "c", "d", "e", "h", "img"] {
+        assert!(
+            html.contains(&format!(" {text} "))
+                || html.contains(&format!(">{text} "))
+                || html.contains(&format!(" {text}<")),
+            "{text}: {html}"
+        );
+    }
+}
+
+#[test]
+fn is_local_link_accepts_anchors_and_relative_paths_only() {
+    for url in ["#top", "tasks.csv", "scp/a.json", "./runbook.md", "a?b=c:d"] {
+        assert!(is_local_link(url), "{url}");
+    }
+    for url in [
+        "",
+        "javascript:alert(1)",
+        " javascript:x",
+        "JAVASCRIPT:x",
+        "http://a",
+        "//a",
+        "/abs",
+        "\\\\host\\x",
+        "data:x",
+        "vbscript:x",
+        "a b",
+    ] {
+        assert!(!is_local_link(url), "{url}");
+    }
+}
+
+#[test]
 fn management_and_unknown_organization_status_get_their_own_preflight_step() {
     let management = inventory(
         Organization {

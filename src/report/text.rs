@@ -2,12 +2,39 @@
 //! values that come from the scanned account (tag values and names are free text), money and
 //! count formatting, so that every number reads the same in every file.
 
-/// Escapes free text for use inside Markdown prose or a table cell.
+/// The longest resource name a runbook table shows; longer names end in `…`. The CSV and JSON
+/// files keep every name whole.
+pub const MAX_NAME_CHARS: usize = 120;
+/// The longest free-text cell (a reason, a note, a tag value) the runbook shows.
+pub const MAX_TEXT_CHARS: usize = 400;
+
+/// Escapes free text (names, tag values, sentences that quote them) for use inside Markdown
+/// prose or a table cell: nothing in it can become markup. Markdown and HTML characters are
+/// escaped, line breaks and tabs become spaces (a value never starts a new line, so never a
+/// heading, list or table row of its own), and a value that would start a list item, a setext
+/// heading underline or a thematic break if it began a line has that first character escaped.
 pub fn md_text(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for ch in value.chars() {
+    let mut out = String::with_capacity(value.len() + 8);
+    // Where the value would open a block if it began a line: its first character after spaces
+    // (`- `, `+ `, `===`), or the `.`/`)` after leading digits when a space or the end follows
+    // (`1. `, `2)`).
+    let start = value.len() - value.trim_start_matches([' ', '\t', '\r', '\n']).len();
+    let rest = &value[start..];
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    let ordered = digits > 0
+        && matches!(rest.as_bytes().get(digits), Some(b'.' | b')'))
+        && rest[digits + 1..].chars().next().is_none_or(char::is_whitespace);
+    for (i, ch) in value.char_indices() {
         match ch {
             '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '#' | '~' => {
+                out.push('\\');
+                out.push(ch);
+            }
+            '-' | '+' | '=' if i == start => {
+                out.push('\\');
+                out.push(ch);
+            }
+            '.' | ')' if ordered && i == start + digits => {
                 out.push('\\');
                 out.push(ch);
             }
@@ -19,6 +46,27 @@ pub fn md_text(value: &str) -> String {
         }
     }
     out
+}
+
+/// `value` cut to at most `max` characters, the last being `…` when anything was cut.
+pub fn truncate(value: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    match value.char_indices().nth(max) {
+        None => std::borrow::Cow::Borrowed(value),
+        Some(_) => {
+            let keep = value.char_indices().nth(max.saturating_sub(1)).map_or(0, |(i, _)| i);
+            std::borrow::Cow::Owned(format!("{}…", &value[..keep]))
+        }
+    }
+}
+
+/// A resource name for a runbook table: shortened to [`MAX_NAME_CHARS`], then escaped.
+pub fn md_name(value: &str) -> String {
+    md_text(&truncate(value, MAX_NAME_CHARS))
+}
+
+/// Free text for a runbook table or sentence: shortened to [`MAX_TEXT_CHARS`], then escaped.
+pub fn md_cell(value: &str) -> String {
+    md_text(&truncate(value, MAX_TEXT_CHARS))
 }
 
 /// `ec2 in eu-west-1: denied (DescribeInstances: UnauthorizedOperation)`, Markdown-safe: what
@@ -139,6 +187,49 @@ mod tests {
         assert_eq!(md_text("a|b"), "a\\|b");
         assert_eq!(md_text("<script>"), "&lt;script&gt;");
         assert_eq!(md_text("web_*1*\nx"), "web\\_\\*1\\* x");
+    }
+
+    #[test]
+    fn md_text_never_lets_a_value_start_a_block() {
+        assert_eq!(md_text("- item"), "\\- item");
+        assert_eq!(md_text("+ item"), "\\+ item");
+        assert_eq!(md_text("==="), "\\===");
+        assert_eq!(md_text("---"), "\\---");
+        assert_eq!(md_text("1. first"), "1\\. first");
+        assert_eq!(md_text("12) first"), "12\\) first");
+        assert_eq!(md_text("# title"), "\\# title");
+        assert_eq!(md_text("> quote"), "&gt; quote");
+        assert_eq!(md_text("a\n# b\r\n- c"), "a \\# b  - c");
+        // Only the start is at risk; inside a value these stay readable.
+        assert_eq!(md_text("eu-west-1"), "eu-west-1");
+        assert_eq!(md_text("v1.2"), "v1.2");
+        assert_eq!(md_text("0.1.0"), "0.1.0");
+        assert_eq!(md_text("3)x"), "3)x");
+        assert_eq!(md_text("  - indented"), "  \\- indented");
+        assert_eq!(md_text("\n7. seven"), " 7\\. seven");
+        assert_eq!(md_text("2026-01"), "2026-01");
+    }
+
+    #[test]
+    fn md_text_breaks_links_and_html() {
+        assert_eq!(md_text("[x](javascript:alert(1))"), "\\[x\\](javascript:alert(1))");
+        assert_eq!(
+            md_text("![i](http://evil.invalid/p.png)"),
+            "!\\[i\\](http://evil.invalid/p.png)"
+        );
+        assert_eq!(md_text("<http://evil.invalid>"), "&lt;http://evil.invalid&gt;");
+        assert_eq!(md_text("&lt;script&gt;"), "&amp;lt;script&amp;gt;");
+    }
+
+    #[test]
+    fn truncate_cuts_long_values_on_a_character_boundary() {
+        assert_eq!(truncate("short", 10), "short");
+        assert_eq!(truncate("exactly10!", 10), "exactly10!");
+        assert_eq!(truncate("eleven char", 10), "eleven ch…");
+        assert_eq!(truncate("ééééé", 3), "éé…");
+        let long = "x".repeat(5000);
+        assert_eq!(md_name(&long).chars().count(), MAX_NAME_CHARS);
+        assert_eq!(md_cell(&long).chars().count(), MAX_TEXT_CHARS);
     }
 
     #[test]
