@@ -529,9 +529,8 @@ fn round2(x: f64) -> f64 {
 }
 
 /// Renders `blind-spots.csv`: the rows as sorted, amounts with two decimals.
-// TODO(lead): route through the safe CSV writer (formula neutralisation) at merge.
 pub fn to_csv(report: &BlindSpotReport) -> Vec<u8> {
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut w = crate::csvsafe::Writer::new(Vec::new());
     w.write_record(CSV_HEADER).expect("writing to memory");
     for r in &report.rows {
         w.write_record([

@@ -154,6 +154,7 @@ fn hostile_names_and_tags_leave_every_classify_and_runbook_output_safe() {
 /// What `assess --sample` writes.
 const SAMPLE_FILES: &[&str] = &[
     "assignments.csv",
+    "blind-spots.csv",
     "costs/cost-allocation-tags.csv",
     "costs/daily-purchase-type.csv",
     "costs/daily-record-type.csv",
@@ -167,6 +168,7 @@ const SAMPLE_FILES: &[&str] = &[
     "costs/monthly-purchase-type.csv",
     "costs/monthly-record-type.csv",
     "costs/monthly-region.csv",
+    "costs/monthly-service-region.csv",
     "costs/monthly-service-usage-type.csv",
     "costs/monthly-service.csv",
     "costs/monthly-tag-Environment.csv",
@@ -317,11 +319,13 @@ fn queue_hostile_costs(moto: &moto::Moto) {
 /// keys `Environment` and `=cmd`.
 const EMULATOR_FILES: &[&str] = &[
     "assignments.csv",
+    "blind-spots.csv",
     "costs/cost-allocation-tags.csv",
     "costs/manifest.json",
     "costs/monthly-purchase-type.csv",
     "costs/monthly-record-type.csv",
     "costs/monthly-region.csv",
+    "costs/monthly-service-region.csv",
     "costs/monthly-service-usage-type.csv",
     "costs/monthly-service.csv",
     "costs/monthly-tag-Environment.csv",
