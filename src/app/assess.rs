@@ -9,7 +9,6 @@ use crate::classify::Rules;
 use crate::cli::AssessArgs;
 use crate::costs::CostsError;
 use crate::layout::Layout;
-use crate::model::{CostSummary, Inventory, Plan};
 use crate::report::RunbookInput;
 
 pub fn run(ctx: &Context, args: AssessArgs) -> anyhow::Result<Outcome> {
@@ -61,15 +60,15 @@ pub fn run(ctx: &Context, args: AssessArgs) -> anyhow::Result<Outcome> {
             (None, true) => SpendInput::NoExport("the cost history was not exported (--skip-costs)".to_owned()),
             (None, false) => SpendInput::NoExport("the cost history was not exported".to_owned()),
         };
-        runbook(
-            ctx,
-            &inventory,
-            &plan,
-            costs.as_ref(),
-            &layout,
-            crate::fsutil::now_rfc3339(),
-        )?;
         let blind = super::runbook::blind_spot_stage(ctx, &inventory, &spend, &rules.acknowledge, min_usd, &layout)?;
+        let input = RunbookInput {
+            inventory: &inventory,
+            plan: &plan,
+            costs: costs.as_ref(),
+            blind_spots: Some(&blind),
+            generated_at: crate::fsutil::now_rfc3339(),
+        };
+        super::runbook::stage(ctx, &input, &layout)?;
         Ok(outcome.and(super::runbook::blind_spot_outcome(&blind)))
     })
 }
@@ -100,25 +99,14 @@ fn run_sample(
         let spend = SpendInput::read(&layout.costs(), &summary)?;
         (Some(summary), spend)
     };
-    let generated_at = inventory.scanned_at.clone();
-    runbook(ctx, &inventory, &plan, costs.as_ref(), layout, generated_at)?;
     let blind = super::runbook::blind_spot_stage(ctx, &inventory, &spend, &rules.acknowledge, min_usd, layout)?;
-    Ok(super::runbook::blind_spot_outcome(&blind))
-}
-
-fn runbook(
-    ctx: &Context,
-    inventory: &Inventory,
-    plan: &Plan,
-    costs: Option<&CostSummary>,
-    layout: &Layout,
-    generated_at: String,
-) -> anyhow::Result<()> {
     let input = RunbookInput {
-        inventory,
-        plan,
-        costs,
-        generated_at,
+        inventory: &inventory,
+        plan: &plan,
+        costs: costs.as_ref(),
+        blind_spots: Some(&blind),
+        generated_at: inventory.scanned_at.clone(),
     };
-    super::runbook::stage(ctx, &input, layout)
+    super::runbook::stage(ctx, &input, layout)?;
+    Ok(super::runbook::blind_spot_outcome(&blind))
 }

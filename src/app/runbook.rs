@@ -27,15 +27,24 @@ pub fn run(ctx: &Context, args: crate::cli::RunbookArgs) -> anyhow::Result<Outco
         (Some(dir), Some(summary)) => SpendInput::read(dir, summary)?,
         _ => SpendInput::NoExport("no cost export was given (--costs)".to_owned()),
     };
+    let layout = Layout::new(&args.out_dir);
+    let unchecked = RunbookInput {
+        inventory: &inventory,
+        plan: &plan,
+        costs: costs.as_ref(),
+        blind_spots: None,
+        generated_at: String::new(),
+    };
+    report::check_inputs(&unchecked)?;
+    let blind = blind_spot_stage(ctx, &inventory, &spend, &rules.acknowledge, min_usd, &layout)?;
     let input = RunbookInput {
         inventory: &inventory,
         plan: &plan,
         costs: costs.as_ref(),
+        blind_spots: Some(&blind),
         generated_at: crate::fsutil::now_rfc3339(),
     };
-    let layout = Layout::new(&args.out_dir);
     stage(ctx, &input, &layout)?;
-    let blind = blind_spot_stage(ctx, &inventory, &spend, &rules.acknowledge, min_usd, &layout)?;
 
     let gaps: Vec<String> = inventory
         .incomplete_coverage()

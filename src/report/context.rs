@@ -27,6 +27,10 @@ pub struct Context {
     pub review_count: usize,
     pub conflict_count: usize,
     pub cost_sentence: String,
+    /// Whether the scan is complete, from `completeness`: the only place that may say so.
+    pub completeness: String,
+    /// The five largest blind spots (acknowledged ones after the rest). Markdown.
+    pub blind_spot_top: Vec<String>,
     pub risks: Vec<String>,
     pub step_count: usize,
     pub phases: Vec<PhaseCtx>,
@@ -374,6 +378,16 @@ pub fn build(input: &RunbookInput, f: &Facts, steps: &[Step]) -> Context {
         review_count: plan.review.len(),
         conflict_count: plan.conflicts.len(),
         cost_sentence,
+        completeness: super::completeness::sentence(super::completeness::of(inv, f.blind_spots), &f.currency),
+        blind_spot_top: f
+            .blind_spots
+            .map(|report| {
+                super::completeness::top(report, 5)
+                    .into_iter()
+                    .map(|row| super::completeness::row_line(row, &f.currency))
+                    .collect()
+            })
+            .unwrap_or_default(),
         risks: risks(f),
         step_count: steps.len(),
         phases,
@@ -498,8 +512,10 @@ fn preflight_intro(f: &Facts) -> String {
         OrgStatus::Management => " Then dissolve the organization the account manages.",
         OrgStatus::Unknown => " Then find out whether the account is in an organization.",
     });
-    if f.inventory.is_complete() {
-        intro.push_str(" The scan saw every service and region it tried, so nothing needs scanning again.");
+    let completeness = super::completeness::of(f.inventory, f.blind_spots);
+    if completeness == super::completeness::Completeness::Complete {
+        intro.push(' ');
+        intro.push_str(super::completeness::COMPLETE_CLAIM);
     }
     if f.plan.review.is_empty() && f.plan.conflicts.is_empty() {
         intro.push_str(" No resource needs review and there is no conflict, so there is nothing to decide first.");
@@ -531,6 +547,26 @@ fn risks(f: &Facts) -> Vec<String> {
             "The scan could not see {}. Resources there are missing from this runbook.",
             coverage_gap(row)
         ));
+    }
+    if let Some(report) = f.blind_spots.filter(|r| r.blind_spots > 0) {
+        let names: Vec<String> = report
+            .blind_spot_rows()
+            .map(|row| format!("{} in {}", md_text(&row.service), md_text(&row.region)))
+            .collect();
+        out.push(format!(
+            "The account pays {} a month for {} the scan did not see: {}. Their resources may be missing from this \
+             runbook (see `blind-spots.csv` and the preflight).",
+            money(&f.currency, report.blind_spot_usd),
+            plural(report.blind_spots, "service or region", "services or regions"),
+            join_words(&names)
+        ));
+    }
+    if f.blind_spots.is_none_or(|r| r.check != crate::blindspots::Check::Full) {
+        out.push(
+            "Completeness could not be fully checked against the cost history: services the scan does not read in \
+             depth, and resources never tagged, may be missing."
+                .into(),
+        );
     }
     if f.inventory.resources.is_empty() {
         out.push(

@@ -34,6 +34,7 @@ pub struct Facts<'a> {
     pub inventory: &'a Inventory,
     pub plan: &'a Plan,
     pub costs: Option<&'a CostSummary>,
+    pub blind_spots: Option<&'a crate::blindspots::BlindSpotReport>,
     pub currency: String,
     /// Regions of the scanned resources (bucket locations included), sorted.
     pub regions_in_use: Vec<String>,
@@ -189,6 +190,7 @@ impl<'a> Facts<'a> {
             inventory,
             plan,
             costs: input.costs,
+            blind_spots: input.blind_spots,
             currency: input.costs.map(|c| c.currency.clone()).unwrap_or_else(|| "USD".into()),
             regions_in_use,
             regions_fallback,

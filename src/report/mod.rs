@@ -5,6 +5,7 @@
 
 mod attribution;
 mod charts;
+pub mod completeness;
 mod context;
 mod facts;
 mod scp;
@@ -26,6 +27,9 @@ pub struct RunbookInput<'a> {
     pub inventory: &'a Inventory,
     pub plan: &'a Plan,
     pub costs: Option<&'a CostSummary>,
+    /// The reconciliation of the cost history with the scan; `None` when no cost export was
+    /// given, and the runbook then says completeness could not be checked.
+    pub blind_spots: Option<&'a crate::blindspots::BlindSpotReport>,
     /// The only timestamp written into the runbook.
     pub generated_at: String,
 }
@@ -127,7 +131,8 @@ pub fn read_cost_summary(costs_dir: &Path) -> Result<CostSummary, ReportError> {
     )?)
 }
 
-fn check_inputs(input: &RunbookInput) -> Result<(), ReportError> {
+/// Checks that the inputs belong together (same account), before anything is written.
+pub fn check_inputs(input: &RunbookInput) -> Result<(), ReportError> {
     let expected = &input.inventory.account.id;
     if &input.plan.account_id != expected {
         return Err(ReportError::AccountMismatch {

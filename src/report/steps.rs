@@ -284,6 +284,39 @@ fn preflight(b: &mut Builder, f: &Facts) -> Preflight {
         );
     }
 
+    if let Some(report) = f.blind_spots {
+        let rows = super::completeness::top(report, usize::MAX);
+        if !rows.is_empty() {
+            let list: Vec<String> = rows
+                .iter()
+                .map(|row| format!("- {}", super::completeness::row_line(row, &f.currency)))
+                .collect();
+            before_review.push(
+                b.add(
+                    Phase::Preflight,
+                    Draft {
+                        summary: "Account for the spend the scan did not see".into(),
+                        owner: PLATFORM,
+                        action: format!(
+                            "The cost history shows spend that no resource in the inventory explains \
+                         (`blind-spots.csv` has every row, with the collector that should have seen it):\n\n{}\n\n\
+                         For each one, find the resources in the console or with the service's own CLI. Then add an \
+                         explicit rule for them to a rules file, or rescan with the missing regions, or acknowledge \
+                         the row in the rules file (`[[acknowledge]]`) with the reason it needs no move.",
+                            list.join("\n")
+                        ),
+                        verify:
+                            "`acctsplit runbook` prints `blind spots: none` and exits with code 0 (it exits with 1 \
+                             while an unacknowledged blind spot remains)."
+                                .into(),
+                        rollback: "Nothing to roll back: this step only inspects and edits the rules file.".into(),
+                        ..Draft::default()
+                    },
+                ),
+            );
+        }
+    }
+
     let review = if f.plan.review.is_empty() && f.plan.conflicts.is_empty() {
         None
     } else {

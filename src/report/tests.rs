@@ -5,6 +5,7 @@
 use std::collections::BTreeSet;
 
 use super::*;
+use crate::blindspots::{BlindSpotReport, BlindSpotRow, Check, Status};
 use crate::model::*;
 use crate::testkit::build::{self, ResExt};
 
@@ -122,13 +123,80 @@ fn plan_all_prod(inv: &Inventory, review: bool) -> Plan {
 }
 
 fn render_case(inv: &Inventory, plan: &Plan, costs: Option<&CostSummary>) -> Runbook {
+    render_checked(inv, plan, costs, None)
+}
+
+fn render_checked(
+    inv: &Inventory,
+    plan: &Plan,
+    costs: Option<&CostSummary>,
+    blind_spots: Option<&BlindSpotReport>,
+) -> Runbook {
     render(&RunbookInput {
         inventory: inv,
         plan,
         costs,
+        blind_spots,
         generated_at: GENERATED_AT.into(),
     })
     .unwrap()
+}
+
+fn blind_row(service: &str, region: &str, usd: f64, status: Status) -> BlindSpotRow {
+    BlindSpotRow {
+        service: service.into(),
+        region: region.into(),
+        monthly_usd: usd,
+        status,
+        collector: if status == Status::AccountLevel {
+            String::new()
+        } else {
+            "tagging".into()
+        },
+        detail: format!("{} in {region}", status.as_str()),
+    }
+}
+
+/// A full check's report over `rows`, with the counts `reconcile` would give.
+fn blind_spot_report(rows: Vec<BlindSpotRow>) -> BlindSpotReport {
+    let mut report = BlindSpotReport::skipped("unused", 1.0);
+    report.check = Check::Full;
+    report.note = None;
+    report.months = vec!["2025-08".into(), "2025-09".into(), "2025-10".into()];
+    report.blind_spots = rows.iter().filter(|r| r.is_blind_spot(1.0)).count();
+    report.blind_spot_usd = rows
+        .iter()
+        .filter(|r| r.is_blind_spot(1.0))
+        .map(|r| r.monthly_usd)
+        .sum();
+    report.acknowledged = rows.iter().filter(|r| r.status == Status::Acknowledged).count();
+    report.acknowledged_usd = rows
+        .iter()
+        .filter(|r| r.status == Status::Acknowledged)
+        .map(|r| r.monthly_usd)
+        .sum();
+    report.rows = rows;
+    report
+}
+
+#[test]
+fn the_complete_claim_appears_only_when_coverage_and_spend_both_say_so() {
+    let claim = super::completeness::COMPLETE_CLAIM;
+    for (name, runbook) in cases() {
+        let claims = runbook.markdown.contains(claim);
+        assert_eq!(claims, name == "only_prod_checked_complete", "{name}");
+    }
+    let (inv, plan, costs) = mixed();
+    let gaps = blind_spot_report(vec![blind_row(
+        "Amazon SageMaker",
+        "us-east-1",
+        42.5,
+        Status::TaggedOnly,
+    )]);
+    let runbook = render_checked(&inv, &plan, Some(&costs), Some(&gaps));
+    assert!(!runbook.markdown.contains(claim));
+    assert!(runbook.markdown.contains("Account for the spend the scan did not see"));
+    assert!(runbook.markdown.contains("Amazon SageMaker in us-east-1"));
 }
 
 /// Every edge case, by name.
@@ -176,8 +244,25 @@ fn cases() -> Vec<(&'static str, Runbook)> {
     );
     let review = render_case(&review_inv, &plan_all_prod(&review_inv, true), None);
 
+    let with_gaps = blind_spot_report(vec![
+        blind_row("Amazon SageMaker", "us-east-1", 42.5, Status::TaggedOnly),
+        blind_row(
+            "Amazon OpenSearch Service",
+            "ap-southeast-2",
+            12.0,
+            Status::RegionNotScanned,
+        ),
+        blind_row("AWS Lambda", "us-east-1", 7.25, Status::Acknowledged),
+        blind_row("Tax", "NoRegion", 30.0, Status::AccountLevel),
+    ]);
+    let mixed_blind = render_checked(&inv, &plan, Some(&costs), Some(&with_gaps));
+    let clean = blind_spot_report(vec![blind_row("Tax", "NoRegion", 30.0, Status::AccountLevel)]);
+    let prod_complete = render_checked(&prod_inv, &plan_all_prod(&prod_inv, false), Some(&costs), Some(&clean));
+
     vec![
         ("mixed", mixed),
+        ("mixed_blind_spots", mixed_blind),
+        ("only_prod_checked_complete", prod_complete),
         ("empty", empty),
         ("member", member),
         ("only_prod", only_prod),
@@ -236,6 +321,7 @@ fn every_step_has_an_owner_action_verification_and_rollback() {
         inventory: &inv,
         plan: &plan,
         costs: Some(&costs),
+        blind_spots: None,
         generated_at: GENERATED_AT.into(),
     };
     let facts = facts::Facts::new(&input);
@@ -338,6 +424,7 @@ fn same_input_gives_identical_output_and_only_generated_at_varies() {
         inventory: &inv,
         plan: &plan,
         costs: Some(&costs),
+        blind_spots: None,
         generated_at: "2030-01-01T00:00:00Z".into(),
     })
     .unwrap();
@@ -452,6 +539,7 @@ fn a_plan_for_another_account_is_refused() {
         inventory: &inv,
         plan: &plan,
         costs: Some(&costs),
+        blind_spots: None,
         generated_at: GENERATED_AT.into(),
     })
     .unwrap_err();
@@ -467,6 +555,7 @@ fn a_cost_export_for_another_account_is_refused() {
         inventory: &inv,
         plan: &plan,
         costs: Some(&costs),
+        blind_spots: None,
         generated_at: GENERATED_AT.into(),
     })
     .unwrap_err();
@@ -481,6 +570,7 @@ fn a_move_group_that_depends_on_a_later_group_is_refused() {
         inventory: &inv,
         plan: &plan,
         costs: Some(&costs),
+        blind_spots: None,
         generated_at: GENERATED_AT.into(),
     })
     .unwrap_err();
@@ -493,6 +583,7 @@ fn a_move_group_that_depends_on_a_later_group_is_refused() {
         inventory: &inv,
         plan: &plan,
         costs: Some(&costs),
+        blind_spots: None,
         generated_at: GENERATED_AT.into(),
     })
     .unwrap_err();
