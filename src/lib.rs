@@ -9,6 +9,9 @@ pub mod aws;
 pub mod classify;
 pub mod cli;
 pub mod costs;
+#[cfg(test)]
+mod docs;
+pub mod error;
 pub mod fsutil;
 pub mod model;
 pub mod progress;

@@ -4,7 +4,8 @@
 use anyhow::Context as _;
 
 use super::{Context, Outcome};
-use crate::costs::{ExportSettings, export};
+use crate::aws::costexplorer::export;
+use crate::costs::ExportSettings;
 
 pub fn run(ctx: &Context, args: crate::cli::CostsArgs) -> anyhow::Result<Outcome> {
     let settings = ExportSettings::from_options(&args.costs, &args.out_dir)?;

@@ -14,7 +14,7 @@ use super::api::{
     Amount, CostAllocationTag, CostExplorerApi, CostPage, CostRequest, Granularity, GroupKey, GroupResult, OrgStatus,
     Period, PeriodResult, TagPage, UtilizationPage, UtilizationPeriod, UtilizationRequest,
 };
-use crate::aws::{ApiError, ErrorKind};
+use crate::error::{ApiError, ErrorKind};
 
 /// Amounts are kept in units of 1e-8 so that sums are exact.
 const SCALE: i64 = 100_000_000;
