@@ -107,6 +107,22 @@ pub fn stage_of(resource_type: &str) -> Stage {
     lookup(resource_type).map(|e| e.stage).unwrap_or(Stage::Other)
 }
 
+/// The per-type table of `docs/methods.md`, generated from [`CATALOG`] (sorted by type).
+pub fn catalog_markdown() -> String {
+    let mut rows: Vec<&CatalogEntry> = CATALOG.iter().collect();
+    rows.sort_by_key(|e| e.resource_type);
+    let mut text = String::from("| resource type | method | stage |\n|---|---|---|\n");
+    for e in rows {
+        text.push_str(&format!(
+            "| `{}` | `{}` | {} |\n",
+            e.resource_type,
+            e.method,
+            e.stage.as_str()
+        ));
+    }
+    text
+}
+
 /// What the legacy account's resources get.
 pub const STAY: &str = "stay";
 
@@ -276,6 +292,28 @@ mod tests {
         let before = types.len();
         types.dedup();
         assert_eq!(before, types.len());
+    }
+
+    #[test]
+    fn docs_methods_md_is_generated_from_the_catalog() {
+        let doc = include_str!("../../docs/methods.md");
+        crate::docs::assert_generated_section("docs/methods.md", doc, "catalog", &catalog_markdown());
+        // The summary table names exactly the catalog's methods, plus `stay`.
+        let mut documented: Vec<&str> = doc
+            .lines()
+            .skip_while(|l| !l.starts_with("| method |"))
+            .skip(2)
+            .take_while(|l| l.starts_with('|'))
+            .filter_map(|l| l.split('`').nth(1))
+            .collect();
+        documented.sort_unstable();
+        let mut methods: Vec<&str> = CATALOG.iter().map(|e| e.method).chain([STAY]).collect();
+        methods.sort_unstable();
+        methods.dedup();
+        assert_eq!(
+            documented, methods,
+            "docs/methods.md's summary table and CATALOG disagree"
+        );
     }
 
     #[test]
