@@ -1599,4 +1599,132 @@ mod tests {
         let keys: Vec<&String> = r.attributes.keys().collect();
         assert_eq!(keys, ["key_name", "key_type"], "no key material or fingerprint");
     }
+
+    /// moto answers most EC2 describe calls in one page, so pagination is tested against this
+    /// fake: every operation answers two pages of one item each, the first with a `nextToken`.
+    mod two_pages {
+        use aws_smithy_runtime_api::client::http::{
+            HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpConnector,
+        };
+        use aws_smithy_runtime_api::client::orchestrator::{HttpRequest, HttpResponse};
+        use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+        use aws_smithy_types::body::SdkBody;
+
+        use super::super::*;
+
+        /// (operation, list element, id element) of every paginated operation but
+        /// DescribeInstances, whose instances sit inside reservations.
+        const SHAPES: &[(&str, &str, &str)] = &[
+            ("DescribeVolumes", "volumeSet", "volumeId"),
+            ("DescribeSnapshots", "snapshotSet", "snapshotId"),
+            ("DescribeImages", "imagesSet", "imageId"),
+            ("DescribeVpcs", "vpcSet", "vpcId"),
+            ("DescribeSubnets", "subnetSet", "subnetId"),
+            ("DescribeSecurityGroups", "securityGroupInfo", "groupId"),
+            ("DescribeNetworkInterfaces", "networkInterfaceSet", "networkInterfaceId"),
+            ("DescribeNatGateways", "natGatewaySet", "natGatewayId"),
+            ("DescribeInternetGateways", "internetGatewaySet", "internetGatewayId"),
+            ("DescribeTransitGateways", "transitGatewaySet", "transitGatewayId"),
+            ("DescribeRouteTables", "routeTableSet", "routeTableId"),
+            ("DescribeNetworkAcls", "networkAclSet", "networkAclId"),
+            ("DescribeVpcEndpoints", "vpcEndpointSet", "vpcEndpointId"),
+            (
+                "DescribeVpcPeeringConnections",
+                "vpcPeeringConnectionSet",
+                "vpcPeeringConnectionId",
+            ),
+            (
+                "DescribeTransitGatewayAttachments",
+                "transitGatewayAttachments",
+                "transitGatewayAttachmentId",
+            ),
+            (
+                "DescribeTransitGatewayVpcAttachments",
+                "transitGatewayVpcAttachments",
+                "transitGatewayAttachmentId",
+            ),
+            (
+                "DescribeTransitGatewayRouteTables",
+                "transitGatewayRouteTables",
+                "transitGatewayRouteTableId",
+            ),
+            ("DescribeFlowLogs", "flowLogSet", "flowLogId"),
+            ("DescribeDhcpOptions", "dhcpOptionsSet", "dhcpOptionsId"),
+            ("DescribeLaunchTemplates", "launchTemplates", "launchTemplateId"),
+        ];
+
+        #[derive(Debug, Clone)]
+        struct TwoPages;
+
+        fn page(body: &str) -> String {
+            let field = |name: &str| {
+                body.split('&')
+                    .find_map(|kv| kv.strip_prefix(&format!("{name}=")))
+                    .unwrap_or_default()
+                    .to_owned()
+            };
+            let operation = field("Action");
+            let second = field("NextToken") == "page2";
+            let n = if second { 2 } else { 1 };
+            let items = if operation == "DescribeInstances" {
+                format!(
+                    "<reservationSet><item><instancesSet><item><instanceId>i-{n}</instanceId></item></instancesSet></item></reservationSet>"
+                )
+            } else {
+                let (_, list, id) = SHAPES
+                    .iter()
+                    .find(|(op, _, _)| *op == operation)
+                    .unwrap_or_else(|| panic!("no fake page for {operation}"));
+                format!("<{list}><item><{id}>x-{n}</{id}></item></{list}>")
+            };
+            let token = if second { "" } else { "<nextToken>page2</nextToken>" };
+            format!(
+                "<{operation}Response xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\"><requestId>r</requestId>{items}{token}</{operation}Response>"
+            )
+        }
+
+        impl HttpConnector for TwoPages {
+            fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
+                let body = std::str::from_utf8(request.body().bytes().unwrap_or_default()).unwrap_or_default();
+                let response = HttpResponse::new(200u16.try_into().unwrap(), SdkBody::from(page(body)));
+                HttpConnectorFuture::ready(Ok(response))
+            }
+        }
+
+        impl HttpClient for TwoPages {
+            fn http_connector(&self, _: &HttpConnectorSettings, _: &RuntimeComponents) -> SharedHttpConnector {
+                SharedHttpConnector::new(self.clone())
+            }
+        }
+
+        fn client() -> Client {
+            let conf = aws_sdk_ec2::Config::builder()
+                .behavior_version(aws_sdk_ec2::config::BehaviorVersion::latest())
+                .region(aws_sdk_ec2::config::Region::new("eu-west-1"))
+                .credentials_provider(aws_sdk_ec2::config::Credentials::new("a", "b", None, None, "test"))
+                .http_client(TwoPages)
+                .build();
+            Client::from_conf(conf)
+        }
+
+        #[test]
+        fn every_paginated_part_reads_the_second_page() {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            let client = client();
+            for part in Part::ALL {
+                if matches!(part, Part::Addresses | Part::KeyPairs) {
+                    continue; // not paginated in AWS: one request returns everything
+                }
+                let result = rt.block_on(describe(&client, "eu-west-1", "111122223333", part));
+                assert!(result.error.is_none(), "{}: {:?}", part.name(), result.error);
+                assert_eq!(result.requests, 2, "{}", part.name());
+                let ids: Vec<&str> = result.resources.iter().map(|r| r.id.as_str()).collect();
+                assert_eq!(ids.len(), 2, "{}: {ids:?}", part.name());
+                assert!(ids[1].ends_with("-2"), "{}: {ids:?}", part.name());
+            }
+        }
+    }
 }
