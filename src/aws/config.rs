@@ -177,3 +177,37 @@ pub fn error_chain(err: &dyn std::error::Error) -> String {
     }
     text
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_cached_client_per_service_and_region_each_with_its_own_retry_partition() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let aws = Aws::load(&AwsOptions {
+                region: "us-east-1".into(),
+                ..Default::default()
+            })
+            .await;
+            let east: aws_sdk_ec2::Client = aws.client("us-east-1");
+            let west: aws_sdk_ec2::Client = aws.client("eu-west-1");
+            let s3_west: aws_sdk_s3::Client = aws.client("eu-west-1");
+            let partition = |p: Option<&aws_sdk_ec2::config::retry::RetryPartition>| p.unwrap().to_string();
+            assert_eq!(partition(east.config().retry_partition()), "acctsplit-ec2-us-east-1");
+            assert_eq!(partition(west.config().retry_partition()), "acctsplit-ec2-eu-west-1");
+            assert_eq!(partition(s3_west.config().retry_partition()), "acctsplit-s3-eu-west-1");
+            assert_eq!(west.config().region().map(|r| r.as_ref()), Some("eu-west-1"));
+            let _again: aws_sdk_ec2::Client = aws.client("eu-west-1");
+            assert_eq!(
+                aws.clients.lock().unwrap().len(),
+                3,
+                "clients are built once and cached"
+            );
+        });
+    }
+}
