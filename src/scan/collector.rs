@@ -32,7 +32,8 @@ pub const fn action(service: &'static str, operation: &'static str, iam_action: 
 /// How a collector's work is split into units, each run concurrently with the others.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
-    /// One unit per part for the whole account (IAM, Route 53...), sent to the home region.
+    /// One unit per part for the whole account (IAM, Route 53...), sent to the home region;
+    /// its results use the region `global`, as its resources have none.
     Global,
     /// One unit per scanned region and per part (EC2, the Tagging API...).
     Regional,
