@@ -11,6 +11,9 @@ pub mod classify;
 pub mod cli;
 pub mod costs;
 pub mod csvsafe;
+#[cfg(test)]
+mod docs;
+pub mod error;
 pub mod fsutil;
 pub mod layout;
 pub mod model;

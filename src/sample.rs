@@ -82,4 +82,65 @@ mod tests {
         assert!(!rules.acknowledge.is_empty());
         assert!(rules.acknowledge.iter().all(|a| !a.reason.is_empty()));
     }
+
+    /// Resource types the scanner reported before the EC2 network parts were added (issue 10).
+    const TYPES_BEFORE_NETWORK_PARTS: &[&str] = &[
+        "ec2:elastic-ip",
+        "ec2:image",
+        "ec2:instance",
+        "ec2:internet-gateway",
+        "ec2:natgateway",
+        "ec2:network-interface",
+        "ec2:security-group",
+        "ec2:snapshot",
+        "ec2:subnet",
+        "ec2:transit-gateway",
+        "ec2:volume",
+        "ec2:vpc",
+        "s3:bucket",
+    ];
+
+    /// The text of every resource of those types, in file order, each without its separating
+    /// comma.
+    fn resources_of_types_before(text: &str) -> String {
+        let mut out = String::new();
+        let mut chunk = String::new();
+        let mut in_resources = false;
+        for line in text.lines() {
+            if line == "  \"resources\": [" {
+                in_resources = true;
+                continue;
+            }
+            if !in_resources {
+                continue;
+            }
+            chunk.push_str(line.trim_end_matches(','));
+            chunk.push('\n');
+            if line == "    }" || line == "    }," {
+                let keep = TYPES_BEFORE_NETWORK_PARTS
+                    .iter()
+                    .any(|t| chunk.contains(&format!("\n      \"resource_type\": \"{t}\"\n")));
+                if keep {
+                    out.push_str(&chunk);
+                }
+                chunk.clear();
+            }
+        }
+        out
+    }
+
+    /// Adding collectors and resource types must not change a byte of what was already
+    /// reported: the digest of the sample account's resources of the earlier types is the one
+    /// the scanner produced before issue 10 (sample-data at commit 662559b).
+    #[test]
+    fn earlier_resources_of_the_sample_account_are_byte_identical() {
+        let text = std::str::from_utf8(file(INVENTORY).expect("sample inventory")).unwrap();
+        let kept = resources_of_types_before(text);
+        assert_eq!(kept.matches("\n      \"arn\": ").count(), 327);
+        assert_eq!(
+            crate::costs::output::sha256_hex(kept.as_bytes()),
+            "3180101eeaa4f75413305e7364e0fe3d4ad4f13a21eb32147557022a0e38b507",
+            "a resource reported before the EC2 network parts changed"
+        );
+    }
 }

@@ -35,7 +35,7 @@ pub fn run(ctx: &Context, args: AssessArgs) -> anyhow::Result<Outcome> {
         let plan = super::classify::stage(ctx, &inventory, &rules, &layout)?;
         let costs = match &cost_settings {
             None => None,
-            Some(settings) => match crate::costs::export(&aws, settings, &ctx.progress).await {
+            Some(settings) => match crate::aws::costexplorer::export(&aws, settings, &ctx.progress).await {
                 Ok(report) => {
                     if !report.complete {
                         outcome = outcome.and(Outcome::Incomplete);

@@ -6,8 +6,9 @@ use anyhow::Context as _;
 use std::path::Path;
 
 use super::{Context, Outcome};
+use crate::aws::costexplorer::export;
 use crate::cli::CostOptions;
-use crate::costs::{ExportOptions, ExportSettings, export};
+use crate::costs::{ExportOptions, ExportSettings};
 
 pub fn run(ctx: &Context, args: crate::cli::CostsArgs) -> anyhow::Result<Outcome> {
     let settings = settings(&args.costs, &args.out_dir)?;

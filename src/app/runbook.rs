@@ -76,35 +76,19 @@ pub(super) fn stage(ctx: &Context, input: &RunbookInput, layout: &Layout) -> any
     Ok(())
 }
 
-/// The facts of today's collectors the blind-spot check needs: which Cost Explorer services
-/// each reads in depth. The Tagging API collector reads no service in depth; the check uses
-/// its coverage rows for the services nothing else reads.
-// TODO(lead): derive from the collector registry when it lands.
+/// What the blind-spot check needs of each collector in the registry: its name, whether it
+/// reads a global endpoint, and the Cost Explorer services it reads in depth. The Tagging API
+/// collector reads no service in depth; the check uses its coverage rows for the services
+/// nothing else reads.
 pub(super) fn collector_facts() -> Vec<CollectorFacts> {
-    vec![
-        CollectorFacts {
-            name: "ec2",
-            global: false,
-            // EBS volumes and snapshots, NAT gateways and Elastic IPs bill under "EC2 - Other";
-            // VPC endpoints and public IPv4 addresses under Amazon Virtual Private Cloud.
-            billed_as: &[
-                "Amazon Elastic Compute Cloud - Compute",
-                "EC2 - Other",
-                "Amazon Elastic Block Store",
-                "Amazon Virtual Private Cloud",
-            ],
-        },
-        CollectorFacts {
-            name: "s3",
-            global: false,
-            billed_as: &["Amazon Simple Storage Service"],
-        },
-        CollectorFacts {
-            name: blindspots::TAGGING,
-            global: false,
-            billed_as: &[],
-        },
-    ]
+    crate::aws::collectors::REGISTRY
+        .iter()
+        .map(|c| CollectorFacts {
+            name: c.name(),
+            global: c.scope() == crate::scan::Scope::Global,
+            billed_as: c.billed_as(),
+        })
+        .collect()
 }
 
 /// Checks `--blind-spot-min-usd` before anything is read or written.

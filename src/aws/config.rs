@@ -1,13 +1,16 @@
 //! One SDK configuration for the whole run: profile, home region, endpoint override and an
 //! adaptive retry policy, so throttling slows a run down instead of aborting it. Service
-//! clients are derived from it, one per region where the service is regional.
+//! clients are derived from it, one per (service, region), each with its own retry partition,
+//! and cached; the service files say how to build theirs ([`ServiceClient`]).
+
+use std::any::{Any, TypeId};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use aws_config::BehaviorVersion;
 use aws_config::retry::RetryConfig;
 use aws_types::SdkConfig;
 use aws_types::region::Region;
-
-use super::audit::AuditInterceptor;
 
 /// How to reach AWS, from the global command-line options.
 #[derive(Debug, Clone, Default)]
@@ -19,8 +22,7 @@ pub struct AwsOptions {
     pub endpoint_url: Option<String>,
 }
 
-/// Cost Explorer answers only in us-east-1.
-pub const COST_EXPLORER_REGION: &str = "us-east-1";
+pub use crate::costs::api::COST_EXPLORER_REGION;
 
 /// Attempts per call, the first included, before a throttled or failing call is given up.
 const MAX_ATTEMPTS: u32 = 10;
@@ -34,12 +36,24 @@ pub enum ConfigError {
     NoCredentials(String),
 }
 
-/// The shared SDK configuration and a factory for service clients.
-#[derive(Debug, Clone)]
+/// The shared SDK configuration and a cache of service clients, one per (service, region).
+#[derive(Clone)]
 pub struct Aws {
     sdk: SdkConfig,
     home_region: String,
     emulator: bool,
+    clients: Arc<Mutex<ClientCache>>,
+}
+
+type ClientCache = HashMap<(TypeId, String), Box<dyn Any + Send + Sync>>;
+
+impl std::fmt::Debug for Aws {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Aws")
+            .field("home_region", &self.home_region)
+            .field("emulator", &self.emulator)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Aws {
@@ -58,6 +72,7 @@ impl Aws {
             sdk: loader.load().await,
             home_region: options.region.clone(),
             emulator: options.endpoint_url.is_some(),
+            clients: Arc::default(),
         }
     }
 
@@ -86,64 +101,67 @@ impl Aws {
         &self.home_region
     }
 
-    pub fn ec2(&self, region: &str) -> aws_sdk_ec2::Client {
-        let conf = aws_sdk_ec2::config::Builder::from(&self.sdk)
-            .region(Region::new(region.to_owned()))
-            .interceptor(AuditInterceptor)
-            .build();
-        aws_sdk_ec2::Client::from_conf(conf)
+    /// The shared SDK configuration every client is built from.
+    pub fn sdk_config(&self) -> &SdkConfig {
+        &self.sdk
     }
 
-    pub fn s3(&self, region: &str) -> aws_sdk_s3::Client {
-        let mut conf = aws_sdk_s3::config::Builder::from(&self.sdk)
-            .region(Region::new(region.to_owned()))
-            .force_path_style(self.emulator)
-            .interceptor(AuditInterceptor);
-        if self.emulator {
-            conf = conf.interceptor(super::emulator::MotoVersioningFix);
-        }
-        let conf = conf.build();
-        aws_sdk_s3::Client::from_conf(conf)
+    /// True when `--endpoint-url` points the tool at an emulator.
+    pub fn emulator(&self) -> bool {
+        self.emulator
     }
 
-    pub fn tagging(&self, region: &str) -> aws_sdk_resourcegroupstagging::Client {
-        let conf = aws_sdk_resourcegroupstagging::config::Builder::from(&self.sdk)
-            .region(Region::new(region.to_owned()))
-            .interceptor(AuditInterceptor)
-            .build();
-        aws_sdk_resourcegroupstagging::Client::from_conf(conf)
-    }
-
-    pub fn sts(&self) -> aws_sdk_sts::Client {
-        let conf = aws_sdk_sts::config::Builder::from(&self.sdk)
-            .interceptor(AuditInterceptor)
-            .build();
-        aws_sdk_sts::Client::from_conf(conf)
-    }
-
-    pub fn organizations(&self) -> aws_sdk_organizations::Client {
-        let conf = aws_sdk_organizations::config::Builder::from(&self.sdk)
-            .interceptor(AuditInterceptor)
-            .build();
-        aws_sdk_organizations::Client::from_conf(conf)
-    }
-
-    pub fn iam(&self) -> aws_sdk_iam::Client {
-        let conf = aws_sdk_iam::config::Builder::from(&self.sdk)
-            .interceptor(AuditInterceptor)
-            .build();
-        aws_sdk_iam::Client::from_conf(conf)
-    }
-
-    /// Cost Explorer, always in us-east-1.
-    pub fn cost_explorer(&self) -> aws_sdk_costexplorer::Client {
-        let conf = aws_sdk_costexplorer::config::Builder::from(&self.sdk)
-            .region(Region::new(COST_EXPLORER_REGION))
-            .interceptor(AuditInterceptor)
-            .build();
-        aws_sdk_costexplorer::Client::from_conf(conf)
+    /// The client of one service in one region: built on first use, then shared.
+    pub fn client<C: ServiceClient>(&self, region: &str) -> C {
+        let key = (TypeId::of::<C>(), region.to_owned());
+        let mut map = self.clients.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let entry = map.entry(key).or_insert_with(|| Box::new(C::build(self, region)));
+        entry
+            .downcast_ref::<C>()
+            .expect("the cache key holds the client's type")
+            .clone()
     }
 }
+
+/// A service client the tool builds from the one [`SdkConfig`], once per region: with that
+/// region, the audit interceptor, and a retry partition of its own (see [`retry_partition_name`]).
+/// Each service file implements it for its client, usually with [`service_client!`].
+pub trait ServiceClient: Clone + Send + Sync + 'static {
+    /// The service part of the retry partition name: `ec2`, `s3`...
+    const SERVICE: &'static str;
+    fn build(aws: &Aws, region: &str) -> Self;
+}
+
+/// The retry partition of one (service, region). The SDK's default partition is per service,
+/// shared by every region, so throttling in one region would slow all the others down: each
+/// (service, region) gets its own token bucket and adaptive rate limiter instead.
+pub fn retry_partition_name(service: &str, region: &str) -> String {
+    format!("acctsplit-{service}-{region}")
+}
+
+/// Implements [`ServiceClient`] for `$krate::Client`; the optional closure adjusts the config
+/// builder (S3's path-style addressing, for example).
+macro_rules! service_client {
+    ($krate:ident, $service:literal) => {
+        $crate::aws::config::service_client!($krate, $service, |builder, _aws| builder);
+    };
+    ($krate:ident, $service:literal, |$builder:ident, $aws:ident| $adjust:expr) => {
+        impl $crate::aws::config::ServiceClient for $krate::Client {
+            const SERVICE: &'static str = $service;
+            fn build(aws: &$crate::aws::Aws, region: &str) -> Self {
+                let $aws = aws;
+                let $builder = $krate::config::Builder::from(aws.sdk_config())
+                    .region(::aws_types::region::Region::new(region.to_owned()))
+                    .retry_partition($krate::config::retry::RetryPartition::new(
+                        $crate::aws::config::retry_partition_name($service, region),
+                    ))
+                    .interceptor($crate::aws::audit::AuditInterceptor);
+                $krate::Client::from_conf($adjust.build())
+            }
+        }
+    };
+}
+pub(crate) use service_client;
 
 /// Joins an error and its sources with `: `.
 pub fn error_chain(err: &dyn std::error::Error) -> String {
@@ -158,4 +176,38 @@ pub fn error_chain(err: &dyn std::error::Error) -> String {
         source = inner.source();
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_cached_client_per_service_and_region_each_with_its_own_retry_partition() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let aws = Aws::load(&AwsOptions {
+                region: "us-east-1".into(),
+                ..Default::default()
+            })
+            .await;
+            let east: aws_sdk_ec2::Client = aws.client("us-east-1");
+            let west: aws_sdk_ec2::Client = aws.client("eu-west-1");
+            let s3_west: aws_sdk_s3::Client = aws.client("eu-west-1");
+            let partition = |p: Option<&aws_sdk_ec2::config::retry::RetryPartition>| p.unwrap().to_string();
+            assert_eq!(partition(east.config().retry_partition()), "acctsplit-ec2-us-east-1");
+            assert_eq!(partition(west.config().retry_partition()), "acctsplit-ec2-eu-west-1");
+            assert_eq!(partition(s3_west.config().retry_partition()), "acctsplit-s3-eu-west-1");
+            assert_eq!(west.config().region().map(|r| r.as_ref()), Some("eu-west-1"));
+            let _again: aws_sdk_ec2::Client = aws.client("eu-west-1");
+            assert_eq!(
+                aws.clients.lock().unwrap().len(),
+                3,
+                "clients are built once and cached"
+            );
+        });
+    }
 }

@@ -10,16 +10,23 @@ use aws_sdk_costexplorer::types::{
     DateInterval, Granularity as SdkGranularity, GroupDefinition, GroupDefinitionType, MetricValue,
 };
 
-use super::config::COST_EXPLORER_REGION;
 use super::{ApiError, Aws};
+use crate::costs::api::COST_EXPLORER_REGION;
 use crate::costs::api::{
     Amount, CostAllocationTag, CostExplorerApi, CostPage, CostRequest, Granularity, GroupKey, GroupResult, OrgStatus,
     Period, PeriodResult, TagPage, UtilizationPage, UtilizationPeriod, UtilizationRequest,
 };
+use crate::costs::{CostsError, ExportReport, ExportSettings, run_export};
+use crate::progress::Progress;
 
 /// Attempts per Cost Explorer call inside the SDK; the exporter's runner adds its own paced
 /// back-off on throttling, so a failing call is reported quickly instead of retried for minutes.
 const CE_MAX_ATTEMPTS: u32 = 3;
+
+// Cost Explorer, always in us-east-1. The exporter's runner adds its own paced back-off on
+// throttling, so a failing call is reported quickly instead of retried for minutes.
+super::config::service_client!(aws_sdk_costexplorer, "costexplorer", |builder, _aws| builder
+    .retry_config(RetryConfig::adaptive().with_max_attempts(CE_MAX_ATTEMPTS)));
 
 /// Cost Explorer through the AWS SDK.
 pub struct SdkCostExplorer {
@@ -30,17 +37,17 @@ pub struct SdkCostExplorer {
 
 impl SdkCostExplorer {
     pub fn new(aws: &Aws) -> SdkCostExplorer {
-        let base = aws.cost_explorer();
-        let conf = base
-            .config()
-            .to_builder()
-            .retry_config(RetryConfig::adaptive().with_max_attempts(CE_MAX_ATTEMPTS))
-            .build();
         SdkCostExplorer {
-            ce: aws_sdk_costexplorer::Client::from_conf(conf),
+            ce: aws.client(COST_EXPLORER_REGION),
             aws: aws.clone(),
         }
     }
+}
+
+/// Runs an export against AWS: preflight, plan, spend guard, queries, files.
+pub async fn export(aws: &Aws, settings: &ExportSettings, progress: &Progress) -> Result<ExportReport, CostsError> {
+    let api = SdkCostExplorer::new(aws);
+    run_export(&api, settings, progress).await
 }
 
 fn interval(period: &Period) -> Result<DateInterval, ApiError> {
@@ -302,5 +309,48 @@ impl CostExplorerApi for SdkCostExplorer {
             // GetSavingsPlansUtilization answers in one page.
             next_page_token: None,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    /// The lead may spawn the export on a multi-threaded runtime.
+    #[test]
+    fn export_future_is_send() {
+        fn assert_send<T: Send>(_: &T) {}
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let aws = Aws::load(&crate::aws::AwsOptions {
+                region: "us-east-1".into(),
+                ..Default::default()
+            })
+            .await;
+            let options = crate::costs::ExportOptions {
+                months: 1,
+                daily_months: Some(0),
+                dry_run: false,
+                max_requests: 200,
+                yes: false,
+                tag_keys: vec![],
+            };
+            let settings = ExportSettings::new(
+                &options,
+                Path::new("unused"),
+                time::macros::date!(2026 - 11 - 22),
+                "t".into(),
+            )
+            .unwrap();
+            let progress = Progress::new(true);
+            let fut = export(&aws, &settings, &progress);
+            assert_send(&fut);
+            drop(fut);
+        });
     }
 }

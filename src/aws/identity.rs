@@ -1,12 +1,17 @@
 //! Who the account is: its id (STS), its alias (IAM) and whether it belongs to an
 //! organization (Organizations). The runbook's first steps depend on the last one.
 
+use super::config::service_client;
 use super::{ApiError, Aws};
 use crate::model::{Coverage, CoverageStatus, OrgStatus, Organization};
 
+service_client!(aws_sdk_sts, "sts");
+service_client!(aws_sdk_iam, "iam");
+service_client!(aws_sdk_organizations, "organizations");
+
 pub async fn account_id(aws: &Aws) -> Result<String, ApiError> {
     let out = aws
-        .sts()
+        .client::<aws_sdk_sts::Client>(aws.home_region())
         .get_caller_identity()
         .send()
         .await
@@ -17,7 +22,7 @@ pub async fn account_id(aws: &Aws) -> Result<String, ApiError> {
 /// The first account alias, if any.
 pub async fn alias(aws: &Aws) -> Result<Option<String>, ApiError> {
     let out = aws
-        .iam()
+        .client::<aws_sdk_iam::Client>(aws.home_region())
         .list_account_aliases()
         .send()
         .await
@@ -28,7 +33,8 @@ pub async fn alias(aws: &Aws) -> Result<Option<String>, ApiError> {
 /// Organization status; `AWSOrganizationsNotInUseException` means standalone. A denied or
 /// failed call gives status `unknown` with the error code as detail.
 pub async fn organization(aws: &Aws, account_id: &str) -> (Organization, Result<(), ApiError>) {
-    match aws.organizations().describe_organization().send().await {
+    let client = aws.client::<aws_sdk_organizations::Client>(aws.home_region());
+    match client.describe_organization().send().await {
         Ok(out) => {
             let org = out.organization();
             let management = org.and_then(|o| o.master_account_id()).map(str::to_owned);

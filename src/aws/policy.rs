@@ -1,28 +1,17 @@
 //! The least-privilege IAM policy: exactly the operations the tool calls, and nothing that
-//! writes. `acctsplit iam-policy` prints it; `docs/iam-policy.json` is a committed copy; the
-//! integration tests check every operation actually sent against [`ACTIONS`].
+//! writes: the actions every collector of the registry declares, plus the few calls made outside
+//! the collectors. `acctsplit iam-policy` prints it; `docs/iam-policy.json` is a committed copy;
+//! the integration tests check every operation actually sent against [`actions`].
 
-/// One operation the tool may send.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Action {
-    /// The SDK's service name, as the audit log records it (`EC2`, `S3`...).
-    pub service: &'static str,
-    /// The API operation name.
-    pub operation: &'static str,
-    /// The IAM action that authorises it (S3 names some differently from the operation).
-    pub iam_action: &'static str,
-}
+pub use crate::scan::{Action, action};
 
-const fn action(service: &'static str, operation: &'static str, iam_action: &'static str) -> Action {
-    Action {
-        service,
-        operation,
-        iam_action,
-    }
-}
+use std::sync::OnceLock;
 
-/// Every operation the tool sends. Keep sorted by service, then operation.
-pub const ACTIONS: &[Action] = &[
+use super::collectors::REGISTRY;
+
+/// The calls made outside the collectors: identity and region discovery before the scan
+/// (`identity.rs`, `scanner.rs`) and the Cost Explorer export (`costexplorer.rs`).
+pub const NON_COLLECTOR_ACTIONS: &[Action] = &[
     action("Cost Explorer", "GetCostAndUsage", "ce:GetCostAndUsage"),
     action(
         "Cost Explorer",
@@ -35,40 +24,35 @@ pub const ACTIONS: &[Action] = &[
         "ce:GetSavingsPlansUtilization",
     ),
     action("Cost Explorer", "ListCostAllocationTags", "ce:ListCostAllocationTags"),
-    action("EC2", "DescribeAddresses", "ec2:DescribeAddresses"),
-    action("EC2", "DescribeImages", "ec2:DescribeImages"),
-    action("EC2", "DescribeInstances", "ec2:DescribeInstances"),
-    action("EC2", "DescribeInternetGateways", "ec2:DescribeInternetGateways"),
-    action("EC2", "DescribeNatGateways", "ec2:DescribeNatGateways"),
-    action("EC2", "DescribeNetworkInterfaces", "ec2:DescribeNetworkInterfaces"),
     action("EC2", "DescribeRegions", "ec2:DescribeRegions"),
-    action("EC2", "DescribeSecurityGroups", "ec2:DescribeSecurityGroups"),
-    action("EC2", "DescribeSnapshots", "ec2:DescribeSnapshots"),
-    action("EC2", "DescribeSubnets", "ec2:DescribeSubnets"),
-    action("EC2", "DescribeTransitGateways", "ec2:DescribeTransitGateways"),
-    action("EC2", "DescribeVolumes", "ec2:DescribeVolumes"),
-    action("EC2", "DescribeVpcs", "ec2:DescribeVpcs"),
     action("IAM", "ListAccountAliases", "iam:ListAccountAliases"),
     action(
         "Organizations",
         "DescribeOrganization",
         "organizations:DescribeOrganization",
     ),
-    action("Resource Groups Tagging API", "GetResources", "tag:GetResources"),
-    action("S3", "GetBucketEncryption", "s3:GetEncryptionConfiguration"),
-    action("S3", "GetBucketLocation", "s3:GetBucketLocation"),
-    action("S3", "GetBucketPolicy", "s3:GetBucketPolicy"),
-    action("S3", "GetBucketReplication", "s3:GetReplicationConfiguration"),
-    action("S3", "GetBucketTagging", "s3:GetBucketTagging"),
-    action("S3", "GetBucketVersioning", "s3:GetBucketVersioning"),
-    action("S3", "GetPublicAccessBlock", "s3:GetBucketPublicAccessBlock"),
-    action("S3", "ListBuckets", "s3:ListAllMyBuckets"),
     action("STS", "GetCallerIdentity", "sts:GetCallerIdentity"),
 ];
 
+/// Every operation the tool sends: the union of the collectors' actions and
+/// [`NON_COLLECTOR_ACTIONS`], sorted by service and operation, each once.
+pub fn actions() -> &'static [Action] {
+    static ACTIONS: OnceLock<Vec<Action>> = OnceLock::new();
+    ACTIONS.get_or_init(|| {
+        let mut all: Vec<Action> = REGISTRY
+            .iter()
+            .flat_map(|c| c.actions().iter().copied())
+            .chain(NON_COLLECTOR_ACTIONS.iter().copied())
+            .collect();
+        all.sort_by_key(|a| (a.service, a.operation));
+        all.dedup_by_key(|a| (a.service, a.operation));
+        all
+    })
+}
+
 /// Looks up an operation as the audit log records it.
 pub fn find(service: &str, operation: &str) -> Option<&'static Action> {
-    ACTIONS
+    actions()
         .iter()
         .find(|a| a.service == service && a.operation == operation)
 }
@@ -82,7 +66,7 @@ pub fn is_read_only_operation(operation: &str) -> bool {
 
 /// The policy document, pretty-printed, with a trailing newline.
 pub fn policy_json() -> String {
-    let mut actions: Vec<&str> = ACTIONS.iter().map(|a| a.iam_action).collect();
+    let mut actions: Vec<&str> = actions().iter().map(|a| a.iam_action).collect();
     actions.sort_unstable();
     actions.dedup();
     let doc = serde_json::json!({
@@ -104,19 +88,49 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_action_is_read_only_and_listed_once() {
-        for (i, a) in ACTIONS.iter().enumerate() {
+    fn every_action_is_read_only_and_declared_once() {
+        for a in actions() {
             assert!(is_read_only_operation(a.operation), "{} is not read-only", a.operation);
             let iam_op = a.iam_action.split_once(':').map(|(_, op)| op).unwrap_or("");
             assert!(is_read_only_operation(iam_op), "{} is not read-only", a.iam_action);
-            assert!(
-                !ACTIONS[..i]
-                    .iter()
-                    .any(|b| b.service == a.service && b.operation == a.operation),
-                "{} {} listed twice",
-                a.service,
-                a.operation
-            );
+        }
+        let mut declared: Vec<(&str, &str)> = REGISTRY
+            .iter()
+            .flat_map(|c| c.actions())
+            .chain(NON_COLLECTOR_ACTIONS)
+            .map(|a| (a.service, a.operation))
+            .collect();
+        declared.sort_unstable();
+        let before = declared.len();
+        declared.dedup();
+        assert_eq!(before, declared.len(), "an operation is declared twice");
+    }
+
+    /// The published policy is exactly the union of the registry's actions and the calls
+    /// outside the collectors: nothing missing, nothing extra.
+    #[test]
+    fn policy_is_the_union_of_the_registry_and_the_other_calls() {
+        let policy: serde_json::Value = serde_json::from_str(&policy_json()).unwrap();
+        let mut published: Vec<&str> = policy["Statement"][0]["Action"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a.as_str().unwrap())
+            .collect();
+        published.sort_unstable();
+        let mut expected: Vec<&str> = REGISTRY
+            .iter()
+            .flat_map(|c| c.actions())
+            .chain(NON_COLLECTOR_ACTIONS)
+            .map(|a| a.iam_action)
+            .collect();
+        expected.sort_unstable();
+        expected.dedup();
+        assert_eq!(published, expected);
+        for collector in REGISTRY {
+            for a in collector.actions() {
+                assert!(find(a.service, a.operation).is_some(), "{a:?}");
+            }
         }
     }
 

@@ -30,8 +30,7 @@ pub const CSV_HEADER: [&str; 6] = ["service", "region", "monthly_usd", "status",
 /// The `region` (weak check: `service`) of a row that stands for every region (service).
 pub const ANY: &str = "*";
 
-/// What the check needs to know of one collector.
-// TODO(lead): the collector registry provides these when it lands (`name`, `scope`, `billed_as`).
+/// What the check needs to know of one collector; the app derives it from the registry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CollectorFacts {
     /// The coverage service name, which is also the ARN prefix of what it finds: `ec2`, `s3`.

@@ -50,8 +50,9 @@ pub(crate) enum Basis<'a> {
         users: TargetSet,
     },
     /// Plumbing AWS creates by itself, so every new account already has its own: the default
-    /// VPC and the subnets, security group and internet gateway in it (`vpc: None`), and the
-    /// default security group of any other VPC, which goes wherever its VPC goes (`vpc: Some`).
+    /// VPC and the subnets, security group and internet gateway in it, and the region's default
+    /// DHCP options (`vpc: None`); and the default security group, main route table and default
+    /// network ACL of any other VPC, which go wherever their VPC goes (`vpc: Some`).
     AwsDefault {
         vpc: Option<usize>,
     },
@@ -171,14 +172,30 @@ pub(crate) fn decide<'a>(graph: &Graph<'a>, rules: &Rules) -> (Vec<Decision<'a>>
     (decisions, conflicts)
 }
 
+fn is_default_dhcp_options(res: &Resource) -> bool {
+    res.resource_type == "ec2:dhcp-options" && res.attr_bool("is_default") == Some(true)
+}
+
+/// Parts AWS creates with every VPC: its `default` security group, its main route table and its
+/// default network ACL.
+pub(crate) fn is_vpc_default_part(res: &Resource) -> bool {
+    match res.resource_type.as_str() {
+        "ec2:security-group" => res.attr_str("group_name") == Some("default"),
+        "ec2:route-table" => res.attr_bool("main") == Some(true),
+        "ec2:network-acl" => res.attr_bool("is_default") == Some(true),
+        _ => false,
+    }
+}
+
 fn is_default_vpc(res: &Resource) -> bool {
     res.resource_type == "ec2:vpc" && res.attr_bool("is_default") == Some(true)
 }
 
-/// The default VPC itself, or a subnet, security group or internet gateway inside it.
+/// The default VPC itself, or a subnet, security group or internet gateway inside it; or a
+/// DHCP options set shaped like the one AWS creates in every region (`is_default`).
 fn in_default_vpc(graph: &Graph<'_>, i: usize) -> bool {
     let res = &graph.resources[i];
-    if is_default_vpc(res) {
+    if is_default_vpc(res) || is_default_dhcp_options(res) {
         return true;
     }
     let part = matches!(
@@ -190,16 +207,14 @@ fn in_default_vpc(graph: &Graph<'_>, i: usize) -> bool {
         .is_some_and(|k| graph.related(i, k).any(|v| is_default_vpc(&graph.resources[v])))
 }
 
-/// A VPC's `default` security group has no signal of its own: AWS creates it with the VPC, and
-/// recreates it with the VPC in the new account. It takes the VPC's final target.
+/// A VPC's `default` security group, main route table and default network ACL have no signal
+/// of their own: AWS creates them with the VPC, and creates them again with the VPC in the new
+/// account. Each takes the VPC's final target.
 fn follow_vpc_default_groups(graph: &Graph<'_>, decisions: &mut [Decision<'_>]) {
     let Some(in_vpc) = graph.kind_id("in-vpc") else { return };
     for i in 0..graph.len() {
         let res = &graph.resources[i];
-        if decisions[i].basis != Basis::NoSignal
-            || res.resource_type != "ec2:security-group"
-            || res.attr_str("group_name") != Some("default")
-        {
+        if decisions[i].basis != Basis::NoSignal || !is_vpc_default_part(res) {
             continue;
         }
         if let Some(vpc) = graph

@@ -131,11 +131,21 @@ impl Explainer<'_, '_> {
                  have their own; it stays in {target}",
                 res.region.as_deref().unwrap_or("its region")
             ),
+            Basis::AwsDefault { vpc: None } if res.resource_type == "ec2:dhcp-options" => format!(
+                "the default DHCP options of {}: AWS creates the same set in every region of every account, so \
+                 the new accounts have their own; it stays in {target}",
+                res.region.as_deref().unwrap_or("its region")
+            ),
             Basis::AwsDefault { vpc: None } => format!(
                 "part of the default VPC, created by AWS with it; every new account has its own, so it stays in {target}"
             ),
             Basis::AwsDefault { vpc: Some(vpc) } => format!(
-                "the default security group of {} ({target}): AWS creates it with every VPC, so it goes where the VPC goes",
+                "the {} of {} ({target}): AWS creates it with every VPC, so it goes where the VPC goes",
+                match res.resource_type.as_str() {
+                    "ec2:route-table" => "main route table",
+                    "ec2:network-acl" => "default network ACL",
+                    _ => "default security group",
+                },
                 label(&self.graph.resources[*vpc])
             ),
             Basis::NoSignal => self.no_signal_reason(res, &d.notes),

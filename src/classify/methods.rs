@@ -56,11 +56,16 @@ pub const CATALOG: &[CatalogEntry] = &[
     entry("ec2:route-table", "recreate", Stage::Network),
     entry("ec2:network-acl", "recreate", Stage::Network),
     entry("ec2:vpc-endpoint", "recreate", Stage::Network),
+    entry("ec2:vpc-peering-connection", "recreate", Stage::Network),
+    entry("ec2:transit-gateway-attachment", "recreate", Stage::Network),
+    entry("ec2:transit-gateway-route-table", "recreate", Stage::Network),
+    entry("ec2:dhcp-options", "recreate", Stage::Network),
     entry("ec2:network-interface", "recreate", Stage::Network),
     entry("ec2:elastic-ip", "transfer", Stage::Network),
     entry("route53:hostedzone", "recreate", Stage::Network),
     entry("route53domains:domain", "transfer", Stage::Network),
     // security
+    entry("ec2:key-pair", "recreate", Stage::Security),
     entry("ec2:security-group", "recreate", Stage::Security),
     entry("kms:key", "recreate-key", Stage::Security),
     entry("secretsmanager:secret", "recreate-secret", Stage::Security),
@@ -79,6 +84,7 @@ pub const CATALOG: &[CatalogEntry] = &[
     entry("elasticfilesystem:file-system", "backup-copy", Stage::Data),
     // compute
     entry("ec2:instance", "recreate", Stage::Compute),
+    entry("ec2:launch-template", "recreate", Stage::Compute),
     entry("lambda:function", "redeploy", Stage::Compute),
     entry("ecs:cluster", "recreate", Stage::Compute),
     entry("ecs:service", "redeploy", Stage::Compute),
@@ -90,6 +96,7 @@ pub const CATALOG: &[CatalogEntry] = &[
     entry("sns:topic", "recreate", Stage::Other),
     entry("sqs:queue", "recreate", Stage::Other),
     entry("logs:log-group", "recreate", Stage::Other),
+    entry("ec2:vpc-flow-log", "recreate", Stage::Other),
     entry("cloudformation:stack", "redeploy", Stage::Other),
 ];
 
@@ -105,6 +112,22 @@ pub fn lookup(resource_type: &str) -> Option<&'static CatalogEntry> {
 /// The stage a type moves in (`other` when unknown).
 pub fn stage_of(resource_type: &str) -> Stage {
     lookup(resource_type).map(|e| e.stage).unwrap_or(Stage::Other)
+}
+
+/// The per-type table of `docs/methods.md`, generated from [`CATALOG`] (sorted by type).
+pub fn catalog_markdown() -> String {
+    let mut rows: Vec<&CatalogEntry> = CATALOG.iter().collect();
+    rows.sort_by_key(|e| e.resource_type);
+    let mut text = String::from("| resource type | method | stage |\n|---|---|---|\n");
+    for e in rows {
+        text.push_str(&format!(
+            "| `{}` | `{}` | {} |\n",
+            e.resource_type,
+            e.method,
+            e.stage.as_str()
+        ));
+    }
+    text
 }
 
 /// What the legacy account's resources get.
@@ -148,6 +171,17 @@ pub(crate) fn moving(graph: &Graph<'_>, i: usize, target: &str, account_id: &str
             format!("recreate it in {target}, or create it once in a network account and share it with AWS RAM")
         }
         "ec2:network-interface" => format!("recreated in {target} with the instance or service that owns it"),
+        "ec2:key-pair" => format!(
+            "import the same public key into {target} (ImportKeyPair), or create a new key pair there; \
+             the private key is never read"
+        ),
+        "ec2:launch-template" => {
+            format!("recreate it in {target} with that account's AMI, subnet and security group ids")
+        }
+        "ec2:vpc-peering-connection" => {
+            format!("request the peering again from {target} and accept it, then add the routes on both sides")
+        }
+        "ec2:vpc-flow-log" => format!("recreate the flow log in {target}, writing to the log-archive destination"),
         "s3:bucket" => bucket_notes(res, target, account_id),
         _ => match entry.method {
             "recreate" => format!("recreate it in {target}, preferably from infrastructure as code"),
@@ -279,6 +313,28 @@ mod tests {
     }
 
     #[test]
+    fn docs_methods_md_is_generated_from_the_catalog() {
+        let doc = include_str!("../../docs/methods.md");
+        crate::docs::assert_generated_section("docs/methods.md", doc, "catalog", &catalog_markdown());
+        // The summary table names exactly the catalog's methods, plus `stay`.
+        let mut documented: Vec<&str> = doc
+            .lines()
+            .skip_while(|l| !l.starts_with("| method |"))
+            .skip(2)
+            .take_while(|l| l.starts_with('|'))
+            .filter_map(|l| l.split('`').nth(1))
+            .collect();
+        documented.sort_unstable();
+        let mut methods: Vec<&str> = CATALOG.iter().map(|e| e.method).chain([STAY]).collect();
+        methods.sort_unstable();
+        methods.dedup();
+        assert_eq!(
+            documented, methods,
+            "docs/methods.md's summary table and CATALOG disagree"
+        );
+    }
+
+    #[test]
     fn method_per_type_table() {
         let cases = [
             ("ec2:instance", "recreate", Stage::Compute),
@@ -293,6 +349,16 @@ mod tests {
             ("ec2:natgateway", "recreate", Stage::Network),
             ("ec2:internet-gateway", "recreate", Stage::Network),
             ("ec2:transit-gateway", "recreate", Stage::Network),
+            ("ec2:route-table", "recreate", Stage::Network),
+            ("ec2:network-acl", "recreate", Stage::Network),
+            ("ec2:vpc-endpoint", "recreate", Stage::Network),
+            ("ec2:vpc-peering-connection", "recreate", Stage::Network),
+            ("ec2:transit-gateway-attachment", "recreate", Stage::Network),
+            ("ec2:transit-gateway-route-table", "recreate", Stage::Network),
+            ("ec2:dhcp-options", "recreate", Stage::Network),
+            ("ec2:vpc-flow-log", "recreate", Stage::Other),
+            ("ec2:launch-template", "recreate", Stage::Compute),
+            ("ec2:key-pair", "recreate", Stage::Security),
             ("s3:bucket", "replicate", Stage::Data),
             ("rds:db", "share-rds-snapshot", Stage::Data),
             ("lambda:function", "redeploy", Stage::Compute),

@@ -1022,6 +1022,63 @@ fn a_vpcs_default_security_group_goes_where_the_vpc_goes() {
 }
 
 #[test]
+fn a_vpcs_main_route_table_and_default_network_acl_go_where_the_vpc_goes() {
+    let main = "arn:aws:ec2:us-east-1:111122223333:route-table/rtb-main";
+    let custom = "arn:aws:ec2:us-east-1:111122223333:route-table/rtb-custom";
+    let acl = "arn:aws:ec2:us-east-1:111122223333:network-acl/acl-default";
+    let plan = plan_of(vec![
+        res(APP_VPC, "ec2:vpc").tag("Environment", "dev"),
+        res(main, "ec2:route-table").attr("main", true).rel("in-vpc", APP_VPC),
+        res(custom, "ec2:route-table")
+            .attr("main", false)
+            .rel("in-vpc", APP_VPC),
+        res(acl, "ec2:network-acl")
+            .attr("is_default", true)
+            .rel("in-vpc", APP_VPC),
+    ]);
+    for (arn, what) in [(main, "main route table"), (acl, "default network ACL")] {
+        let a = row(&plan, arn);
+        assert_eq!(
+            (a.target.as_str(), a.rule.as_str(), a.needs_review),
+            ("dev", "aws-default", false),
+            "{arn}"
+        );
+        assert!(
+            a.reason.starts_with(&format!("the {what} of VPC vpc-app (dev)")),
+            "{}",
+            a.reason
+        );
+    }
+    let a = row(&plan, custom);
+    assert_eq!(
+        (a.rule.as_str(), a.needs_review),
+        ("no-signal", true),
+        "a custom table is reviewed"
+    );
+}
+
+#[test]
+fn the_regions_default_dhcp_options_stay_without_review() {
+    let aws_made = "arn:aws:ec2:us-east-1:111122223333:dhcp-options/dopt-aws";
+    let custom = "arn:aws:ec2:us-east-1:111122223333:dhcp-options/dopt-corp";
+    let plan = plan_of(vec![
+        res(aws_made, "ec2:dhcp-options").attr("is_default", true),
+        res(custom, "ec2:dhcp-options").attr("is_default", false),
+    ]);
+    let a = row(&plan, aws_made);
+    assert_eq!(
+        (a.target.as_str(), a.rule.as_str(), a.needs_review),
+        ("prod", "aws-default", false)
+    );
+    assert!(
+        a.reason.starts_with("the default DHCP options of us-east-1"),
+        "{}",
+        a.reason
+    );
+    assert!(row(&plan, custom).needs_review);
+}
+
+#[test]
 fn an_untagged_custom_security_group_still_needs_review() {
     let sg = "arn:aws:ec2:us-east-1:111122223333:security-group/sg-web";
     let plan = plan_of(vec![

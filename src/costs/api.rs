@@ -5,7 +5,10 @@
 use std::collections::BTreeMap;
 use std::future::Future;
 
-use crate::aws::ApiError;
+use crate::error::ApiError;
+
+/// Cost Explorer answers only in us-east-1.
+pub const COST_EXPLORER_REGION: &str = "us-east-1";
 
 /// A closed-open date range, `YYYY-MM-DD` strings as Cost Explorer uses them.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]

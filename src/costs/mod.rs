@@ -3,7 +3,8 @@
 //! plans the queries ([`plan`]), prints what they cost and stops unless that is allowed, runs
 //! them with pacing, back-off and resume ([`runner`]), and writes CSVs, a manifest and a
 //! summary ([`output`]). Cost Explorer sits behind [`api::CostExplorerApi`]; the real client is
-//! in `aws::costexplorer`; tests use the synthetic one of the test kit.
+//! in `aws::costexplorer` (with `export`, which runs an export against AWS); tests use the
+//! synthetic one of the test kit.
 
 pub mod api;
 pub mod output;
@@ -13,7 +14,7 @@ pub mod runner;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::aws::ApiError;
+use crate::error::ApiError;
 use crate::model::FailedQuery;
 
 pub use runner::run_export;
@@ -188,16 +189,6 @@ pub struct ExportReport {
     pub summary: Option<crate::model::CostSummary>,
 }
 
-/// Runs an export against AWS: preflight, plan, spend guard, queries, files.
-pub async fn export(
-    aws: &crate::aws::Aws,
-    settings: &ExportSettings,
-    progress: &crate::progress::Progress,
-) -> Result<ExportReport, CostsError> {
-    let api = crate::aws::costexplorer::SdkCostExplorer::new(aws);
-    run_export(&api, settings, progress).await
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -224,33 +215,5 @@ mod tests {
         assert!(err.to_string().contains("--months 0"), "{err}");
         let err = ExportSettings::new(&options(14, Some(20)), Path::new("out"), today, "t".into()).unwrap_err();
         assert!(err.to_string().contains("--daily-months 20"), "{err}");
-    }
-
-    /// The lead may spawn the export on a multi-threaded runtime.
-    #[test]
-    fn export_future_is_send() {
-        fn assert_send<T: Send>(_: &T) {}
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async {
-            let aws = crate::aws::Aws::load(&crate::aws::AwsOptions {
-                region: "us-east-1".into(),
-                ..Default::default()
-            })
-            .await;
-            let settings = ExportSettings::new(
-                &options(1, Some(0)),
-                Path::new("unused"),
-                time::macros::date!(2026 - 11 - 22),
-                "t".into(),
-            )
-            .unwrap();
-            let progress = crate::progress::Progress::new(true);
-            let fut = export(&aws, &settings, &progress);
-            assert_send(&fut);
-            drop(fut);
-        });
     }
 }

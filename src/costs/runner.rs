@@ -18,7 +18,7 @@ use super::api::{
 use super::output::{self, CostRow, Manifest, ManifestFile, ManifestWindow};
 use super::plan::{self, Plan, Query, QueryKind};
 use super::{CostsError, ExportReport, ExportSettings, Pacing};
-use crate::aws::{ApiError, ErrorKind};
+use crate::error::{ApiError, ErrorKind};
 use crate::fsutil::{write_atomic, write_json_atomic};
 use crate::model::FailedQuery;
 use crate::progress::Progress;
@@ -236,7 +236,7 @@ async fn list_tags<A: CostExplorerApi>(
 fn loop_error(operation: &'static str) -> ApiError {
     ApiError {
         operation,
-        region: crate::aws::config::COST_EXPLORER_REGION.to_owned(),
+        region: super::api::COST_EXPLORER_REGION.to_owned(),
         kind: ErrorKind::Failed,
         code: "RepeatedPageToken".to_owned(),
         message: "Cost Explorer returned the same NextPageToken twice".to_owned(),
@@ -780,8 +780,8 @@ mod tests {
             };
             match self.script.get(&i) {
                 None => Ok(()),
-                Some(Act::Throttle(code)) => Err(err(code, crate::aws::errors::kind_of_code(code))),
-                Some(Act::Fail(code)) => Err(err(code, crate::aws::errors::kind_of_code(code))),
+                Some(Act::Throttle(code)) => Err(err(code, crate::error::kind_of_code(code))),
+                Some(Act::Fail(code)) => Err(err(code, crate::error::kind_of_code(code))),
                 Some(Act::Hang) => std::future::pending().await,
             }
         }

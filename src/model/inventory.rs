@@ -155,7 +155,8 @@ impl Resource {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Relation {
     /// `attached-to`, `in-subnet`, `in-vpc`, `uses-key`, `from-snapshot`, `from-volume`,
-    /// `has-security-group`, `associated-with`.
+    /// `has-security-group`, `associated-with`, `uses-address`, `routes-to`, `connects`,
+    /// `in-transit-gateway`, `monitors`, `logs-to`, `uses-role` (see `docs/snapshot.md`).
     pub kind: String,
     pub arn: String,
 }

@@ -1,9 +1,11 @@
-//! The scan: discovers regions, runs every (service, region) stream concurrently within a
-//! bound, merges what the Tagging API (breadth) and the EC2 and S3 describe calls (depth) saw
-//! into one resource per ARN, and records coverage for every stream, so nothing is dropped
-//! silently. AWS is reached only through [`ScanSource`], which `aws::scanner` implements.
+//! The scan: discovers regions, runs every unit of every collector (see [`collector`])
+//! concurrently within a bound, merges what the Tagging API (breadth) and the service collectors
+//! (depth) saw into one resource per ARN, and records coverage for every (service, region)
+//! stream, so nothing is dropped silently. AWS is reached only through [`ScanSource`], which
+//! `aws::scanner` implements with the registry `aws::collectors::REGISTRY`.
 
 pub mod arn;
+pub mod collector;
 pub mod merge;
 pub mod policy;
 pub mod regions;
@@ -14,54 +16,21 @@ use std::time::Instant;
 
 use futures::StreamExt;
 
-use crate::aws::ApiError;
+use crate::error::ApiError;
 use crate::model::{Account, Coverage, CoverageStatus, INVENTORY_SCHEMA_VERSION, Inventory, Resource};
 use crate::progress::Progress;
 
-/// The EC2 resource families, one describe operation each.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Ec2Kind {
-    Instances,
-    Volumes,
-    Snapshots,
-    Images,
-    Vpcs,
-    Subnets,
-    SecurityGroups,
-    NetworkInterfaces,
-    Addresses,
-    NatGateways,
-    InternetGateways,
-    TransitGateways,
-}
+pub use collector::{Action, Collector, Discovery, Scope, Task, action};
 
-impl Ec2Kind {
-    pub const ALL: [Ec2Kind; 12] = [
-        Ec2Kind::Instances,
-        Ec2Kind::Volumes,
-        Ec2Kind::Snapshots,
-        Ec2Kind::Images,
-        Ec2Kind::Vpcs,
-        Ec2Kind::Subnets,
-        Ec2Kind::SecurityGroups,
-        Ec2Kind::NetworkInterfaces,
-        Ec2Kind::Addresses,
-        Ec2Kind::NatGateways,
-        Ec2Kind::InternetGateways,
-        Ec2Kind::TransitGateways,
-    ];
-}
-
-/// One unit of concurrent work. Pages within a unit are fetched one after another.
+/// One unit of concurrent work: one part of one collector in one region, or one parent. Pages
+/// within a unit are fetched one after another.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Unit {
-    /// Resource Groups Tagging API GetResources, every page, in one region.
-    Tagging { region: String },
-    /// One EC2 describe operation, every page, in one region.
-    Ec2 { region: String, kind: Ec2Kind },
-    /// Location, tags, encryption, public access block, versioning, replication and policy of
-    /// one bucket (found by ListBuckets).
-    S3Bucket { name: String },
+pub struct Unit {
+    /// Index of the collector in [`ScanSource::collectors`].
+    pub collector: usize,
+    pub region: String,
+    pub part: &'static str,
+    pub parent: Option<String>,
 }
 
 /// What one unit returned. `error` with resources means a partial result: both are kept.
@@ -87,18 +56,18 @@ pub struct Preflight {
     /// False when region discovery failed: an explicit `--regions` list is then taken as is,
     /// and `all` falls back to the home region (the coverage says so).
     pub regions_verified: bool,
-    /// Buckets from ListBuckets.
-    pub buckets: Vec<String>,
-    /// Coverage for the global calls (identity, region discovery, bucket listing).
+    /// The region global calls go to (`--region`).
+    pub home_region: String,
+    /// Coverage for the calls made before the collectors run (identity, region discovery).
     pub coverage: Vec<Coverage>,
 }
 
 /// The AWS side of a scan, so orchestration can be tested without a network.
-pub trait ScanSource: Sync {
-    /// Identity, regions and the bucket list. `Err` only when nothing can be scanned at all.
+pub trait ScanSource: Sync + Sized {
+    /// Identity and regions. `Err` only when nothing can be scanned at all.
     fn preflight(&self) -> impl Future<Output = Result<Preflight, ApiError>> + Send;
-    /// Runs one unit; never fails as a whole: errors go into the result.
-    fn run(&self, unit: &Unit) -> impl Future<Output = UnitResult> + Send;
+    /// The collectors to run, in registry order.
+    fn collectors(&self) -> &[&dyn Collector<Self>];
 }
 
 /// What the user asked for.
@@ -174,26 +143,73 @@ pub async fn scan<S: ScanSource>(
     };
     let chosen = regions::choose(&settings.regions, &enabled, &preflight.disabled_regions)?;
 
+    let collectors = source.collectors();
+    let account = preflight.account.id.as_str();
+    let home = preflight.home_region.as_str();
+    let home_task = Task {
+        account,
+        home,
+        region: home,
+        part: "",
+        parent: None,
+    };
+
+    // Parents first (S3 buckets...): each listing is one global call per collector.
+    let listings = collectors
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.scope() == Scope::PerParent)
+        .map(|(i, c)| async move { (i, c.discover(source, home_task).await) });
+    let discovered: Vec<(usize, Discovery)> = futures::future::join_all(listings).await;
+
     let mut units = Vec::new();
     for region in &chosen.scan {
-        units.push(Unit::Tagging { region: region.clone() });
-        units.extend(Ec2Kind::ALL.iter().map(|&kind| Unit::Ec2 {
-            region: region.clone(),
-            kind,
-        }));
+        for (i, collector) in collectors.iter().enumerate() {
+            if collector.scope() == Scope::Regional {
+                units.extend(collector.parts().iter().map(|&part| Unit {
+                    collector: i,
+                    region: region.clone(),
+                    part,
+                    parent: None,
+                }));
+            }
+        }
     }
-    units.extend(
-        preflight
-            .buckets
-            .iter()
-            .map(|name| Unit::S3Bucket { name: name.clone() }),
-    );
+    for (i, collector) in collectors.iter().enumerate() {
+        if collector.scope() == Scope::Global {
+            units.extend(collector.parts().iter().map(|&part| Unit {
+                collector: i,
+                region: home.to_owned(),
+                part,
+                parent: None,
+            }));
+        }
+    }
+    let mut results = Vec::with_capacity(units.len() + discovered.len());
+    for (i, discovery) in discovered {
+        units.extend(discovery.parents.into_iter().map(|parent| Unit {
+            collector: i,
+            region: home.to_owned(),
+            part: "",
+            parent: Some(parent),
+        }));
+        results.push(discovery.result);
+    }
 
     let bar = progress.bar(units.len() as u64, "streams");
     let found = progress.counter("resources found");
     let concurrency = settings.concurrency.max(1);
-    let mut results = Vec::with_capacity(units.len());
-    let mut stream = futures::stream::iter(units.iter().map(|unit| source.run(unit))).buffer_unordered(concurrency);
+    let runs = units.iter().map(|unit| {
+        let task = Task {
+            account,
+            home,
+            region: &unit.region,
+            part: unit.part,
+            parent: unit.parent.as_deref(),
+        };
+        collectors[unit.collector].run(source, task)
+    });
+    let mut stream = futures::stream::iter(runs).buffer_unordered(concurrency);
     while let Some(result) = stream.next().await {
         bar.inc(1);
         found.inc(result.resources.len() as u64);
@@ -203,7 +219,12 @@ pub async fn scan<S: ScanSource>(
     found.finish_and_clear();
 
     let mut coverage = preflight.coverage.clone();
-    coverage.extend(chosen.skipped_coverage());
+    let regional: Vec<&str> = collectors
+        .iter()
+        .filter(|c| c.scope() == Scope::Regional)
+        .map(|c| c.name())
+        .collect();
+    coverage.extend(chosen.skipped_coverage(&regional));
     coverage.extend(coverage_rows(&results));
     let resources = merge::merge(results.into_iter().flat_map(|r| r.resources));
 
@@ -211,7 +232,7 @@ pub async fn scan<S: ScanSource>(
         schema_version: INVENTORY_SCHEMA_VERSION,
         tool_version: crate::TOOL_VERSION.to_owned(),
         scanned_at: settings.scanned_at.clone(),
-        account: preflight.account,
+        account: preflight.account.clone(),
         regions: chosen.scan.clone(),
         coverage,
         resources,

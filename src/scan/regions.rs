@@ -60,14 +60,12 @@ pub struct Chosen {
     pub skipped: Vec<(String, String)>,
 }
 
-/// Services that run per region; a skipped region gets a skipped row for each.
-pub const REGIONAL_SERVICES: [&str; 2] = ["ec2", "tagging"];
-
 impl Chosen {
-    pub fn skipped_coverage(&self) -> Vec<Coverage> {
+    /// A skipped row for each skipped region and each service that runs per region.
+    pub fn skipped_coverage(&self, regional_services: &[&str]) -> Vec<Coverage> {
         let mut rows = Vec::new();
         for (region, why) in &self.skipped {
-            for service in REGIONAL_SERVICES {
+            for &service in regional_services {
                 rows.push(Coverage {
                     service: service.to_owned(),
                     region: region.clone(),
@@ -158,7 +156,7 @@ mod tests {
             chosen.skipped,
             vec![("af-south-1".to_string(), NOT_ENABLED.to_string())]
         );
-        let rows = chosen.skipped_coverage();
+        let rows = chosen.skipped_coverage(&["ec2", "tagging"]);
         assert_eq!(rows.len(), 2);
         assert!(
             rows.iter()

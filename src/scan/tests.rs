@@ -6,7 +6,9 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::*;
-use crate::aws::{ApiError, ErrorKind};
+use futures::future::BoxFuture;
+
+use crate::error::{ApiError, ErrorKind};
 use crate::model::{OrgStatus, Organization, Source};
 
 struct Fake {
@@ -42,6 +44,175 @@ fn bucket(arn: &str, source: Source) -> Resource {
     }
 }
 
+impl Fake {
+    /// Counts the unit in flight, then answers after a short pause.
+    async fn enter(&self, unit: Unit) {
+        let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        self.max_in_flight.fetch_max(now, Ordering::SeqCst);
+        tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+        self.in_flight.fetch_sub(1, Ordering::SeqCst);
+        self.seen.lock().unwrap().push(unit);
+    }
+
+    fn denied(&self, region: &str, op: &'static str, code: &str) -> Option<ApiError> {
+        (self.denied_region == Some(region)).then(|| ApiError {
+            operation: op,
+            region: region.into(),
+            kind: ErrorKind::Denied,
+            code: code.into(),
+            message: String::new(),
+        })
+    }
+}
+
+fn unit(collector: usize, task: &Task<'_>) -> Unit {
+    Unit {
+        collector,
+        region: task.region.to_owned(),
+        part: "",
+        parent: task.parent.map(str::to_owned),
+    }
+}
+
+/// Breadth: the same bucket from every region.
+struct FakeTagging;
+/// Depth, per region, in 12 parts of two requests each; a VPC from the `vpcs` part.
+struct FakeEc2;
+/// Per bucket, after a listing.
+struct FakeS3;
+
+const EC2_PARTS: &[&str] = &[
+    "instances",
+    "volumes",
+    "snapshots",
+    "images",
+    "vpcs",
+    "subnets",
+    "security-groups",
+    "enis",
+    "addresses",
+    "nat",
+    "igw",
+    "tgw",
+];
+
+impl Collector<Fake> for FakeTagging {
+    fn name(&self) -> &'static str {
+        "tagging"
+    }
+    fn scope(&self) -> Scope {
+        Scope::Regional
+    }
+    fn actions(&self) -> &'static [Action] {
+        &[]
+    }
+    fn billed_as(&self) -> &'static [&'static str] {
+        &[]
+    }
+    fn run<'a>(&'a self, fake: &'a Fake, task: Task<'a>) -> BoxFuture<'a, UnitResult> {
+        Box::pin(async move {
+            fake.enter(unit(0, &task)).await;
+            let error = fake.denied(task.region, "GetResources", "AccessDeniedException");
+            UnitResult {
+                service: "tagging",
+                region: task.region.to_owned(),
+                resources: if error.is_some() {
+                    vec![]
+                } else {
+                    vec![bucket("arn:aws:s3:::logs", Source::Tagging)]
+                },
+                requests: 1,
+                error,
+            }
+        })
+    }
+}
+
+impl Collector<Fake> for FakeEc2 {
+    fn name(&self) -> &'static str {
+        "ec2"
+    }
+    fn scope(&self) -> Scope {
+        Scope::Regional
+    }
+    fn parts(&self) -> &'static [&'static str] {
+        EC2_PARTS
+    }
+    fn actions(&self) -> &'static [Action] {
+        &[]
+    }
+    fn billed_as(&self) -> &'static [&'static str] {
+        &[]
+    }
+    fn run<'a>(&'a self, fake: &'a Fake, task: Task<'a>) -> BoxFuture<'a, UnitResult> {
+        Box::pin(async move {
+            fake.enter(unit(1, &task)).await;
+            let error = fake
+                .denied(task.region, "DescribeInstances", "UnauthorizedOperation")
+                .filter(|_| task.part == "instances");
+            let resources = if task.part == "vpcs" {
+                let arn = crate::scan::arn::ec2(task.region, task.account, "vpc", "vpc-1");
+                let mut vpc = bucket(&arn, Source::Ec2);
+                vpc.resource_type = "ec2:vpc".into();
+                vpc.region = Some(task.region.to_owned());
+                vec![vpc]
+            } else {
+                vec![]
+            };
+            UnitResult {
+                service: "ec2",
+                region: task.region.to_owned(),
+                resources,
+                requests: 2,
+                error,
+            }
+        })
+    }
+}
+
+impl Collector<Fake> for FakeS3 {
+    fn name(&self) -> &'static str {
+        "s3"
+    }
+    fn scope(&self) -> Scope {
+        Scope::PerParent
+    }
+    fn actions(&self) -> &'static [Action] {
+        &[]
+    }
+    fn billed_as(&self) -> &'static [&'static str] {
+        &[]
+    }
+    fn discover<'a>(&'a self, _fake: &'a Fake, _task: Task<'a>) -> BoxFuture<'a, Discovery> {
+        Box::pin(async move {
+            Discovery {
+                parents: vec!["logs".into()],
+                result: UnitResult {
+                    service: "s3",
+                    region: "global".into(),
+                    requests: 1,
+                    ..Default::default()
+                },
+            }
+        })
+    }
+    fn run<'a>(&'a self, fake: &'a Fake, task: Task<'a>) -> BoxFuture<'a, UnitResult> {
+        Box::pin(async move {
+            fake.enter(unit(2, &task)).await;
+            assert_eq!(task.parent, Some("logs"));
+            UnitResult {
+                service: "s3",
+                region: "eu-west-1".into(),
+                resources: vec![bucket("arn:aws:s3:::logs", Source::S3)],
+                requests: 7,
+                error: None,
+            }
+        })
+    }
+}
+
+static FAKE_REGISTRY: &[&dyn Collector<Fake>] = &[&FakeTagging, &FakeEc2, &FakeS3];
+
 impl ScanSource for Fake {
     async fn preflight(&self) -> Result<Preflight, ApiError> {
         Ok(Preflight {
@@ -53,66 +224,13 @@ impl ScanSource for Fake {
             enabled_regions: vec!["us-east-1".into(), "eu-west-1".into()],
             disabled_regions: vec!["af-south-1".into()],
             regions_verified: true,
-            buckets: vec!["logs".into()],
+            home_region: "us-east-1".into(),
             coverage: vec![],
         })
     }
 
-    async fn run(&self, unit: &Unit) -> UnitResult {
-        let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
-        self.max_in_flight.fetch_max(now, Ordering::SeqCst);
-        tokio::time::sleep(std::time::Duration::from_millis(2)).await;
-        self.in_flight.fetch_sub(1, Ordering::SeqCst);
-        self.seen.lock().unwrap().push(unit.clone());
-        let denied = |region: &str, op: &'static str, code: &str| {
-            (self.denied_region == Some(region)).then(|| ApiError {
-                operation: op,
-                region: region.into(),
-                kind: ErrorKind::Denied,
-                code: code.into(),
-                message: String::new(),
-            })
-        };
-        match unit {
-            Unit::Tagging { region } => UnitResult {
-                service: "tagging",
-                region: region.clone(),
-                resources: if denied(region, "GetResources", "x").is_some() {
-                    vec![]
-                } else {
-                    vec![bucket("arn:aws:s3:::logs", Source::Tagging)]
-                },
-                requests: 1,
-                error: denied(region, "GetResources", "AccessDeniedException"),
-            },
-            Unit::Ec2 { region, kind } => {
-                let error = denied(region, "DescribeInstances", "UnauthorizedOperation")
-                    .filter(|_| *kind == Ec2Kind::Instances);
-                let resources = if *kind == Ec2Kind::Vpcs {
-                    let arn = crate::scan::arn::ec2(region, "111122223333", "vpc", "vpc-1");
-                    let mut vpc = bucket(&arn, Source::Ec2);
-                    vpc.resource_type = "ec2:vpc".into();
-                    vpc.region = Some(region.clone());
-                    vec![vpc]
-                } else {
-                    vec![]
-                };
-                UnitResult {
-                    service: "ec2",
-                    region: region.clone(),
-                    resources,
-                    requests: 2,
-                    error,
-                }
-            }
-            Unit::S3Bucket { .. } => UnitResult {
-                service: "s3",
-                region: "eu-west-1".into(),
-                resources: vec![bucket("arn:aws:s3:::logs", Source::S3)],
-                requests: 7,
-                error: None,
-            },
-        }
+    fn collectors(&self) -> &[&dyn Collector<Self>] {
+        FAKE_REGISTRY
     }
 }
 
@@ -146,8 +264,8 @@ fn bucket_reported_by_every_region_is_kept_once_with_all_sources() {
     assert_eq!(inventory.resources.len(), 3, "one bucket and one VPC per region");
     assert_eq!(summary.resources, 3);
     assert_eq!(summary.regions, 2);
-    // 2 regions x (1 tagging + 12 EC2 kinds x 2) + 7 for the bucket.
-    assert_eq!(summary.requests, 2 * (1 + 24) + 7);
+    // 2 regions x (1 tagging + 12 EC2 parts x 2) + 1 bucket listing + 7 for the bucket.
+    assert_eq!(summary.requests, 2 * (1 + 24) + 1 + 7);
     assert!(inventory.is_complete());
     assert_eq!(inventory.account.organization.status, OrgStatus::Standalone);
 }
@@ -208,10 +326,11 @@ fn disabled_opt_in_regions_are_skipped_and_never_probed() {
     assert_eq!(skipped.len(), 2);
     assert!(skipped.iter().all(|r| r.region == "af-south-1"));
     let seen = fake.seen.lock().unwrap();
-    assert!(
-        !seen
-            .iter()
-            .any(|u| matches!(u, Unit::Tagging { region } | Unit::Ec2 { region, .. } if region == "af-south-1"))
+    assert!(!seen.iter().any(|u| u.region == "af-south-1"));
+    assert_eq!(
+        seen.len(),
+        2 * (1 + EC2_PARTS.len()) + 1,
+        "every part of every region, and the bucket"
     );
 }
 

@@ -12,11 +12,11 @@ use std::sync::Mutex;
 
 use time::{Date, Duration as Days, Month};
 
-use crate::aws::{ApiError, ErrorKind};
 use crate::costs::api::{
     Amount, CostAllocationTag, CostExplorerApi, CostPage, CostRequest, Granularity, GroupKey, GroupResult, OrgStatus,
     Period, PeriodResult, TagPage, UtilizationPage, UtilizationPeriod, UtilizationRequest,
 };
+use crate::error::{ApiError, ErrorKind};
 
 /// Amounts are kept in units of 1e-8 so that sums are exact.
 const SCALE: i64 = 100_000_000;

@@ -71,9 +71,10 @@ pub async fn seed_legacy_account(cfg: &SdkConfig) -> Seeded {
     let account_id = account_id(cfg).await;
     let mut book = Book::default();
     let key = create_key(cfg, "us-east-1", "legacy-prod-assets bucket key").await;
+    let mut nets = Vec::new();
     for region in LEGACY_REGIONS {
         let ec2 = Ec2::new(cfg, region, &account_id);
-        seed_legacy_region(&ec2, &mut book, region == "us-east-1").await;
+        nets.push(seed_legacy_region(&ec2, &mut book, region == "us-east-1").await);
     }
 
     let east = S3::new(cfg, "us-east-1");
@@ -93,13 +94,32 @@ pub async fn seed_legacy_account(cfg: &SdkConfig) -> Seeded {
         .await;
     west.bucket(&mut book, "legacy-eu-untagged-archive", &[]).await;
 
+    // The network parts come last, so every id created above stays what it was before they
+    // were added.
+    let flow_buckets = [trail.as_str(), "legacy-eu-dev-uploads"];
+    for ((region, net), bucket) in LEGACY_REGIONS.into_iter().zip(&nets).zip(flow_buckets) {
+        let ec2 = Ec2::new(cfg, region, &account_id);
+        seed_legacy_network(&ec2, &mut book, net, bucket).await;
+    }
+
     Seeded {
         account_id,
         expected: book.finish(),
     }
 }
 
-async fn seed_legacy_region(ec2: &Ec2, book: &mut Book, many_tags: bool) {
+/// Ids of one legacy region that the network seeding builds on.
+struct LegacyNet {
+    prod_vpc: String,
+    dev_vpc: String,
+    prod_subnet: String,
+    dev_subnet: String,
+    dev_sg: String,
+    igw: String,
+    nat: String,
+}
+
+async fn seed_legacy_region(ec2: &Ec2, book: &mut Book, many_tags: bool) -> LegacyNet {
     let az = ec2.az('a');
     let prod_vpc = ec2
         .vpc(book, "10.0.0.0/16", &[("Name", "prod-vpc"), ("Environment", "prod")])
@@ -172,8 +192,9 @@ async fn seed_legacy_region(ec2: &Ec2, book: &mut Book, many_tags: bool) {
     let eip = ec2.elastic_ip(book, &[("Name", "web-prod-eip")]).await;
     ec2.associate_with_instance(book, &eip, &web1).await;
     ec2.elastic_ip(book, &[]).await;
-    ec2.internet_gateway(book, &prod_vpc, &[("Name", "prod-igw")]).await;
-    ec2.nat_gateway(book, &prod_subnet, &[("Name", "prod-nat"), ("Environment", "prod")])
+    let igw = ec2.internet_gateway(book, &prod_vpc, &[("Name", "prod-igw")]).await;
+    let nat = ec2
+        .nat_gateway(book, &prod_subnet, &[("Name", "prod-nat"), ("Environment", "prod")])
         .await;
 
     if many_tags {
@@ -187,6 +208,113 @@ async fn seed_legacy_region(ec2: &Ec2, book: &mut Book, many_tags: bool) {
                 .await;
         }
     }
+    LegacyNet {
+        prod_vpc,
+        dev_vpc,
+        prod_subnet,
+        dev_subnet,
+        dev_sg,
+        igw,
+        nat,
+    }
+}
+
+/// The EC2 network parts of one legacy region: of each type one tagged and one never tagged
+/// (flow logs only never tagged: moto's Tagging API reports them under a type AWS does not use),
+/// plus the main route table and default network ACL moto made with each VPC.
+async fn seed_legacy_network(ec2: &Ec2, book: &mut Book, net: &LegacyNet, flow_bucket: &str) {
+    let prod = [("Name", "prod-net"), ("Environment", "prod")];
+    for vpc in [&net.prod_vpc, &net.dev_vpc] {
+        ec2.vpc_defaults(book, vpc).await;
+    }
+
+    let peering = ec2.vpc_peering(book, &net.prod_vpc, &net.dev_vpc, &prod).await;
+    ec2.vpc_peering(book, &net.dev_vpc, &net.prod_vpc, &[]).await;
+
+    let tgw = ec2.transit_gateway(book, &[("Name", "hub-tgw")]).await;
+    ec2.transit_gateway_attachment(book, &tgw, &net.prod_vpc, &net.prod_subnet, &prod)
+        .await;
+    ec2.transit_gateway_attachment(book, &tgw, &net.dev_vpc, &net.dev_subnet, &[])
+        .await;
+    ec2.transit_gateway_route_table(book, &tgw, &prod).await;
+    ec2.transit_gateway_route_table(book, &tgw, &[]).await;
+
+    let public = ec2
+        .route_table(book, &net.prod_vpc, Some(&net.prod_subnet), &prod)
+        .await;
+    ec2.route(book, &public, "0.0.0.0/0", Target::Gateway(&net.igw)).await;
+    ec2.route(book, &public, "10.1.0.0/16", Target::Peering(&peering)).await;
+    ec2.route(book, &public, "10.20.0.0/16", Target::TransitGateway(&tgw))
+        .await;
+    let private = ec2.route_table(book, &net.dev_vpc, Some(&net.dev_subnet), &[]).await;
+    ec2.route(book, &private, "0.0.0.0/0", Target::Nat(&net.nat)).await;
+
+    ec2.network_acl(book, &net.prod_vpc, Some(&net.prod_subnet), &prod)
+        .await;
+    ec2.network_acl(book, &net.dev_vpc, None, &[]).await;
+
+    ec2.gateway_endpoint(book, &net.prod_vpc, &public, &prod).await;
+    ec2.interface_endpoint(book, &net.dev_vpc, &net.dev_subnet, &net.dev_sg, &[])
+        .await;
+
+    ec2.flow_log(book, FlowOf::Vpc(&net.prod_vpc), flow_bucket).await;
+    ec2.flow_log(book, FlowOf::Subnet(&net.dev_subnet), flow_bucket).await;
+
+    let domain = if ec2.region == "us-east-1" {
+        "ec2.internal".to_owned()
+    } else {
+        format!("{}.compute.internal", ec2.region)
+    };
+    ec2.dhcp_options(
+        book,
+        &[("domain-name", "corp.example"), ("domain-name-servers", "10.0.0.2")],
+        Some(&net.prod_vpc),
+        &prod,
+    )
+    .await;
+    // Shaped like the set AWS creates in every region (moto creates none).
+    ec2.dhcp_options(
+        book,
+        &[("domain-name", &domain), ("domain-name-servers", "AmazonProvidedDNS")],
+        Some(&net.dev_vpc),
+        &[],
+    )
+    .await;
+
+    ec2.launch_template(book, "web-prod-lt", &prod).await;
+    ec2.launch_template(book, "scratch-lt", &[]).await;
+    ec2.key_pair(book, "deploy-prod", &prod).await;
+    ec2.key_pair(book, "old-laptop", &[]).await;
+}
+
+/// Where a seeded route sends traffic.
+enum Target<'a> {
+    Gateway(&'a str),
+    Nat(&'a str),
+    Peering(&'a str),
+    TransitGateway(&'a str),
+}
+
+/// What a seeded flow log watches.
+enum FlowOf<'a> {
+    Vpc(&'a str),
+    Subnet(&'a str),
+}
+
+/// False for EC2 types moto's Resource Groups Tagging API never returns, tagged or not (AWS
+/// returns them): only the EC2 describe calls see them in the emulator.
+pub fn moto_tagging_lists(resource_type: &str) -> bool {
+    !matches!(
+        resource_type,
+        "ec2:elastic-ip"
+            | "ec2:network-acl"
+            | "ec2:vpc-endpoint"
+            | "ec2:dhcp-options"
+            | "ec2:launch-template"
+            | "ec2:key-pair"
+            | "ec2:transit-gateway-route-table"
+            | "ec2:vpc-flow-log"
+    )
 }
 
 /// Seeds at least `total` resources spread evenly over `regions` (instances with their root
@@ -1188,6 +1316,402 @@ impl Ec2 {
                 book.relate(&self.arn("elastic-ip", &allocation), "associated-with", &eni_arn);
             }
         }
+        id
+    }
+
+    fn filter(name: &str, value: &str) -> ec2::types::Filter {
+        ec2::types::Filter::builder().name(name).values(value).build()
+    }
+
+    /// Records the main route table and default network ACL moto created with `vpc`.
+    async fn vpc_defaults(&self, book: &mut Book, vpc: &str) {
+        let vpc_arn = self.arn("vpc", vpc);
+        let out = self
+            .client
+            .describe_route_tables()
+            .filters(Self::filter("vpc-id", vpc))
+            .filters(Self::filter("association.main", "true"))
+            .send()
+            .await;
+        let out = must(&self.what("DescribeRouteTables"), out);
+        for table in out.route_tables() {
+            let arn = self.arn("route-table", table.route_table_id().expect("a route table id"));
+            book.add(arn.clone(), false);
+            book.relate(&arn, "in-vpc", &vpc_arn);
+        }
+        let out = self
+            .client
+            .describe_network_acls()
+            .filters(Self::filter("vpc-id", vpc))
+            .filters(Self::filter("default", "true"))
+            .send()
+            .await;
+        let out = must(&self.what("DescribeNetworkAcls"), out);
+        for acl in out.network_acls() {
+            let arn = self.arn("network-acl", acl.network_acl_id().expect("a network ACL id"));
+            book.add(arn.clone(), false);
+            book.relate(&arn, "in-vpc", &vpc_arn);
+        }
+    }
+
+    async fn route_table(&self, book: &mut Book, vpc: &str, subnet: Option<&str>, tags: &[(&str, &str)]) -> String {
+        let out = self
+            .client
+            .create_route_table()
+            .vpc_id(vpc)
+            .set_tag_specifications(tag_spec(ResourceType::RouteTable, tags))
+            .send()
+            .await;
+        let out = must(&self.what("CreateRouteTable"), out);
+        let id = out
+            .route_table()
+            .and_then(|t| t.route_table_id())
+            .expect("CreateRouteTable returns an id")
+            .to_owned();
+        let arn = self.arn("route-table", &id);
+        book.add(arn.clone(), !tags.is_empty());
+        book.relate(&arn, "in-vpc", &self.arn("vpc", vpc));
+        if let Some(subnet) = subnet {
+            let out = self
+                .client
+                .associate_route_table()
+                .route_table_id(&id)
+                .subnet_id(subnet)
+                .send()
+                .await;
+            must(&self.what("AssociateRouteTable"), out);
+            book.relate(&arn, "associated-with", &self.arn("subnet", subnet));
+        }
+        id
+    }
+
+    async fn route(&self, book: &mut Book, table: &str, cidr: &str, target: Target<'_>) {
+        let request = self
+            .client
+            .create_route()
+            .route_table_id(table)
+            .destination_cidr_block(cidr);
+        let (request, kind, id) = match target {
+            Target::Gateway(id) => (request.gateway_id(id), "internet-gateway", id),
+            Target::Nat(id) => (request.nat_gateway_id(id), "natgateway", id),
+            Target::Peering(id) => (request.vpc_peering_connection_id(id), "vpc-peering-connection", id),
+            Target::TransitGateway(id) => (request.transit_gateway_id(id), "transit-gateway", id),
+        };
+        must(&self.what("CreateRoute"), request.send().await);
+        book.relate(&self.arn("route-table", table), "routes-to", &self.arn(kind, id));
+    }
+
+    async fn network_acl(&self, book: &mut Book, vpc: &str, subnet: Option<&str>, tags: &[(&str, &str)]) -> String {
+        let out = self
+            .client
+            .create_network_acl()
+            .vpc_id(vpc)
+            .set_tag_specifications(tag_spec(ResourceType::NetworkAcl, tags))
+            .send()
+            .await;
+        let out = must(&self.what("CreateNetworkAcl"), out);
+        let id = out
+            .network_acl()
+            .and_then(|a| a.network_acl_id())
+            .expect("CreateNetworkAcl returns an id")
+            .to_owned();
+        let arn = self.arn("network-acl", &id);
+        book.add(arn.clone(), !tags.is_empty());
+        book.relate(&arn, "in-vpc", &self.arn("vpc", vpc));
+        if let Some(subnet) = subnet {
+            let out = self
+                .client
+                .describe_network_acls()
+                .filters(Self::filter("association.subnet-id", subnet))
+                .send()
+                .await;
+            let out = must(&self.what("DescribeNetworkAcls"), out);
+            let association = out
+                .network_acls()
+                .iter()
+                .flat_map(|a| a.associations())
+                .find(|a| a.subnet_id() == Some(subnet))
+                .and_then(|a| a.network_acl_association_id())
+                .expect("every subnet has a network ACL association")
+                .to_owned();
+            let out = self
+                .client
+                .replace_network_acl_association()
+                .association_id(association)
+                .network_acl_id(&id)
+                .send()
+                .await;
+            must(&self.what("ReplaceNetworkAclAssociation"), out);
+            book.relate(&arn, "associated-with", &self.arn("subnet", subnet));
+        }
+        id
+    }
+
+    async fn gateway_endpoint(&self, book: &mut Book, vpc: &str, route_table: &str, tags: &[(&str, &str)]) -> String {
+        let out = self
+            .client
+            .create_vpc_endpoint()
+            .vpc_id(vpc)
+            .vpc_endpoint_type(ec2::types::VpcEndpointType::Gateway)
+            .service_name(format!("com.amazonaws.{}.s3", self.region))
+            .route_table_ids(route_table)
+            .set_tag_specifications(tag_spec(ResourceType::VpcEndpoint, tags))
+            .send()
+            .await;
+        let out = must(&self.what("CreateVpcEndpoint"), out);
+        let id = out
+            .vpc_endpoint()
+            .and_then(|e| e.vpc_endpoint_id())
+            .expect("CreateVpcEndpoint returns an id")
+            .to_owned();
+        let arn = self.arn("vpc-endpoint", &id);
+        book.add(arn.clone(), !tags.is_empty());
+        book.relate(&arn, "in-vpc", &self.arn("vpc", vpc));
+        book.relate(&arn, "associated-with", &self.arn("route-table", route_table));
+        id
+    }
+
+    async fn interface_endpoint(
+        &self,
+        book: &mut Book,
+        vpc: &str,
+        subnet: &str,
+        group: &str,
+        tags: &[(&str, &str)],
+    ) -> String {
+        let out = self
+            .client
+            .create_vpc_endpoint()
+            .vpc_id(vpc)
+            .vpc_endpoint_type(ec2::types::VpcEndpointType::Interface)
+            .service_name(format!("com.amazonaws.{}.sqs", self.region))
+            .subnet_ids(subnet)
+            .security_group_ids(group)
+            .set_tag_specifications(tag_spec(ResourceType::VpcEndpoint, tags))
+            .send()
+            .await;
+        let out = must(&self.what("CreateVpcEndpoint"), out);
+        let endpoint = out.vpc_endpoint().expect("CreateVpcEndpoint returns the endpoint");
+        let id = endpoint.vpc_endpoint_id().expect("an endpoint id").to_owned();
+        let arn = self.arn("vpc-endpoint", &id);
+        book.add(arn.clone(), !tags.is_empty());
+        book.relate(&arn, "in-vpc", &self.arn("vpc", vpc));
+        book.relate(&arn, "in-subnet", &self.arn("subnet", subnet));
+        book.relate(&arn, "has-security-group", &self.arn("security-group", group));
+        // The endpoint's network interfaces are the emulator's own, never tagged.
+        for eni in endpoint.network_interface_ids() {
+            book.add(self.arn("network-interface", eni), false);
+        }
+        id
+    }
+
+    async fn vpc_peering(&self, book: &mut Book, vpc: &str, peer: &str, tags: &[(&str, &str)]) -> String {
+        let out = self
+            .client
+            .create_vpc_peering_connection()
+            .vpc_id(vpc)
+            .peer_vpc_id(peer)
+            .set_tag_specifications(tag_spec(ResourceType::VpcPeeringConnection, tags))
+            .send()
+            .await;
+        let out = must(&self.what("CreateVpcPeeringConnection"), out);
+        let id = out
+            .vpc_peering_connection()
+            .and_then(|p| p.vpc_peering_connection_id())
+            .expect("CreateVpcPeeringConnection returns an id")
+            .to_owned();
+        let arn = self.arn("vpc-peering-connection", &id);
+        book.add(arn.clone(), !tags.is_empty());
+        book.relate(&arn, "connects", &self.arn("vpc", vpc));
+        book.relate(&arn, "connects", &self.arn("vpc", peer));
+        id
+    }
+
+    async fn transit_gateway(&self, book: &mut Book, tags: &[(&str, &str)]) -> String {
+        let out = self
+            .client
+            .create_transit_gateway()
+            .set_tag_specifications(tag_spec(ResourceType::TransitGateway, tags))
+            .send()
+            .await;
+        let out = must(&self.what("CreateTransitGateway"), out);
+        let id = out
+            .transit_gateway()
+            .and_then(|t| t.transit_gateway_id())
+            .expect("CreateTransitGateway returns an id")
+            .to_owned();
+        book.add(self.arn("transit-gateway", &id), !tags.is_empty());
+        id
+    }
+
+    async fn transit_gateway_attachment(
+        &self,
+        book: &mut Book,
+        tgw: &str,
+        vpc: &str,
+        subnet: &str,
+        tags: &[(&str, &str)],
+    ) -> String {
+        let out = self
+            .client
+            .create_transit_gateway_vpc_attachment()
+            .transit_gateway_id(tgw)
+            .vpc_id(vpc)
+            .subnet_ids(subnet)
+            .send()
+            .await;
+        let out = must(&self.what("CreateTransitGatewayVpcAttachment"), out);
+        let id = out
+            .transit_gateway_vpc_attachment()
+            .and_then(|a| a.transit_gateway_attachment_id())
+            .expect("CreateTransitGatewayVpcAttachment returns an id")
+            .to_owned();
+        // moto 5.2 reads this call's tag specification under the wrong resource type and drops
+        // it, so the tags are added afterwards.
+        if !tags.is_empty() {
+            self.tag(std::slice::from_ref(&id), tags).await;
+        }
+        let arn = self.arn("transit-gateway-attachment", &id);
+        book.add(arn.clone(), !tags.is_empty());
+        book.relate(&arn, "attached-to", &self.arn("transit-gateway", tgw));
+        book.relate(&arn, "in-vpc", &self.arn("vpc", vpc));
+        book.relate(&arn, "in-subnet", &self.arn("subnet", subnet));
+        id
+    }
+
+    async fn transit_gateway_route_table(&self, book: &mut Book, tgw: &str, tags: &[(&str, &str)]) -> String {
+        let out = self
+            .client
+            .create_transit_gateway_route_table()
+            .transit_gateway_id(tgw)
+            .set_tag_specifications(tag_spec(ResourceType::TransitGatewayRouteTable, tags))
+            .send()
+            .await;
+        let out = must(&self.what("CreateTransitGatewayRouteTable"), out);
+        let id = out
+            .transit_gateway_route_table()
+            .and_then(|t| t.transit_gateway_route_table_id())
+            .expect("CreateTransitGatewayRouteTable returns an id")
+            .to_owned();
+        let arn = self.arn("transit-gateway-route-table", &id);
+        book.add(arn.clone(), !tags.is_empty());
+        book.relate(&arn, "in-transit-gateway", &self.arn("transit-gateway", tgw));
+        id
+    }
+
+    /// A flow log to an S3 bucket, never tagged.
+    async fn flow_log(&self, book: &mut Book, of: FlowOf<'_>, bucket: &str) -> String {
+        let (resource_type, id, kind, relation) = match of {
+            FlowOf::Vpc(id) => (ec2::types::FlowLogsResourceType::Vpc, id, "vpc", "in-vpc"),
+            FlowOf::Subnet(id) => (ec2::types::FlowLogsResourceType::Subnet, id, "subnet", "in-subnet"),
+        };
+        let out = self
+            .client
+            .create_flow_logs()
+            .resource_type(resource_type)
+            .resource_ids(id)
+            .traffic_type(ec2::types::TrafficType::All)
+            .log_destination_type(ec2::types::LogDestinationType::S3)
+            .log_destination(format!("arn:aws:s3:::{bucket}"))
+            .send()
+            .await;
+        let out = must(&self.what("CreateFlowLogs"), out);
+        assert!(
+            out.unsuccessful().is_empty(),
+            "CreateFlowLogs: {:?}",
+            out.unsuccessful()
+        );
+        let flow = out
+            .flow_log_ids()
+            .first()
+            .expect("CreateFlowLogs returns an id")
+            .to_owned();
+        let arn = self.arn("vpc-flow-log", &flow);
+        book.add(arn.clone(), false);
+        book.relate(&arn, relation, &self.arn(kind, id));
+        book.relate(&arn, "logs-to", &format!("arn:aws:s3:::{bucket}"));
+        flow
+    }
+
+    async fn dhcp_options(
+        &self,
+        book: &mut Book,
+        options: &[(&str, &str)],
+        vpc: Option<&str>,
+        tags: &[(&str, &str)],
+    ) -> String {
+        let configurations = options
+            .iter()
+            .map(|(key, value)| {
+                ec2::types::NewDhcpConfiguration::builder()
+                    .key(*key)
+                    .values(*value)
+                    .build()
+            })
+            .collect();
+        let out = self
+            .client
+            .create_dhcp_options()
+            .set_dhcp_configurations(Some(configurations))
+            .set_tag_specifications(tag_spec(ResourceType::DhcpOptions, tags))
+            .send()
+            .await;
+        let out = must(&self.what("CreateDhcpOptions"), out);
+        let id = out
+            .dhcp_options()
+            .and_then(|d| d.dhcp_options_id())
+            .expect("CreateDhcpOptions returns an id")
+            .to_owned();
+        let arn = self.arn("dhcp-options", &id);
+        book.add(arn.clone(), !tags.is_empty());
+        if let Some(vpc) = vpc {
+            let out = self
+                .client
+                .associate_dhcp_options()
+                .dhcp_options_id(&id)
+                .vpc_id(vpc)
+                .send()
+                .await;
+            must(&self.what("AssociateDhcpOptions"), out);
+            book.relate(&arn, "associated-with", &self.arn("vpc", vpc));
+        }
+        id
+    }
+
+    async fn launch_template(&self, book: &mut Book, name: &str, tags: &[(&str, &str)]) -> String {
+        let data = ec2::types::RequestLaunchTemplateData::builder()
+            .image_id(BASE_IMAGE)
+            .instance_type(InstanceType::T3Micro)
+            .build();
+        let out = self
+            .client
+            .create_launch_template()
+            .launch_template_name(name)
+            .launch_template_data(data)
+            .set_tag_specifications(tag_spec(ResourceType::LaunchTemplate, tags))
+            .send()
+            .await;
+        let out = must(&self.what("CreateLaunchTemplate"), out);
+        let id = out
+            .launch_template()
+            .and_then(|t| t.launch_template_id())
+            .expect("CreateLaunchTemplate returns an id")
+            .to_owned();
+        book.add(self.arn("launch-template", &id), !tags.is_empty());
+        id
+    }
+
+    async fn key_pair(&self, book: &mut Book, name: &str, tags: &[(&str, &str)]) -> String {
+        let out = self
+            .client
+            .create_key_pair()
+            .key_name(name)
+            .set_tag_specifications(tag_spec(ResourceType::KeyPair, tags))
+            .send()
+            .await;
+        let out = must(&self.what("CreateKeyPair"), out);
+        let id = out.key_pair_id().expect("CreateKeyPair returns an id").to_owned();
+        book.add(self.arn("key-pair", &id), !tags.is_empty());
         id
     }
 }

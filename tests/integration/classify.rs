@@ -401,6 +401,25 @@ async fn scan_then_classify_a_seeded_account_places_each_resource_by_its_evidenc
         hits[0]
     };
 
+    // What AWS creates with a VPC (main route table, default network ACL) or in a region (the
+    // default DHCP options) is decided without review.
+    for r in snapshot["resources"].as_array().unwrap() {
+        let attrs = &r["attributes"];
+        let aws_made = match r["resource_type"].as_str().unwrap() {
+            "ec2:route-table" => attrs["main"] == true,
+            "ec2:network-acl" | "ec2:dhcp-options" => attrs["is_default"] == true,
+            _ => false,
+        };
+        if aws_made {
+            let a = by_arn(r["arn"].as_str().unwrap());
+            assert_eq!(
+                (a["rule"].as_str(), a["needs_review"].as_bool()),
+                (Some("aws-default"), Some(false)),
+                "{a}"
+            );
+        }
+    }
+
     for region in ["us-east-1", "eu-west-1"] {
         // Tag `env=' Dev '`: key and value spacing and case do not matter.
         assert_eq!(decided(named("api-dev-01", region)), ("dev", "env-tag", false));

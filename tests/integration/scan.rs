@@ -249,6 +249,20 @@ fn scan_endpoint(moto: &Moto, endpoint: &str, regions: &str, dir: &Path) -> (Opt
     (output.status.code(), read_json(&out), stderr)
 }
 
+/// The EC2 network types the legacy account seeds.
+const NETWORK_TYPES: [&str; 10] = [
+    "ec2:route-table",
+    "ec2:network-acl",
+    "ec2:vpc-endpoint",
+    "ec2:vpc-peering-connection",
+    "ec2:transit-gateway-attachment",
+    "ec2:transit-gateway-route-table",
+    "ec2:vpc-flow-log",
+    "ec2:dhcp-options",
+    "ec2:launch-template",
+    "ec2:key-pair",
+];
+
 fn coverage_row<'a>(inventory: &'a Value, service: &str, region: &str) -> &'a Value {
     inventory["coverage"]
         .as_array()
@@ -314,8 +328,9 @@ async fn legacy_account_every_seeded_resource_is_found_once_with_its_relations_a
             "{} not seen by the {depth} depth calls: {sources:?}",
             expected.arn
         );
-        // moto's Tagging API never returns Elastic IPs (AWS does): only the EC2 call finds them.
-        if expected.tagged && expected.resource_type != "ec2:elastic-ip" {
+        // moto's Tagging API never returns some types, Elastic IPs among them (AWS does): only
+        // the EC2 calls find them.
+        if expected.tagged && crate::seed::moto_tagging_lists(&expected.resource_type) {
             assert!(
                 sources.contains(&"tagging"),
                 "{} is tagged but the Tagging API did not report it",
@@ -349,6 +364,46 @@ async fn legacy_account_every_seeded_resource_is_found_once_with_its_relations_a
         tagging["requests"].as_u64().unwrap() >= 2,
         "the second Tagging API page was not read: {tagging}"
     );
+
+    // The EC2 network parts: of each type at least one tagged and one never tagged in each region
+    // (flow logs only never tagged: see `seed_legacy_network`).
+    for region in crate::seed::LEGACY_REGIONS {
+        for ty in NETWORK_TYPES {
+            let here = seeded
+                .of_type(ty)
+                .filter(|e| e.region.as_deref() == Some(region))
+                .collect::<Vec<_>>();
+            assert!(here.iter().any(|e| !e.tagged), "no never-tagged {ty} in {region}");
+            if ty != "ec2:vpc-flow-log" {
+                assert!(here.iter().any(|e| e.tagged), "no tagged {ty} in {region}");
+            }
+        }
+    }
+    // What AWS creates with every VPC is marked: one main route table and one default network ACL
+    // per VPC; a DHCP options set is default exactly when it has AWS's default options.
+    let of_type = |ty: &'static str| resources.iter().filter(move |r| r["resource_type"] == ty);
+    for vpc in of_type("ec2:vpc") {
+        let in_vpc = |r: &&Value| {
+            r["relations"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|rel| rel["kind"] == "in-vpc" && rel["arn"] == vpc["arn"])
+        };
+        let main = of_type("ec2:route-table")
+            .filter(in_vpc)
+            .filter(|r| r["attributes"]["main"] == true);
+        assert_eq!(main.count(), 1, "main route tables of {}", vpc["arn"]);
+        let acl = of_type("ec2:network-acl")
+            .filter(in_vpc)
+            .filter(|r| r["attributes"]["is_default"] == true);
+        assert_eq!(acl.count(), 1, "default network ACLs of {}", vpc["arn"]);
+    }
+    for dhcp in of_type("ec2:dhcp-options") {
+        let servers = &dhcp["attributes"]["options"]["domain-name-servers"];
+        let aws_shaped = *servers == serde_json::json!(["AmazonProvidedDNS"]);
+        assert_eq!(dhcp["attributes"]["is_default"], aws_shaped, "{dhcp}");
+    }
 
     let arns: Vec<&str> = resources.iter().map(|r| r["arn"].as_str().unwrap()).collect();
     let mut unique = arns.clone();
@@ -404,6 +459,53 @@ async fn denied_region_is_a_coverage_row_and_exit_code_1_and_the_rest_is_scanned
         !resources.iter().any(|r| r["region"] == "eu-west-1"),
         "nothing from the denied region can have been seen"
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn one_service_denied_in_one_region_leaves_the_other_services_and_regions_scanned() {
+    let Some(moto) = moto::start() else { return };
+    moto.seed_ids(13);
+    let seeded = crate::seed::seed_legacy_account(&moto.sdk_config().await).await;
+    let proxy = crate::proxy::start(
+        moto.port,
+        crate::proxy::ProxyOptions {
+            deny_region: Some("eu-west-1".into()),
+            deny_services: vec!["ec2".into()],
+            ..Default::default()
+        },
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let (code, inventory, stderr) = scan_endpoint(&moto, &proxy.endpoint(), "us-east-1,eu-west-1", dir.path());
+    assert_eq!(code, Some(1), "{stderr}");
+    let denied: Vec<(&str, &str)> = inventory["coverage"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["status"] != "ok")
+        .map(|r| (r["service"].as_str().unwrap(), r["region"].as_str().unwrap()))
+        .collect();
+    assert_eq!(denied, [("ec2", "eu-west-1")], "{stderr}");
+    let row = coverage_row(&inventory, "ec2", "eu-west-1");
+    assert_eq!(row["status"], "denied", "{row}");
+    // Every part of the collector was tried and is named.
+    for operation in ["DescribeInstances", "DescribeRouteTables", "DescribeKeyPairs"] {
+        assert!(row["detail"].as_str().unwrap().contains(operation), "{row}");
+    }
+    let resources = inventory["resources"].as_array().unwrap();
+    let found = |arn: &str| resources.iter().find(|r| r["arn"] == arn);
+    for expected in &seeded.expected {
+        let resource = found(&expected.arn);
+        match expected.region.as_deref() {
+            // The Tagging API still reports the tagged resources of the denied region.
+            Some("eu-west-1") => {
+                if expected.tagged && crate::seed::moto_tagging_lists(&expected.resource_type) {
+                    let resource = resource.unwrap_or_else(|| panic!("{} missing", expected.arn));
+                    assert_eq!(resource["sources"], serde_json::json!(["tagging"]), "{}", expected.arn);
+                }
+            }
+            _ => assert!(resource.is_some(), "{} missing", expected.arn),
+        }
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]

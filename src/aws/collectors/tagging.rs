@@ -1,12 +1,48 @@
-//! Breadth: the Resource Groups Tagging API lists every tagged (or once tagged) resource of
-//! every service in a region, 100 a page. Resources seen only here get their service, type,
-//! region and id from the ARN.
+//! The breadth collector: the Resource Groups Tagging API lists every tagged (or once tagged)
+//! resource of every service in a region, 100 a page. Resources seen only here get their
+//! service, type, region and id from the ARN.
 
 use aws_sdk_resourcegroupstagging::Client;
+use futures::future::BoxFuture;
 
-use super::paginate::paginate;
+use crate::aws::config::service_client;
+use crate::aws::paginate::paginate;
+use crate::aws::scanner::AwsScanSource;
 use crate::model::{Resource, Source};
-use crate::scan::{UnitResult, arn};
+use crate::scan::{Action, Collector, Scope, Task, UnitResult, action, arn};
+
+service_client!(aws_sdk_resourcegroupstagging, "tagging");
+
+pub struct Tagging;
+
+const ACTIONS: &[Action] = &[action(
+    "Resource Groups Tagging API",
+    "GetResources",
+    "tag:GetResources",
+)];
+
+impl Collector<AwsScanSource> for Tagging {
+    fn name(&self) -> &'static str {
+        "tagging"
+    }
+
+    fn scope(&self) -> Scope {
+        Scope::Regional
+    }
+
+    fn actions(&self) -> &'static [Action] {
+        ACTIONS
+    }
+
+    /// The Tagging API is free, and its resources are billed under their own services.
+    fn billed_as(&self) -> &'static [&'static str] {
+        &[]
+    }
+
+    fn run<'a>(&'a self, source: &'a AwsScanSource, task: Task<'a>) -> BoxFuture<'a, UnitResult> {
+        Box::pin(async move { get_resources(&source.aws().client(task.region), task.region).await })
+    }
+}
 
 /// The most resources GetResources returns in one page.
 pub const PAGE_SIZE: i32 = 100;

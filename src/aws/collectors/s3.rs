@@ -1,14 +1,90 @@
-//! S3 depth: every bucket from ListBuckets, with its location, tags, default encryption,
-//! public access block, versioning, replication and policy. Calls after the location go to a
-//! client in the bucket's own region. A bucket without tags, policy or encryption is normal.
+//! The S3 collector: every bucket from ListBuckets (the discovery), then per bucket its
+//! location, tags, default encryption, public access block, versioning, replication and policy.
+//! Calls after the location go to a client in the bucket's own region. A bucket without tags,
+//! policy or encryption is normal.
 
 use aws_sdk_s3::Client;
 use aws_sdk_s3::types::BucketLocationConstraint;
+use futures::future::BoxFuture;
 
-use super::ApiError;
-use super::paginate::{Attrs, paginate};
+use crate::aws::ApiError;
+use crate::aws::config::service_client;
+use crate::aws::paginate::{Attrs, paginate};
+use crate::aws::scanner::AwsScanSource;
 use crate::model::{Relation, Resource, Source};
-use crate::scan::{UnitResult, arn, policy};
+use crate::scan::{Action, Collector, Discovery, Scope, Task, UnitResult, action, arn, policy};
+
+// Path-style addressing against an emulator, which also needs its versioning answer fixed.
+service_client!(aws_sdk_s3, "s3", |builder, aws| {
+    let builder = builder.force_path_style(aws.emulator());
+    if aws.emulator() {
+        builder.interceptor(crate::aws::emulator::MotoVersioningFix)
+    } else {
+        builder
+    }
+});
+
+pub struct S3;
+
+const ACTIONS: &[Action] = &[
+    action("S3", "GetBucketEncryption", "s3:GetEncryptionConfiguration"),
+    action("S3", "GetBucketLocation", "s3:GetBucketLocation"),
+    action("S3", "GetBucketPolicy", "s3:GetBucketPolicy"),
+    action("S3", "GetBucketReplication", "s3:GetReplicationConfiguration"),
+    action("S3", "GetBucketTagging", "s3:GetBucketTagging"),
+    action("S3", "GetBucketVersioning", "s3:GetBucketVersioning"),
+    action("S3", "GetPublicAccessBlock", "s3:GetBucketPublicAccessBlock"),
+    action("S3", "ListBuckets", "s3:ListAllMyBuckets"),
+];
+
+impl Collector<AwsScanSource> for S3 {
+    fn name(&self) -> &'static str {
+        "s3"
+    }
+
+    fn scope(&self) -> Scope {
+        Scope::PerParent
+    }
+
+    fn actions(&self) -> &'static [Action] {
+        ACTIONS
+    }
+
+    fn billed_as(&self) -> &'static [&'static str] {
+        &["Amazon Simple Storage Service"]
+    }
+
+    fn discover<'a>(&'a self, source: &'a AwsScanSource, task: Task<'a>) -> BoxFuture<'a, Discovery> {
+        Box::pin(async move {
+            let (parents, requests, error) = list_buckets(&source.aws().client(task.home), task.home).await;
+            Discovery {
+                parents,
+                result: UnitResult {
+                    service: "s3",
+                    region: "global".to_owned(),
+                    resources: vec![],
+                    requests,
+                    error,
+                },
+            }
+        })
+    }
+
+    fn run<'a>(&'a self, source: &'a AwsScanSource, task: Task<'a>) -> BoxFuture<'a, UnitResult> {
+        Box::pin(async move {
+            let aws = source.aws();
+            let name = task.parent.expect("S3 units describe one bucket each");
+            describe_bucket(
+                &aws.client(task.home),
+                |region| aws.client(region),
+                task.home,
+                task.account,
+                name,
+            )
+            .await
+        })
+    }
+}
 
 /// Error codes that mean "this bucket has no such configuration", not a failure.
 const ABSENT: &[&str] = &[

@@ -1,0 +1,119 @@
+//! A failed AWS call, as every stage sees it: the operation, the region, the error code and
+//! whether it means access was denied, the caller was throttled, or something else failed.
+//! No SDK type appears here, so `scan` and `costs` use it without knowing the SDK; the
+//! conversion from SDK errors lives in `aws::errors`. Matched by code, never by message text.
+
+use crate::model::CoverageStatus;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The credentials may not call this operation, or the region is not enabled.
+    Denied,
+    /// Throttled even after the retry policy gave up.
+    Throttled,
+    /// Anything else: network, timeouts, service faults, not implemented.
+    Failed,
+}
+
+/// A failed AWS call, naming the operation and region.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{operation} in {region} failed: {code}{}", if message.is_empty() { String::new() } else { format!(" ({message})") })]
+pub struct ApiError {
+    pub operation: &'static str,
+    pub region: String,
+    pub kind: ErrorKind,
+    /// The AWS error code, or the SDK failure kind (`DispatchFailure`, `TimeoutError`...).
+    pub code: String,
+    pub message: String,
+}
+
+const DENIED_CODES: &[&str] = &[
+    "AccessDenied",
+    "AccessDeniedException",
+    "UnauthorizedOperation",
+    "UnauthorizedException",
+    "AuthFailure",
+    "OptInRequired",
+    "InvalidClientTokenId",
+    "UnrecognizedClientException",
+];
+
+const THROTTLE_CODES: &[&str] = &[
+    "Throttling",
+    "ThrottlingException",
+    "ThrottledException",
+    "RequestLimitExceeded",
+    "TooManyRequestsException",
+    "LimitExceededException",
+    "SlowDown",
+    "RequestThrottled",
+];
+
+/// Classifies an error code.
+pub fn kind_of_code(code: &str) -> ErrorKind {
+    if DENIED_CODES.contains(&code) {
+        ErrorKind::Denied
+    } else if THROTTLE_CODES.contains(&code) {
+        ErrorKind::Throttled
+    } else {
+        ErrorKind::Failed
+    }
+}
+
+impl ApiError {
+    /// An error from its code; the kind follows from the code.
+    pub fn new(operation: &'static str, region: &str, code: &str, message: impl Into<String>) -> ApiError {
+        ApiError {
+            operation,
+            region: region.to_owned(),
+            kind: kind_of_code(code),
+            code: code.to_owned(),
+            message: message.into(),
+        }
+    }
+
+    pub fn is_denied(&self) -> bool {
+        self.kind == ErrorKind::Denied
+    }
+
+    /// The coverage status this error gives its stream: `denied` or `failed`.
+    pub fn coverage_status(&self) -> CoverageStatus {
+        if self.is_denied() {
+            CoverageStatus::Denied
+        } else {
+            CoverageStatus::Failed
+        }
+    }
+
+    /// `Operation: Code`, as coverage rows record it.
+    pub fn coverage_detail(&self) -> String {
+        format!("{}: {}", self.operation, self.code)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn denied_and_throttle_codes_are_classified() {
+        assert_eq!(kind_of_code("AccessDenied"), ErrorKind::Denied);
+        assert_eq!(kind_of_code("UnauthorizedOperation"), ErrorKind::Denied);
+        assert_eq!(kind_of_code("AccessDeniedException"), ErrorKind::Denied);
+        assert_eq!(kind_of_code("ThrottlingException"), ErrorKind::Throttled);
+        assert_eq!(kind_of_code("RequestLimitExceeded"), ErrorKind::Throttled);
+        assert_eq!(kind_of_code("InternalError"), ErrorKind::Failed);
+    }
+
+    #[test]
+    fn new_takes_the_kind_from_the_code() {
+        let err = ApiError::new("DescribeVpcs", "eu-west-1", "UnauthorizedOperation", "");
+        assert!(err.is_denied());
+        assert_eq!(err.coverage_status(), CoverageStatus::Denied);
+        assert_eq!(err.coverage_detail(), "DescribeVpcs: UnauthorizedOperation");
+        assert_eq!(
+            err.to_string(),
+            "DescribeVpcs in eu-west-1 failed: UnauthorizedOperation"
+        );
+    }
+}
