@@ -372,7 +372,9 @@ pub fn group(g: &GroupDetail) -> Option<Resource> {
 }
 
 pub fn managed_policy(p: &ManagedPolicyDetail, tags: &[Tag]) -> Option<Resource> {
-    let (arn, name) = (p.arn()?, p.policy_name()?);
+    let arn = p.arn()?;
+    // AWS always names the policy; the emulator leaves the name out, and the ARN ends with it.
+    let name = p.policy_name().or_else(|| arn.rsplit('/').next())?;
     let default = p
         .policy_version_list()
         .iter()
@@ -757,6 +759,14 @@ mod tests {
             )
             .build();
         let tags = [Tag::builder().key("team").value("data").build().unwrap()];
+        let unnamed = ManagedPolicyDetail::builder()
+            .arn(format!("arn:aws:iam::{ACCOUNT}:policy/team/unnamed"))
+            .build();
+        assert_eq!(
+            managed_policy(&unnamed, &[]).unwrap().id,
+            "unnamed",
+            "the name from the ARN"
+        );
         let res = managed_policy(&p, &tags).unwrap();
         assert_eq!(res.resource_type, "iam:policy");
         assert_eq!(res.tags["team"], "data");
