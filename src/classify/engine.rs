@@ -52,7 +52,8 @@ pub(crate) enum Basis<'a> {
     /// Plumbing AWS creates by itself, so every new account already has its own: the default
     /// VPC and the subnets, security group and internet gateway in it, and the region's default
     /// DHCP options (`vpc: None`); and the default security group, main route table and default
-    /// network ACL of any other VPC, which go wherever their VPC goes (`vpc: Some`).
+    /// network ACL of any other VPC, which go wherever their VPC goes (`vpc: Some`); and the
+    /// service-linked IAM roles (`vpc: None`).
     AwsDefault {
         vpc: Option<usize>,
     },
@@ -160,7 +161,7 @@ pub(crate) fn decide<'a>(graph: &Graph<'a>, rules: &Rules) -> (Vec<Decision<'a>>
                 decision.notes.retain(|n| !matches!(n, Note::EnvUnknown { .. }));
             } else {
                 decision.target = rules.legacy;
-                if in_default_vpc(graph, i) {
+                if in_default_vpc(graph, i) || is_service_linked_role(&graph.resources[i]) {
                     decision.basis = Basis::AwsDefault { vpc: None };
                     decision.notes.clear();
                 }
@@ -170,6 +171,12 @@ pub(crate) fn decide<'a>(graph: &Graph<'a>, rules: &Rules) -> (Vec<Decision<'a>>
     let conflicts = find_conflicts(graph, rules, &mut decisions);
     follow_vpc_default_groups(graph, &mut decisions);
     (decisions, conflicts)
+}
+
+/// A role AWS created for one of its services (`/aws-service-role/` path): the service creates
+/// it again in each account that uses it.
+pub(crate) fn is_service_linked_role(res: &Resource) -> bool {
+    res.resource_type == "iam:role" && res.attr_bool("service_linked") == Some(true)
 }
 
 fn is_default_dhcp_options(res: &Resource) -> bool {

@@ -136,6 +136,10 @@ impl Explainer<'_, '_> {
                  the new accounts have their own; it stays in {target}",
                 res.region.as_deref().unwrap_or("its region")
             ),
+            Basis::AwsDefault { vpc: None } if res.resource_type == "iam:role" => format!(
+                "a service-linked role: AWS creates it in every account whose service uses it, so the new \
+                 accounts get their own; it stays in {target}"
+            ),
             Basis::AwsDefault { vpc: None } => format!(
                 "part of the default VPC, created by AWS with it; every new account has its own, so it stays in {target}"
             ),

@@ -70,6 +70,13 @@ pub const CATALOG: &[CatalogEntry] = &[
     entry("kms:key", "recreate-key", Stage::Security),
     entry("secretsmanager:secret", "recreate-secret", Stage::Security),
     entry("acm:certificate", "reissue", Stage::Security),
+    entry("iam:role", "recreate", Stage::Security),
+    entry("iam:user", "recreate", Stage::Security),
+    entry("iam:group", "recreate", Stage::Security),
+    entry("iam:policy", "recreate", Stage::Security),
+    entry("iam:instance-profile", "recreate", Stage::Security),
+    entry("iam:oidc-provider", "recreate", Stage::Security),
+    entry("iam:saml-provider", "recreate", Stage::Security),
     // data
     entry("ec2:volume", "share-snapshot", Stage::Data),
     entry("ec2:snapshot", "share-snapshot", Stage::Data),
@@ -183,6 +190,7 @@ pub(crate) fn moving(graph: &Graph<'_>, i: usize, target: &str, account_id: &str
         }
         "ec2:vpc-flow-log" => format!("recreate the flow log in {target}, writing to the log-archive destination"),
         "s3:bucket" => bucket_notes(res, target, account_id),
+        ty if ty.starts_with("iam:") => iam_notes(res, target, account_id),
         _ => match entry.method {
             "recreate" => format!("recreate it in {target}, preferably from infrastructure as code"),
             "transfer" => format!("transfer it to the {target} account"),
@@ -282,15 +290,38 @@ fn bucket_notes(res: &Resource, target: &str, account_id: &str) -> String {
     notes
 }
 
-/// True when a bucket policy names the given account id.
+fn iam_notes(res: &Resource, target: &str, account_id: &str) -> String {
+    let mut notes = match res.resource_type.as_str() {
+        "iam:user" => format!(
+            "create the user in {target} (or give the person access through IAM Identity Center); access keys \
+             and console passwords cannot be copied: issue new ones there and retire these"
+        ),
+        "iam:instance-profile" => format!("recreate it in {target} with its role, then attach it to the new instances"),
+        "iam:oidc-provider" | "iam:saml-provider" => {
+            format!("register the identity provider in {target} and point the roles that trust it at the new ARN")
+        }
+        _ => format!("recreate it in {target}, preferably from infrastructure as code"),
+    };
+    if policy_names_account(res, account_id) {
+        notes.push_str(&format!(
+            "; its policy names the legacy account {account_id}: rewrite it for the new account"
+        ));
+    }
+    notes
+}
+
+/// True when a bucket policy, or an IAM role's trust policy or an IAM policy, names the given
+/// account id.
 pub(crate) fn policy_names_account(res: &Resource, account_id: &str) -> bool {
-    res.resource_type == "s3:bucket"
-        && !account_id.is_empty()
-        && res
-            .attributes
-            .get("policy_account_ids")
+    let names = |key: &str| {
+        res.attributes
+            .get(key)
             .and_then(|v| v.as_array())
             .is_some_and(|ids| ids.iter().any(|id| id.as_str() == Some(account_id)))
+    };
+    (res.resource_type == "s3:bucket" || res.resource_type.starts_with("iam:"))
+        && !account_id.is_empty()
+        && (names("policy_account_ids") || names("trust_account_ids"))
 }
 
 #[cfg(test)]
@@ -366,6 +397,13 @@ mod tests {
             ("ecr:repository", "replicate-images", Stage::Data),
             ("kms:key", "recreate-key", Stage::Security),
             ("secretsmanager:secret", "recreate-secret", Stage::Security),
+            ("iam:role", "recreate", Stage::Security),
+            ("iam:user", "recreate", Stage::Security),
+            ("iam:group", "recreate", Stage::Security),
+            ("iam:policy", "recreate", Stage::Security),
+            ("iam:instance-profile", "recreate", Stage::Security),
+            ("iam:oidc-provider", "recreate", Stage::Security),
+            ("iam:saml-provider", "recreate", Stage::Security),
         ];
         for (ty, method, stage) in cases {
             let resources = [res("arn:x", ty)];
@@ -412,6 +450,35 @@ mod tests {
         let (method, notes) = method_of(&resources, 0);
         assert_eq!(method, "share-ami");
         assert!(notes.contains("cannot be shared"), "{notes}");
+    }
+
+    #[test]
+    fn iam_notes_ask_to_rewrite_a_policy_or_trust_naming_the_legacy_account() {
+        let resources = [
+            res("arn:aws:iam::111122223333:role/app", "iam:role")
+                .attr("trust_account_ids", serde_json::json!(["111122223333"])),
+            res("arn:aws:iam::111122223333:policy/p", "iam:policy").attr(
+                "policy_account_ids",
+                serde_json::json!(["111122223333", "444455556666"]),
+            ),
+            res("arn:aws:iam::111122223333:policy/q", "iam:policy")
+                .attr("policy_account_ids", serde_json::json!(["444455556666"])),
+            res("arn:aws:iam::111122223333:user/u", "iam:user"),
+        ];
+        for i in 0..2 {
+            let (method, notes) = method_of(&resources, i);
+            assert_eq!(method, "recreate");
+            assert!(
+                notes.contains("names the legacy account 111122223333: rewrite it"),
+                "{notes}"
+            );
+        }
+        assert!(!method_of(&resources, 2).1.contains("legacy account"));
+        assert!(
+            method_of(&resources, 3)
+                .1
+                .contains("access keys and console passwords cannot be copied")
+        );
     }
 
     #[test]

@@ -1079,6 +1079,23 @@ fn the_regions_default_dhcp_options_stay_without_review() {
 }
 
 #[test]
+fn service_linked_roles_stay_without_review() {
+    let linked = "arn:aws:iam::111122223333:role/aws-service-role/support.amazonaws.com/AWSServiceRoleForSupport";
+    let custom = "arn:aws:iam::111122223333:role/app";
+    let plan = plan_of(vec![
+        res(linked, "iam:role").attr("service_linked", true),
+        res(custom, "iam:role").attr("service_linked", false),
+    ]);
+    let a = row(&plan, linked);
+    assert_eq!(
+        (a.target.as_str(), a.rule.as_str(), a.needs_review),
+        ("prod", "aws-default", false)
+    );
+    assert!(a.reason.starts_with("a service-linked role"), "{}", a.reason);
+    assert!(row(&plan, custom).needs_review);
+}
+
+#[test]
 fn an_untagged_custom_security_group_still_needs_review() {
     let sg = "arn:aws:ec2:us-east-1:111122223333:security-group/sg-web";
     let plan = plan_of(vec![

@@ -177,6 +177,7 @@ pub enum Source {
     Tagging,
     Ec2,
     S3,
+    Iam,
 }
 
 /// What happened to one (service, region) stream of the scan.

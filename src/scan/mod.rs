@@ -226,6 +226,9 @@ pub async fn scan<S: ScanSource>(
         .collect();
     coverage.extend(chosen.skipped_coverage(&regional));
     coverage.extend(coverage_rows(&results));
+    // A global call outside the collectors (the IAM account alias) and a global collector of
+    // the same service share one row.
+    let coverage = fold_same_rows(coverage);
     let resources = merge::merge(results.into_iter().flat_map(|r| r.resources));
 
     let mut inventory = Inventory {
@@ -245,6 +248,44 @@ pub async fn scan<S: ScanSource>(
         seconds: started.elapsed().as_secs_f64(),
     };
     Ok((inventory, summary))
+}
+
+/// Folds rows of the same (service, region) into the first of them: requests added, the worse
+/// status kept (`denied`, then `failed`), details joined and sorted.
+pub fn fold_same_rows(rows: Vec<Coverage>) -> Vec<Coverage> {
+    fn rank(status: CoverageStatus) -> u8 {
+        match status {
+            CoverageStatus::Denied => 3,
+            CoverageStatus::Failed => 2,
+            CoverageStatus::Skipped => 1,
+            CoverageStatus::Ok => 0,
+        }
+    }
+    let mut out: Vec<Coverage> = Vec::with_capacity(rows.len());
+    for row in rows {
+        match out
+            .iter_mut()
+            .find(|r| r.service == row.service && r.region == row.region)
+        {
+            None => out.push(row),
+            Some(first) => {
+                first.requests += row.requests;
+                if rank(row.status) > rank(first.status) {
+                    first.status = row.status;
+                }
+                let mut parts: Vec<String> = first
+                    .detail
+                    .iter()
+                    .chain(row.detail.iter())
+                    .flat_map(|d| d.split("; ").map(str::to_owned))
+                    .collect();
+                parts.sort_unstable();
+                parts.dedup();
+                first.detail = (!parts.is_empty()).then(|| parts.join("; "));
+            }
+        }
+    }
+    out
 }
 
 /// Folds unit results into one coverage row per (service, region). A row is `denied` when

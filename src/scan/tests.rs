@@ -354,3 +354,26 @@ fn same_account_gives_byte_identical_snapshots_whatever_the_concurrency() {
     let (b, _) = run_scan(&Fake::new(Some("us-east-1")), 16);
     assert_eq!(crate::fsutil::to_json_bytes(&a), crate::fsutil::to_json_bytes(&b));
 }
+
+#[test]
+fn a_preflight_row_and_a_collector_row_of_the_same_service_fold_into_one() {
+    let row = |service: &str, status: CoverageStatus, detail: Option<&str>, requests: u64| Coverage {
+        service: service.to_owned(),
+        region: "global".to_owned(),
+        status,
+        detail: detail.map(str::to_owned),
+        requests,
+    };
+    let rows = fold_same_rows(vec![
+        row("iam", CoverageStatus::Ok, None, 1),
+        row("sts", CoverageStatus::Ok, None, 1),
+        row("iam", CoverageStatus::Denied, Some("ListAccessKeys: AccessDenied"), 4),
+    ]);
+    assert_eq!(
+        rows,
+        vec![
+            row("iam", CoverageStatus::Denied, Some("ListAccessKeys: AccessDenied"), 5),
+            row("sts", CoverageStatus::Ok, None, 1),
+        ]
+    );
+}

@@ -102,10 +102,161 @@ pub async fn seed_legacy_account(cfg: &SdkConfig) -> Seeded {
         seed_legacy_network(&ec2, &mut book, net, bucket).await;
     }
 
+    // IAM last, for the same reason; it is global, and checked by its own scan test
+    // (`LEGACY_IAM`), not recorded in `expected`.
+    seed_legacy_iam(cfg, &account_id).await;
+
     Seeded {
         account_id,
         expected: book.finish(),
     }
+}
+
+/// Names of the legacy account's IAM resources (`seed_legacy_iam`).
+pub mod legacy_iam {
+    /// Trusted by EC2 and Lambda; in `APP_PROFILE`; uses `CROSS_POLICY`; tagged.
+    pub const APP_ROLE: &str = "legacy-app-role";
+    /// Trusted by another account (`OTHER_ACCOUNT`) and by the SAML provider; never tagged.
+    pub const AUDIT_ROLE: &str = "legacy-audit-role";
+    /// A customer-managed policy naming `OTHER_ACCOUNT`; tagged.
+    pub const CROSS_POLICY: &str = "legacy-cross-account-read";
+    /// Console password, one access key (the scan test adds a second), in `GROUP`.
+    pub const ALICE: &str = "legacy-alice";
+    /// No console password, no keys, no group.
+    pub const BOB: &str = "legacy-bob";
+    pub const GROUP: &str = "legacy-admins";
+    /// With `APP_ROLE`.
+    pub const APP_PROFILE: &str = "legacy-app-profile";
+    /// Without a role.
+    pub const EMPTY_PROFILE: &str = "legacy-empty-profile";
+    pub const SAML_PROVIDER: &str = "legacy-corp-idp";
+    pub const OIDC_URL: &str = "https://token.actions.githubusercontent.com";
+    pub const OTHER_ACCOUNT: &str = "444455556666";
+    pub const SERVICE_LINKED_FOR: &str = "elasticbeanstalk.amazonaws.com";
+}
+
+/// Seeds the legacy account's IAM: see [`legacy_iam`].
+pub async fn seed_legacy_iam(cfg: &SdkConfig, account_id: &str) {
+    use legacy_iam::*;
+    let iam = aws_sdk_iam::Client::new(cfg);
+    let tag = |k: &str, v: &str| aws_sdk_iam::types::Tag::builder().key(k).value(v).build().unwrap();
+    let trust_services = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":["ec2.amazonaws.com","lambda.amazonaws.com"]},"Action":"sts:AssumeRole"}]}"#;
+    let trust_other = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{OTHER_ACCOUNT}:root"}},"Action":"sts:AssumeRole"}},{{"Effect":"Allow","Principal":{{"Federated":"arn:aws:iam::{account_id}:saml-provider/{SAML_PROVIDER}"}},"Action":"sts:AssumeRoleWithSAML"}}]}}"#
+    );
+    let policy = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::partner-bucket/*"}},{{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"arn:aws:iam::{OTHER_ACCOUNT}:role/reader"}}]}}"#
+    );
+    must(
+        "iam CreateRole app",
+        iam.create_role()
+            .role_name(APP_ROLE)
+            .assume_role_policy_document(trust_services)
+            .tags(tag("Environment", "prod"))
+            .send()
+            .await,
+    );
+    must(
+        "iam CreateSAMLProvider",
+        iam.create_saml_provider()
+            .name(SAML_PROVIDER)
+            .saml_metadata_document(
+                "<EntityDescriptor xmlns=\"urn:oasis:names:tc:SAML:2.0:metadata\" entityID=\"corp\"/>",
+            )
+            .send()
+            .await,
+    );
+    must(
+        "iam CreateOpenIDConnectProvider",
+        iam.create_open_id_connect_provider()
+            .url(OIDC_URL)
+            .client_id_list("sts.amazonaws.com")
+            .thumbprint_list("6938fd4d98bab03faadb97b34396831e3780aea1")
+            .send()
+            .await,
+    );
+    must(
+        "iam CreateRole audit",
+        iam.create_role()
+            .role_name(AUDIT_ROLE)
+            .path("/audit/")
+            .assume_role_policy_document(&trust_other)
+            .send()
+            .await,
+    );
+    must(
+        "iam CreateServiceLinkedRole",
+        iam.create_service_linked_role()
+            .aws_service_name(SERVICE_LINKED_FOR)
+            .send()
+            .await,
+    );
+    let policy_arn = must(
+        "iam CreatePolicy",
+        iam.create_policy()
+            .policy_name(CROSS_POLICY)
+            .policy_document(&policy)
+            .tags(tag("team", "data"))
+            .send()
+            .await,
+    )
+    .policy()
+    .and_then(|p| p.arn())
+    .expect("CreatePolicy returns the ARN")
+    .to_owned();
+    must(
+        "iam AttachRolePolicy",
+        iam.attach_role_policy()
+            .role_name(APP_ROLE)
+            .policy_arn(&policy_arn)
+            .send()
+            .await,
+    );
+    must("iam CreateGroup", iam.create_group().group_name(GROUP).send().await);
+    must(
+        "iam AttachGroupPolicy",
+        iam.attach_group_policy()
+            .group_name(GROUP)
+            .policy_arn(&policy_arn)
+            .send()
+            .await,
+    );
+    for user in [ALICE, BOB] {
+        must("iam CreateUser", iam.create_user().user_name(user).send().await);
+    }
+    must(
+        "iam AddUserToGroup",
+        iam.add_user_to_group().group_name(GROUP).user_name(ALICE).send().await,
+    );
+    must(
+        "iam CreateLoginProfile",
+        iam.create_login_profile()
+            .user_name(ALICE)
+            .password("Legacy-Password-1!")
+            .send()
+            .await,
+    );
+    must(
+        "iam CreateAccessKey",
+        iam.create_access_key().user_name(ALICE).send().await,
+    );
+    for profile in [APP_PROFILE, EMPTY_PROFILE] {
+        must(
+            "iam CreateInstanceProfile",
+            iam.create_instance_profile()
+                .instance_profile_name(profile)
+                .send()
+                .await,
+        );
+    }
+    must(
+        "iam AddRoleToInstanceProfile",
+        iam.add_role_to_instance_profile()
+            .instance_profile_name(APP_PROFILE)
+            .role_name(APP_ROLE)
+            .send()
+            .await,
+    );
 }
 
 /// Ids of one legacy region that the network seeding builds on.

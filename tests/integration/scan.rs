@@ -551,3 +551,159 @@ async fn throttling_slows_the_scan_down_but_loses_nothing() {
         proxy.total_requests()
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn legacy_account_iam_is_found_with_its_relations_and_no_secret() {
+    use crate::seed::legacy_iam::*;
+    let Some(moto) = moto::start() else { return };
+    moto.seed_ids(13);
+    let cfg = moto.sdk_config().await;
+    let seeded = crate::seed::seed_legacy_account(&cfg).await;
+    let account = seeded.account_id.as_str();
+    // A second key whose secret the scan must never write, and an instance using the profile.
+    let iam = aws_sdk_iam::Client::new(&cfg);
+    let key = iam.create_access_key().user_name(ALICE).send().await.unwrap();
+    let secret = key.access_key().unwrap().secret_access_key().to_owned();
+    let ec2 = aws_sdk_ec2::Client::from_conf(
+        aws_sdk_ec2::config::Builder::from(&cfg)
+            .region(aws_types::region::Region::new("us-east-1"))
+            .build(),
+    );
+    let run = ec2
+        .run_instances()
+        .image_id("ami-12c6146b")
+        .min_count(1)
+        .max_count(1)
+        .iam_instance_profile(
+            aws_sdk_ec2::types::IamInstanceProfileSpecification::builder()
+                .name(APP_PROFILE)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let instance_id = run.instances()[0].instance_id().unwrap().to_owned();
+
+    let dir = tempfile::tempdir().unwrap();
+    let (code, inventory, stderr) = scan_endpoint(&moto, &moto.endpoint(), "us-east-1,eu-west-1", dir.path());
+    assert_eq!(code, Some(0), "{stderr}");
+    let row = coverage_row(&inventory, "iam", "global");
+    assert_eq!(row["status"], "ok", "{row}");
+
+    let resources = inventory["resources"].as_array().unwrap();
+    let find = |arn: &str| {
+        let found: Vec<&Value> = resources.iter().filter(|r| r["arn"] == arn).collect();
+        assert_eq!(found.len(), 1, "{arn} found {} times", found.len());
+        found[0].clone()
+    };
+    let has = |r: &Value, kind: &str, target: &str| {
+        r["relations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["kind"] == kind && e["arn"] == target)
+    };
+    let iam_arn = |path: &str| format!("arn:aws:iam::{account}:{path}");
+    let policy_arn = iam_arn(&format!("policy/{CROSS_POLICY}"));
+    let app_role_arn = iam_arn(&format!("role/{APP_ROLE}"));
+    let group_arn = iam_arn(&format!("group/{GROUP}"));
+    let app_profile_arn = iam_arn(&format!("instance-profile/{APP_PROFILE}"));
+
+    let app = find(&app_role_arn);
+    assert_eq!(app["resource_type"], "iam:role");
+    assert_eq!(app["region"], Value::Null);
+    assert_eq!(app["tags"]["Environment"], "prod");
+    assert_eq!(app["sources"], serde_json::json!(["iam"]), "{app}");
+    assert_eq!(
+        app["attributes"]["trust_services"],
+        serde_json::json!(["ec2.amazonaws.com", "lambda.amazonaws.com"])
+    );
+    assert_eq!(app["attributes"]["service_linked"], false);
+    assert_eq!(
+        app["attributes"]["attached_policies"],
+        serde_json::json!([CROSS_POLICY])
+    );
+    assert!(has(&app, "uses-policy", &policy_arn), "{app}");
+
+    let audit = find(&iam_arn(&format!("role/audit/{AUDIT_ROLE}")));
+    assert_eq!(audit["attributes"]["path"], "/audit/");
+    assert_eq!(
+        audit["attributes"]["trust_accounts"],
+        serde_json::json!([OTHER_ACCOUNT])
+    );
+    assert_eq!(
+        audit["attributes"]["trust_federated"],
+        serde_json::json!([iam_arn(&format!("saml-provider/{SAML_PROVIDER}"))])
+    );
+
+    let linked: Vec<&Value> = resources
+        .iter()
+        .filter(|r| r["resource_type"] == "iam:role" && r["attributes"]["service_linked"] == true)
+        .collect();
+    assert_eq!(linked.len(), 1, "one service-linked role");
+    assert!(
+        linked[0]["arn"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("role/aws-service-role/{SERVICE_LINKED_FOR}/")),
+        "{}",
+        linked[0]
+    );
+
+    let policy = find(&policy_arn);
+    assert_eq!(policy["resource_type"], "iam:policy");
+    assert_eq!(policy["tags"]["team"], "data");
+    assert_eq!(
+        policy["attributes"]["policy_account_ids"],
+        serde_json::json!([OTHER_ACCOUNT])
+    );
+    assert!(
+        policy["attributes"]["policy_arns"]
+            .as_array()
+            .unwrap()
+            .contains(&Value::from(format!("arn:aws:iam::{OTHER_ACCOUNT}:role/reader"))),
+        "{policy}"
+    );
+
+    let group = find(&group_arn);
+    assert!(has(&group, "uses-policy", &policy_arn), "{group}");
+
+    let alice = find(&iam_arn(&format!("user/{ALICE}")));
+    assert!(has(&alice, "member-of", &group_arn), "{alice}");
+    assert_eq!(alice["attributes"]["access_keys"], 2);
+    assert!(alice["attributes"]["oldest_access_key_created"].is_string(), "{alice}");
+    assert_eq!(alice["attributes"]["console_access"], true);
+    assert_eq!(alice["attributes"]["mfa_devices"], 0);
+    let bob = find(&iam_arn(&format!("user/{BOB}")));
+    assert_eq!(bob["attributes"]["access_keys"], 0);
+    assert_eq!(
+        bob["attributes"]["console_access"], false,
+        "NoSuchEntity is no console password"
+    );
+    assert_eq!(bob["relations"], serde_json::json!([]));
+
+    let profile = find(&app_profile_arn);
+    assert_eq!(profile["resource_type"], "iam:instance-profile");
+    assert!(has(&profile, "uses-role", &app_role_arn), "{profile}");
+    let empty = find(&iam_arn(&format!("instance-profile/{EMPTY_PROFILE}")));
+    assert_eq!(empty["relations"], serde_json::json!([]));
+
+    let saml = find(&iam_arn(&format!("saml-provider/{SAML_PROVIDER}")));
+    assert_eq!(saml["resource_type"], "iam:saml-provider");
+    let oidc = find(&iam_arn("oidc-provider/token.actions.githubusercontent.com"));
+    assert_eq!(oidc["resource_type"], "iam:oidc-provider");
+
+    let instance = find(&format!("arn:aws:ec2:us-east-1:{account}:instance/{instance_id}"));
+    assert!(has(&instance, "uses-instance-profile", &app_profile_arn), "{instance}");
+
+    let text = std::fs::read_to_string(dir.path().join("inventory.json")).unwrap();
+    for leak in [
+        secret.as_str(),
+        "Legacy-Password-1!",
+        "sts:AssumeRole",
+        "s3:GetObject",
+        "Statement",
+    ] {
+        assert!(!text.contains(leak), "inventory.json contains {leak:?}");
+    }
+}

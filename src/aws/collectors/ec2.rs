@@ -482,6 +482,13 @@ fn instance(cx: &Ctx<'_>, instance: &sdk::Instance) -> Option<Resource> {
             .iter()
             .filter_map(|g| cx.rel("has-security-group", "security-group", g.group_id())),
     );
+    relations.extend(
+        instance
+            .iam_instance_profile()
+            .and_then(|p| p.arn())
+            .filter(|a| !a.is_empty())
+            .map(|a| Relation::new("uses-instance-profile", a)),
+    );
     let attrs = Attrs::default()
         .opt("state", instance.state().and_then(|s| s.name()).map(|n| n.as_str()))
         .opt("instance_type", instance.instance_type().map(|t| t.as_str()))
@@ -1090,6 +1097,17 @@ mod tests {
             instance(&CX, &sdk::Instance::builder().build()).is_none(),
             "no id, no resource"
         );
+    }
+
+    #[test]
+    fn instance_uses_its_instance_profile() {
+        let profile = "arn:aws:iam::111122223333:instance-profile/app";
+        let sdk = sdk::Instance::builder()
+            .instance_id("i-2")
+            .iam_instance_profile(sdk::IamInstanceProfile::builder().arn(profile).id("AIPA1").build())
+            .build();
+        let r = instance(&CX, &sdk).unwrap();
+        assert_eq!(relations(&r), vec![rel("uses-instance-profile", profile.to_owned())]);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! to add a service.
 
 pub mod ec2;
+pub mod iam;
 pub mod s3;
 pub mod tagging;
 
@@ -15,6 +16,7 @@ pub static REGISTRY: &[&dyn Collector<AwsScanSource>] = &[
     &tagging::Tagging, // breadth: every tagged resource of every service
     &ec2::Ec2,
     &s3::S3,
+    &iam::Iam,
 ];
 
 /// The Markdown table of `docs/collectors.md`: each collector, its units, the Cost Explorer
