@@ -28,14 +28,7 @@ pub fn run(ctx: &Context, args: crate::cli::RunbookArgs) -> anyhow::Result<Outco
         _ => SpendInput::NoExport("no cost export was given (--costs)".to_owned()),
     };
     let layout = Layout::new(&args.out_dir);
-    let unchecked = RunbookInput {
-        inventory: &inventory,
-        plan: &plan,
-        costs: costs.as_ref(),
-        blind_spots: None,
-        generated_at: String::new(),
-    };
-    report::check_inputs(&unchecked)?;
+    report::check_inputs(&inventory, &plan, costs.as_ref())?;
     let blind = blind_spot_stage(ctx, &inventory, &spend, &rules.acknowledge, min_usd, &layout)?;
     let input = RunbookInput {
         inventory: &inventory,

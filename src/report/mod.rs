@@ -75,7 +75,7 @@ pub enum ReportError {
 /// Renders every output in memory. Fails when the inputs disagree (different accounts, a move
 /// group that depends on a later one); never writes anything.
 pub fn render(input: &RunbookInput) -> Result<Runbook, ReportError> {
-    check_inputs(input)?;
+    check_inputs(input.inventory, input.plan, input.costs)?;
     let facts = facts::Facts::new(input);
     let steps = steps::build(&facts);
     check_order(&steps).map_err(|e| order_error(&steps, e))?;
@@ -132,16 +132,16 @@ pub fn read_cost_summary(costs_dir: &Path) -> Result<CostSummary, ReportError> {
 }
 
 /// Checks that the inputs belong together (same account), before anything is written.
-pub fn check_inputs(input: &RunbookInput) -> Result<(), ReportError> {
-    let expected = &input.inventory.account.id;
-    if &input.plan.account_id != expected {
+pub fn check_inputs(inventory: &Inventory, plan: &Plan, costs: Option<&CostSummary>) -> Result<(), ReportError> {
+    let expected = &inventory.account.id;
+    if &plan.account_id != expected {
         return Err(ReportError::AccountMismatch {
             what: "the plan",
             expected: expected.clone(),
-            found: input.plan.account_id.clone(),
+            found: plan.account_id.clone(),
         });
     }
-    if let Some(costs) = input.costs
+    if let Some(costs) = costs
         && &costs.account_id != expected
     {
         return Err(ReportError::AccountMismatch {
