@@ -17,19 +17,21 @@
 # that is removed at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Cargo's target directory: CARGO_TARGET_DIR when set, as cargo itself does.
+TARGET="${CARGO_TARGET_DIR:-target}"
 count="${1:-1000000}"
 cargo build --locked --release --example bench_classify --bin acctsplit
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 echo "== in process"
-target/release/examples/bench_classify "$count" --snapshot "$work/inventory.json"
+"$TARGET/release/examples/bench_classify" "$count" --snapshot "$work/inventory.json"
 
 echo "== end to end: acctsplit classify"
-python3 - "$work" <<'EOF'
+python3 - "$work" "$TARGET" <<'EOF'
 import resource, subprocess, sys, time
 work = sys.argv[1]
-cmd = ["target/release/acctsplit", "--quiet", "classify", "--inventory", f"{work}/inventory.json", "--out-dir", f"{work}/out"]
+cmd = [sys.argv[2] + "/release/acctsplit", "--quiet", "classify", "--inventory", f"{work}/inventory.json", "--out-dir", f"{work}/out"]
 started = time.monotonic()
 done = subprocess.run(cmd)
 wall = time.monotonic() - started

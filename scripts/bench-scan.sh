@@ -9,6 +9,8 @@
 # ACCTSPLIT_MOTO_SERVER (the emulator, default .venv/bin/moto_server: run scripts/test.sh once).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Cargo's target directory: CARGO_TARGET_DIR when set, as cargo itself does.
+TARGET="${CARGO_TARGET_DIR:-target}"
 
 BULK="${BENCH_BULK:-5000}"
 LATENCY_MS="${BENCH_LATENCY_MS:-50}"
@@ -18,8 +20,8 @@ BULK_REGIONS="us-east-1,eu-west-1,us-west-2"
 LEGACY_REGIONS="us-east-1,eu-west-1"
 PROFILE="${BENCH_PROFILE:-release}"
 case "$PROFILE" in
-    release) BIN=target/release; BUILD=(cargo build --locked --release --examples --bins) ;;
-    debug) BIN=target/debug; BUILD=(cargo build --locked --examples --bins) ;;
+    release) BIN="$TARGET/release"; BUILD=(cargo build --locked --release --examples --bins) ;;
+    debug) BIN="$TARGET/debug"; BUILD=(cargo build --locked --examples --bins) ;;
     *) echo "bench-scan: BENCH_PROFILE is release or debug, not $PROFILE" >&2; exit 2 ;;
 esac
 PY="$(command -v python3)"

@@ -8,14 +8,16 @@
 # Prints the size and the number of lines the build compiled from src/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Cargo's target directory: CARGO_TARGET_DIR when set, as cargo itself does.
+TARGET="${CARGO_TARGET_DIR:-target}"
 
 CAP_BYTES=60000000
 
 echo "==> cargo build --release" >&2
 cargo build --locked --release --bin acctsplit
 
-bin="target/release/acctsplit"
-deps="target/release/acctsplit.d"
+bin="$TARGET/release/acctsplit"
+deps="$TARGET/release/acctsplit.d"
 size=$(stat -c %s "$bin")
 echo "release binary: $size bytes ($(( size / 1000000 )) MB; cap $(( CAP_BYTES / 1000000 )) MB)"
 

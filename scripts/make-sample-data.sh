@@ -8,6 +8,8 @@
 # ACCTSPLIT_MOTO_SERVER names the emulator (default .venv/bin/moto_server: run scripts/test.sh once).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Cargo's target directory: CARGO_TARGET_DIR when set, as cargo itself does.
+TARGET="${CARGO_TARGET_DIR:-target}"
 
 MOTO="${ACCTSPLIT_MOTO_SERVER:-$PWD/.venv/bin/moto_server}"
 OUT="sample-data/inventory.json"
@@ -32,7 +34,7 @@ done
 curl -sf -X POST "http://127.0.0.1:$PORT/moto-api/seed?a=42" >/dev/null
 
 echo "==> seeding the sample account" >&2
-target/debug/examples/seed_moto --endpoint "http://127.0.0.1:$PORT" --sample >&2
+"$TARGET/debug/examples/seed_moto" --endpoint "http://127.0.0.1:$PORT" --sample >&2
 
 echo "==> acctsplit scan --out $OUT" >&2
 mkdir -p sample-data
@@ -40,7 +42,7 @@ code=0
 env -i PATH="$PATH" HOME="$HOME" SOURCE_DATE_EPOCH="$EPOCH" \
     AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_REGION=us-east-1 \
     AWS_EC2_METADATA_DISABLED=true AWS_CONFIG_FILE=/nonexistent AWS_SHARED_CREDENTIALS_FILE=/nonexistent \
-    target/debug/acctsplit scan --quiet --regions us-east-1,eu-west-1,us-west-2 --out "$OUT" \
+    "$TARGET/debug/acctsplit" scan --quiet --regions us-east-1,eu-west-1,us-west-2 --out "$OUT" \
     --endpoint-url "http://127.0.0.1:$PORT" || code=$?
 # Exit code 1 means the scan finished with incomplete coverage: keep the snapshot, say so.
 case "$code" in

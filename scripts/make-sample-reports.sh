@@ -4,7 +4,9 @@
 # the test `assess::sample_reports_are_up_to_date` fails until you do.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Cargo's target directory: CARGO_TARGET_DIR when set, as cargo itself does.
+TARGET="${CARGO_TARGET_DIR:-target}"
 cargo build --locked --quiet --bin acctsplit
 rm -rf sample-reports
-env -u SOURCE_DATE_EPOCH target/debug/acctsplit assess --sample --out-dir sample-reports --quiet
+env -u SOURCE_DATE_EPOCH "$TARGET/debug/acctsplit" assess --sample --out-dir sample-reports --quiet
 echo "regenerated sample-reports/ ($(find sample-reports -type f | wc -l) files)" >&2
