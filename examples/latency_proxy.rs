@@ -3,7 +3,14 @@
 //!
 //! ```text
 //! latency_proxy --upstream-port P [--port Q] [--latency-ms 50] [--deny-region R]
+//!               [--throttle-percent 20] [--token-bucket 100/20] [--seed N]
 //! ```
+//!
+//! `--throttle-percent` answers that share of the requests, at random, with the throttling error
+//! of their protocol; `--token-bucket CAPACITY/REFILL` gives every (signing service, region) a
+//! token bucket of CAPACITY requests refilled at REFILL a second and throttles what finds it
+//! empty. `GET /acctsplit-proxy/stats` answers the requests, throttled requests and seconds moto
+//! spent answering, since the start.
 //!
 //! Prints `listening on http://127.0.0.1:Q` on stdout once it accepts connections, then serves
 //! until it is killed.
@@ -14,7 +21,8 @@ use std::io::Write;
 use std::process::ExitCode;
 use std::time::Duration;
 
-const USAGE: &str = "usage: latency_proxy --upstream-port P [--port Q] [--latency-ms 50] [--deny-region R]";
+const USAGE: &str = "usage: latency_proxy --upstream-port P [--port Q] [--latency-ms 50] [--deny-region R] \
+                     [--throttle-percent 20] [--token-bucket 100/20] [--seed N]";
 
 fn parse(args: &[String]) -> Result<(u16, proxy::ProxyOptions), String> {
     let mut upstream = None;
@@ -32,10 +40,28 @@ fn parse(args: &[String]) -> Result<(u16, proxy::ProxyOptions), String> {
             "--port" => options.port = port(number("--port")?)?,
             "--latency-ms" => options.latency = Duration::from_millis(number("--latency-ms")?),
             "--deny-region" => options.deny_region = Some(value.clone()),
+            "--throttle-percent" => {
+                options.throttle_percent = u32::try_from(number("--throttle-percent")?.min(100)).unwrap_or(100)
+            }
+            "--seed" => options.seed = number("--seed")?,
+            "--token-bucket" => options.token_bucket = Some(bucket(value)?),
             other => return Err(format!("unknown argument {other:?}")),
         }
     }
     Ok((upstream.ok_or("--upstream-port is required")?, options))
+}
+
+/// `CAPACITY/REFILL`, both positive numbers.
+fn bucket(value: &str) -> Result<(f64, f64), String> {
+    let parsed = value
+        .split_once('/')
+        .and_then(|(c, r)| Some((c.parse::<f64>().ok()?, r.parse::<f64>().ok()?)));
+    match parsed {
+        Some((capacity, refill)) if capacity >= 1.0 && refill > 0.0 => Ok((capacity, refill)),
+        _ => Err(format!(
+            "--token-bucket wants CAPACITY/REFILL, such as 100/20, not {value:?}"
+        )),
+    }
 }
 
 fn port(n: u64) -> Result<u16, String> {

@@ -1,14 +1,14 @@
-//! One SDK configuration for the whole run: profile, home region, endpoint override and an
-//! adaptive retry policy, so throttling slows a run down instead of aborting it. Service
-//! clients are derived from it, one per (service, region), each with its own retry partition,
-//! and cached; the service files say how to build theirs ([`ServiceClient`]).
+//! One SDK configuration for the whole run: profile, home region, endpoint override and the
+//! retry policy of [`super::retry`], so throttling slows a run down instead of aborting it.
+//! Service clients are derived from it, one per (service, region), each with its own retry
+//! partition and pacer, and cached; the service files say how to build theirs ([`ServiceClient`]).
 
 use std::any::{Any, TypeId};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use aws_config::BehaviorVersion;
-use aws_config::retry::RetryConfig;
+use aws_smithy_runtime_api::client::http::SharedHttpClient;
 use aws_types::SdkConfig;
 use aws_types::region::Region;
 
@@ -23,9 +23,6 @@ pub struct AwsOptions {
 }
 
 pub use crate::costs::api::COST_EXPLORER_REGION;
-
-/// Attempts per call, the first included, before a throttled or failing call is given up.
-const MAX_ATTEMPTS: u32 = 10;
 
 /// Errors getting ready to call AWS.
 #[derive(Debug, thiserror::Error)]
@@ -42,6 +39,8 @@ pub struct Aws {
     sdk: SdkConfig,
     home_region: String,
     emulator: bool,
+    /// The HTTP client every service client's pacer wraps (one connection pool for the run).
+    http: SharedHttpClient,
     clients: Arc<Mutex<ClientCache>>,
 }
 
@@ -59,19 +58,30 @@ impl std::fmt::Debug for Aws {
 impl Aws {
     /// Loads the standard credential and config chain once.
     pub async fn load(options: &AwsOptions) -> Aws {
+        Aws::load_with_http_client(options, super::retry::default_http_client()).await
+    }
+
+    /// [`Aws::load`] with another HTTP client (a fake one in tests).
+    pub async fn load_with_http_client(options: &AwsOptions, http: SharedHttpClient) -> Aws {
         let mut loader = aws_config::defaults(BehaviorVersion::latest())
             .region(Region::new(options.region.clone()))
-            .retry_config(RetryConfig::adaptive().with_max_attempts(MAX_ATTEMPTS));
+            .retry_config(super::retry::retry_config());
         if let Some(profile) = &options.profile {
             loader = loader.profile_name(profile);
         }
         if let Some(endpoint) = &options.endpoint_url {
             loader = loader.endpoint_url(endpoint);
         }
+        Aws::from_sdk_config(loader.load().await, options, http)
+    }
+
+    /// An [`Aws`] from a ready SDK configuration (tests build one without the credential chain).
+    pub fn from_sdk_config(sdk: SdkConfig, options: &AwsOptions, http: SharedHttpClient) -> Aws {
         Aws {
-            sdk: loader.load().await,
+            sdk,
             home_region: options.region.clone(),
             emulator: options.endpoint_url.is_some(),
+            http,
             clients: Arc::default(),
         }
     }
@@ -106,6 +116,19 @@ impl Aws {
         &self.sdk
     }
 
+    /// The HTTP client of one new service client: the run's connection pool behind a pacer of
+    /// its own, and the interceptor that feeds that pacer (see [`super::retry`]).
+    pub fn paced_http(&self) -> (super::retry::PacedHttpClient, super::retry::ThrottleObserver) {
+        let pacer = Arc::new(super::retry::Pacer::default());
+        (
+            super::retry::PacedHttpClient {
+                inner: self.http.clone(),
+                pacer: Arc::clone(&pacer),
+            },
+            super::retry::ThrottleObserver(pacer),
+        )
+    }
+
     /// True when `--endpoint-url` points the tool at an emulator.
     pub fn emulator(&self) -> bool {
         self.emulator
@@ -124,7 +147,8 @@ impl Aws {
 }
 
 /// A service client the tool builds from the one [`SdkConfig`], once per region: with that
-/// region, the audit interceptor, and a retry partition of its own (see [`retry_partition_name`]).
+/// region, the audit interceptor, a retry partition of its own (see [`retry_partition_name`])
+/// and a pacer of its own (see [`super::retry`]).
 /// Each service file implements it for its client, usually with [`service_client!`].
 pub trait ServiceClient: Clone + Send + Sync + 'static {
     /// The service part of the retry partition name: `ec2`, `s3`...
@@ -134,7 +158,7 @@ pub trait ServiceClient: Clone + Send + Sync + 'static {
 
 /// The retry partition of one (service, region). The SDK's default partition is per service,
 /// shared by every region, so throttling in one region would slow all the others down: each
-/// (service, region) gets its own token bucket and adaptive rate limiter instead.
+/// (service, region) gets its own partition (with no retry quota) and its own pacer instead.
 pub fn retry_partition_name(service: &str, region: &str) -> String {
     format!("acctsplit-{service}-{region}")
 }
@@ -150,11 +174,14 @@ macro_rules! service_client {
             const SERVICE: &'static str = $service;
             fn build(aws: &$crate::aws::Aws, region: &str) -> Self {
                 let $aws = aws;
+                let (http, observer) = aws.paced_http();
                 let $builder = $krate::config::Builder::from(aws.sdk_config())
                     .region(::aws_types::region::Region::new(region.to_owned()))
-                    .retry_partition($krate::config::retry::RetryPartition::new(
+                    .retry_partition($crate::aws::retry::retry_partition(
                         $crate::aws::config::retry_partition_name($service, region),
                     ))
+                    .http_client(http)
+                    .interceptor(observer)
                     .interceptor($crate::aws::audit::AuditInterceptor);
                 $krate::Client::from_conf($adjust.build())
             }

@@ -12,6 +12,7 @@ pub mod errors;
 pub mod identity;
 mod paginate;
 pub mod policy;
+pub mod retry;
 pub mod scanner;
 
 pub use config::{Aws, AwsOptions};

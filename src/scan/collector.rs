@@ -64,6 +64,8 @@ pub struct Task<'a> {
     pub part: &'a str,
     /// The parent this unit describes (`PerParent` only), as [`Collector::discover`] named it.
     pub parent: Option<&'a str>,
+    /// Every region the scan reads, sorted (S3 lists its buckets by region with them).
+    pub regions: &'a [String],
 }
 
 /// What [`Collector::discover`] found: the parents, and the coverage of the listing itself

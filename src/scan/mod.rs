@@ -152,6 +152,7 @@ pub async fn scan<S: ScanSource>(
         region: home,
         part: "",
         parent: None,
+        regions: &chosen.scan,
     };
 
     // Parents first (S3 buckets...): each listing is one global call per collector.
@@ -206,6 +207,7 @@ pub async fn scan<S: ScanSource>(
             region: &unit.region,
             part: unit.part,
             parent: unit.parent.as_deref(),
+            regions: &chosen.scan,
         };
         collectors[unit.collector].run(source, task)
     });

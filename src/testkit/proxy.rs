@@ -2,7 +2,11 @@
 //! tests and benchmarks can see what real AWS would do and moto does not:
 //! - deny one region: every request signed for it gets the AccessDenied error of its protocol;
 //! - add a fixed latency to every request, like a real round trip to a region;
-//! - count requests per (signing service, region), read from the SigV4 credential scope.
+//! - count requests per (signing service, region), read from the SigV4 credential scope;
+//! - throttle like AWS: the first requests of every stream, a share of all requests at random,
+//!   or by rate, with a token bucket per (signing service, region);
+//! - sum moto's own time answering the forwarded requests (the emulator floor of a benchmark:
+//!   moto answers one request at a time), served unsigned at `GET /acctsplit-proxy/stats`.
 //!
 //! One thread per client connection, one upstream connection per request (`Connection: close`),
 //! the response read whole and sent back with a `Content-Length`, so keep-alive clients work
@@ -15,7 +19,7 @@ use std::net::{Shutdown, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// What the proxy does besides forwarding.
 #[derive(Debug, Clone, Default)]
@@ -31,6 +35,13 @@ pub struct ProxyOptions {
     pub throttle_first: u64,
     /// Throttle only these signing services; empty means all of them.
     pub throttle_services: Vec<String>,
+    /// Answer this percentage of the requests, chosen at random, with the throttling error.
+    pub throttle_percent: u32,
+    /// Seed of that random choice (the same seed throttles the same request numbers).
+    pub seed: u64,
+    /// A token bucket per (signing service, region): `(capacity, refill a second)`. A request
+    /// finding it empty is throttled and takes no token; the bucket starts full.
+    pub token_bucket: Option<(f64, f64)>,
     /// Port to listen on (127.0.0.1); 0 picks a free one.
     pub port: u16,
 }
@@ -48,6 +59,11 @@ struct Shared {
     stop: AtomicBool,
     next_id: AtomicU64,
     counts: Mutex<BTreeMap<(String, String), u64>>,
+    buckets: Mutex<BTreeMap<(String, String), (f64, Instant)>>,
+    rng: Mutex<u64>,
+    throttled: AtomicU64,
+    /// Nanoseconds spent waiting for moto's answers, summed over every forwarded request.
+    upstream_nanos: AtomicU64,
     clients: Mutex<Vec<(TcpStream, JoinHandle<()>)>>,
 }
 
@@ -56,12 +72,17 @@ pub fn start(upstream_port: u16, options: ProxyOptions) -> Proxy {
     let listener = TcpListener::bind(("127.0.0.1", options.port))
         .unwrap_or_else(|e| panic!("proxy cannot listen on 127.0.0.1:{}: {e}", options.port));
     let port = listener.local_addr().expect("a bound listener has an address").port();
+    let seed = options.seed;
     let shared = Arc::new(Shared {
         upstream_port,
         options,
         stop: AtomicBool::new(false),
         next_id: AtomicU64::new(1),
         counts: Mutex::new(BTreeMap::new()),
+        buckets: Mutex::new(BTreeMap::new()),
+        rng: Mutex::new(seed.max(1)),
+        throttled: AtomicU64::new(0),
+        upstream_nanos: AtomicU64::new(0),
         clients: Mutex::new(Vec::new()),
     });
     let accepting = Arc::clone(&shared);
@@ -91,6 +112,68 @@ impl Proxy {
 
     pub fn total_requests(&self) -> u64 {
         self.shared.counts.lock().unwrap().values().sum()
+    }
+
+    /// Requests answered with a throttling error so far.
+    pub fn throttled(&self) -> u64 {
+        self.shared.throttled.load(Ordering::SeqCst)
+    }
+
+    /// Seconds moto spent answering the forwarded requests so far, summed.
+    pub fn upstream_seconds(&self) -> f64 {
+        self.shared.upstream_nanos.load(Ordering::SeqCst) as f64 / 1e9
+    }
+}
+
+/// The path of the proxy's own statistics (`GET`, unsigned): `{"requests": N, "throttled": T,
+/// "upstream_seconds": S}`, all since the proxy started.
+pub const STATS_PATH: &str = "/acctsplit-proxy/stats";
+
+impl Shared {
+    fn stats(&self) -> Response {
+        let requests: u64 = self.counts.lock().unwrap().values().sum();
+        let body = serde_json::json!({
+            "requests": requests,
+            "throttled": self.throttled.load(Ordering::SeqCst),
+            "upstream_seconds": self.upstream_nanos.load(Ordering::SeqCst) as f64 / 1e9,
+        })
+        .to_string();
+        Response {
+            status_line: "HTTP/1.1 200 OK".to_owned(),
+            headers: vec![("Content-Type".to_owned(), "application/json".to_owned())],
+            body: body.into_bytes(),
+        }
+    }
+
+    /// True when a random draw says to throttle (`throttle_percent` of the draws).
+    fn random_throttle(&self) -> bool {
+        if self.options.throttle_percent == 0 {
+            return false;
+        }
+        let mut x = self.rng.lock().unwrap();
+        // xorshift64
+        *x ^= *x << 13;
+        *x ^= *x >> 7;
+        *x ^= *x << 17;
+        *x % 100 < u64::from(self.options.throttle_percent)
+    }
+
+    /// Takes a token from the stream's bucket; false when it is empty (or there is no bucket).
+    fn bucket_empty(&self, key: &(String, String)) -> bool {
+        let Some((capacity, refill)) = self.options.token_bucket else {
+            return false;
+        };
+        let now = Instant::now();
+        let mut buckets = self.buckets.lock().unwrap();
+        let (tokens, last) = buckets.entry(key.clone()).or_insert((capacity, now));
+        *tokens = (*tokens + now.duration_since(*last).as_secs_f64() * refill).min(capacity);
+        *last = now;
+        if *tokens >= 1.0 {
+            *tokens -= 1.0;
+            false
+        } else {
+            true
+        }
     }
 }
 
@@ -285,6 +368,10 @@ fn serve_requests(stream: &TcpStream, shared: &Shared) -> io::Result<()> {
         let Some(request) = read_request(&mut reader, &mut writer)? else {
             return Ok(());
         };
+        if request.method == "GET" && request.target == STATS_PATH {
+            write_response(&mut writer, &request, &shared.stats(), false)?;
+            continue;
+        }
         let scope = request.header("authorization").and_then(signing_scope);
         let key = match &scope {
             Some((region, service)) => (service.clone(), region.clone()),
@@ -301,11 +388,16 @@ fn serve_requests(stream: &TcpStream, shared: &Shared) -> io::Result<()> {
         }
         let id = shared.next_id.fetch_add(1, Ordering::SeqCst);
         let refusal = scope.and_then(|(region, service)| {
+            let throttles_service =
+                shared.options.throttle_services.is_empty() || shared.options.throttle_services.contains(&service);
             if denies(&shared.options, &region, &service) {
                 Some(refusal(Refusal::Denied, &service, &region, id))
-            } else if seen <= shared.options.throttle_first
-                && (shared.options.throttle_services.is_empty() || shared.options.throttle_services.contains(&service))
+            } else if throttles_service
+                && (seen <= shared.options.throttle_first
+                    || shared.random_throttle()
+                    || shared.bucket_empty(&(service.clone(), region.clone())))
             {
+                shared.throttled.fetch_add(1, Ordering::SeqCst);
                 Some(refusal(Refusal::Throttled, &service, &region, id))
             } else {
                 None
@@ -313,7 +405,7 @@ fn serve_requests(stream: &TcpStream, shared: &Shared) -> io::Result<()> {
         });
         let response = match refusal {
             Some(response) => response,
-            None => forward(shared.upstream_port, &request).unwrap_or_else(|e| Response {
+            None => timed_forward(shared, &request).unwrap_or_else(|e| Response {
                 status_line: "HTTP/1.1 502 Bad Gateway".to_owned(),
                 headers: vec![("Content-Type".to_owned(), "text/plain".to_owned())],
                 body: format!("proxy: upstream 127.0.0.1:{} failed: {e}", shared.upstream_port).into_bytes(),
@@ -428,6 +520,15 @@ fn refusal(why: Refusal, service: &str, region: &str, id: u64) -> Response {
         ],
         body: body.into_bytes(),
     }
+}
+
+/// [`forward`], adding moto's time to the proxy's sum.
+fn timed_forward(shared: &Shared, request: &Request) -> io::Result<Response> {
+    let started = Instant::now();
+    let response = forward(shared.upstream_port, request);
+    let nanos = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
+    shared.upstream_nanos.fetch_add(nanos, Ordering::SeqCst);
+    response
 }
 
 fn forward(upstream_port: u16, request: &Request) -> io::Result<Response> {

@@ -516,9 +516,8 @@ async fn throttling_slows_the_scan_down_but_loses_nothing() {
     let (code, expected, stderr) = scan_endpoint(&moto, &moto.endpoint(), "us-east-1,eu-west-1", direct.path());
     assert_eq!(code, Some(0), "{stderr}");
 
-    // The first Tagging API request of each region is throttled. (Throttling every service
-    // works too, but adaptive retry then paces the cold clients at about one request every two
-    // seconds, and the test would take minutes.)
+    // The first Tagging API request of each region is throttled (every service, at random and
+    // by rate: `random_and_rate_throttling_of_every_service_lose_nothing`).
     let options = crate::proxy::ProxyOptions {
         throttle_first: 1,
         throttle_services: vec!["tagging".into()],
@@ -550,6 +549,48 @@ async fn throttling_slows_the_scan_down_but_loses_nothing() {
         "the proxy saw {} requests for {sent} pages: no retry?",
         proxy.total_requests()
     );
+}
+
+/// The legacy account through the proxy, throttled at random and by rate, against a clean scan:
+/// the same inventory, every coverage row ok, and the retries were really needed.
+#[tokio::test(flavor = "multi_thread")]
+async fn random_and_rate_throttling_of_every_service_lose_nothing() {
+    let Some(moto) = moto::start() else { return };
+    moto.seed_ids(11);
+    crate::seed::seed_legacy_account(&moto.sdk_config().await).await;
+    let direct = tempfile::tempdir().unwrap();
+    let (code, expected, stderr) = scan_endpoint(&moto, &moto.endpoint(), "us-east-1,eu-west-1", direct.path());
+    assert_eq!(code, Some(0), "{stderr}");
+
+    let modes = [
+        crate::proxy::ProxyOptions {
+            throttle_percent: 20,
+            seed: 7,
+            ..Default::default()
+        },
+        // A small bucket, so this small account is rate limited: 10 requests, then 20 a second,
+        // per (service, region).
+        crate::proxy::ProxyOptions {
+            token_bucket: Some((10.0, 20.0)),
+            ..Default::default()
+        },
+    ];
+    for options in modes {
+        let label = format!("{options:?}");
+        let proxy = crate::proxy::start(moto.port, options);
+        let dir = tempfile::tempdir().unwrap();
+        let (code, inventory, stderr) = scan_endpoint(&moto, &proxy.endpoint(), "us-east-1,eu-west-1", dir.path());
+        assert_eq!(code, Some(0), "{label}: throttling must not fail the scan: {stderr}");
+        assert!(proxy.throttled() > 0, "{label}: nothing was throttled");
+        assert_eq!(
+            inventory["resources"], expected["resources"],
+            "{label}: a throttled scan finds the same resources"
+        );
+        assert_eq!(
+            inventory["coverage"], expected["coverage"],
+            "{label}: the same coverage, and retries are not counted as requests"
+        );
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]

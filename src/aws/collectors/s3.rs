@@ -1,7 +1,16 @@
-//! The S3 collector: every bucket from ListBuckets (the discovery), then per bucket its
-//! location, tags, default encryption, public access block, versioning, replication and policy.
-//! Calls after the location go to a client in the bucket's own region. A bucket without tags,
-//! policy or encryption is normal.
+//! The S3 collector: every bucket from ListBuckets (the discovery), then per bucket its default
+//! encryption, public access block, versioning, replication and policy, through a client in the
+//! bucket's own region. A bucket without policy or encryption is normal.
+//!
+//! Fewer requests than one location and one tag call per bucket:
+//! - regions: one `ListBuckets` filtered by `BucketRegion` per scanned region, sent to that
+//!   region (AWS answers a filtered listing only from the region it names), gives the region of
+//!   every bucket it returns; `GetBucketLocation` only for the buckets no filtered listing
+//!   returned (buckets in regions the scan does not read, or a failed listing);
+//! - tags: the Tagging API of every scanned region reports the tagged buckets of that region
+//!   with their tags, and the scan merges them into the bucket (`scan::merge`); an untagged
+//!   bucket keeps the empty tags of this collector. `GetBucketTagging` is sent only for a bucket
+//!   in a region the scan does not read.
 
 use aws_sdk_s3::Client;
 use aws_sdk_s3::types::BucketLocationConstraint;
@@ -31,6 +40,7 @@ const ACTIONS: &[Action] = &[
     action("S3", "GetBucketLocation", "s3:GetBucketLocation"),
     action("S3", "GetBucketPolicy", "s3:GetBucketPolicy"),
     action("S3", "GetBucketReplication", "s3:GetReplicationConfiguration"),
+    // Only for a bucket in a region the scan does not read.
     action("S3", "GetBucketTagging", "s3:GetBucketTagging"),
     action("S3", "GetBucketVersioning", "s3:GetBucketVersioning"),
     action("S3", "GetPublicAccessBlock", "s3:GetBucketPublicAccessBlock"),
@@ -56,7 +66,22 @@ impl Collector<AwsScanSource> for S3 {
 
     fn discover<'a>(&'a self, source: &'a AwsScanSource, task: Task<'a>) -> BoxFuture<'a, Discovery> {
         Box::pin(async move {
-            let (parents, requests, error) = list_buckets(&source.aws().client(task.home), task.home).await;
+            let aws = source.aws();
+            let (names, mut requests, error) = list_buckets(&aws.client(task.home), task.home).await;
+            let listings = task.regions.iter().map(|region| async move {
+                let client: Client = aws.client(region);
+                let (found, requests, error) = list_buckets_in(&client, region).await;
+                (region.as_str(), found, requests, error)
+            });
+            let mut by_region = Vec::new();
+            for (region, found, sent, error) in futures::future::join_all(listings).await {
+                requests += sent;
+                // A failed filtered listing loses nothing: its buckets get GetBucketLocation.
+                if error.is_none() {
+                    by_region.push((region, found));
+                }
+            }
+            let parents = parents(&names, &by_region);
             Discovery {
                 parents,
                 result: UnitResult {
@@ -73,13 +98,17 @@ impl Collector<AwsScanSource> for S3 {
     fn run<'a>(&'a self, source: &'a AwsScanSource, task: Task<'a>) -> BoxFuture<'a, UnitResult> {
         Box::pin(async move {
             let aws = source.aws();
-            let name = task.parent.expect("S3 units describe one bucket each");
+            let (name, region) = parse_parent(task.parent.expect("S3 units describe one bucket each"));
             describe_bucket(
                 &aws.client(task.home),
                 |region| aws.client(region),
-                task.home,
-                task.account,
-                name,
+                &Bucket {
+                    home: task.home,
+                    account: task.account,
+                    name,
+                    region,
+                    scanned: task.regions,
+                },
             )
             .await
         })
@@ -107,6 +136,73 @@ pub async fn list_buckets(client: &Client, home: &str) -> (Vec<String>, u64, Opt
     (names, requests, error)
 }
 
+/// The buckets one `ListBuckets` filtered by `BucketRegion` returns, sent to that region:
+/// `(name, BucketRegion if the answer has it)`, sorted.
+pub async fn list_buckets_in(client: &Client, region: &str) -> (Vec<(String, Option<String>)>, u64, Option<ApiError>) {
+    let mut found = Vec::new();
+    let (requests, error) = paginate!(
+        client.list_buckets().bucket_region(region),
+        "ListBuckets",
+        region,
+        |page| {
+            found.extend(page.buckets().iter().filter_map(|b| {
+                b.name()
+                    .map(|name| (name.to_owned(), b.bucket_region().map(str::to_owned)))
+            }));
+        }
+    );
+    found.sort();
+    found.dedup();
+    (found, requests, error)
+}
+
+/// The parents of the S3 units: every bucket name, with its region when the filtered listings
+/// tell it (`name region`; bucket names have no spaces). A bucket's region is the `BucketRegion`
+/// an answer gives; without one (moto leaves it out) the region of the one filtered listing that
+/// returned it. A bucket no listing returned, or that several returned without a
+/// `BucketRegion`, gets none: its unit asks `GetBucketLocation`.
+pub fn parents(names: &[String], by_region: &[(&str, Vec<(String, Option<String>)>)]) -> Vec<String> {
+    let mut regions: std::collections::BTreeMap<&str, Vec<&str>> = std::collections::BTreeMap::new();
+    for (filter, found) in by_region {
+        for (name, stated) in found {
+            regions
+                .entry(name.as_str())
+                .or_default()
+                .push(stated.as_deref().unwrap_or(filter));
+        }
+    }
+    names
+        .iter()
+        .map(|name| match regions.get(name.as_str()).map(Vec::as_slice) {
+            Some([region]) => format!("{name} {region}"),
+            Some(several) if !several.is_empty() && several.iter().all(|r| *r == several[0]) => {
+                format!("{name} {}", several[0])
+            }
+            _ => name.clone(),
+        })
+        .collect()
+}
+
+/// A parent as [`parents`] wrote it: the bucket name and its region if known.
+pub fn parse_parent(parent: &str) -> (&str, Option<&str>) {
+    match parent.split_once(' ') {
+        Some((name, region)) => (name, Some(region)),
+        None => (parent, None),
+    }
+}
+
+/// One bucket to describe, and what the scan knows around it.
+#[derive(Debug, Clone, Copy)]
+pub struct Bucket<'a> {
+    pub home: &'a str,
+    pub account: &'a str,
+    pub name: &'a str,
+    /// From the filtered listings; `None` asks `GetBucketLocation`.
+    pub region: Option<&'a str>,
+    /// The regions the scan reads: their Tagging API reports the buckets' tags.
+    pub scanned: &'a [String],
+}
+
 /// `GetBucketLocation`'s answer as a region name: empty means us-east-1, `EU` means eu-west-1.
 pub fn location_region(constraint: Option<&BucketLocationConstraint>) -> String {
     match constraint.map(|c| c.as_str()) {
@@ -129,14 +225,26 @@ fn optional<T>(result: Result<T, ApiError>) -> Result<Option<T>, ApiError> {
 pub async fn describe_bucket(
     home_client: &Client,
     client_for: impl Fn(&str) -> Client,
-    home: &str,
-    account: &str,
-    name: &str,
+    bucket: &Bucket<'_>,
 ) -> UnitResult {
-    let mut requests = 1;
-    let location = home_client.get_bucket_location().bucket(name).send().await;
+    let Bucket {
+        home, account, name, ..
+    } = *bucket;
+    let mut requests = 0;
+    let location = match bucket.region {
+        Some(region) => Ok(region.to_owned()),
+        None => {
+            requests += 1;
+            home_client
+                .get_bucket_location()
+                .bucket(name)
+                .send()
+                .await
+                .map(|out| location_region(out.location_constraint()))
+        }
+    };
     let region = match location {
-        Ok(out) => location_region(out.location_constraint()),
+        Ok(region) => region,
         Err(err) => {
             let err = ApiError::from_sdk("GetBucketLocation", home, err);
             if err.code == "NoSuchBucket" {
@@ -168,27 +276,30 @@ pub async fn describe_bucket(
         }
     };
 
-    requests += 1;
+    // Tags come from the Tagging API of the bucket's region when the scan reads it.
     let mut tags = crate::model::SortedMap::new();
-    note(
-        optional(
-            client
-                .get_bucket_tagging()
-                .bucket(name)
-                .send()
-                .await
-                .map_err(|e| ApiError::from_sdk("GetBucketTagging", &region, e)),
-        )
-        .map(|out| {
-            if let Some(out) = out {
-                tags = out
-                    .tag_set()
-                    .iter()
-                    .map(|t| (t.key().to_owned(), t.value().to_owned()))
-                    .collect();
-            }
-        }),
-    );
+    if !bucket.scanned.iter().any(|r| *r == region) {
+        requests += 1;
+        note(
+            optional(
+                client
+                    .get_bucket_tagging()
+                    .bucket(name)
+                    .send()
+                    .await
+                    .map_err(|e| ApiError::from_sdk("GetBucketTagging", &region, e)),
+            )
+            .map(|out| {
+                if let Some(out) = out {
+                    tags = out
+                        .tag_set()
+                        .iter()
+                        .map(|t| (t.key().to_owned(), t.value().to_owned()))
+                        .collect();
+                }
+            }),
+        );
+    }
 
     requests += 1;
     note(
@@ -327,5 +438,37 @@ fn first_error(mut errors: Vec<ApiError>) -> Option<ApiError> {
     match denied {
         Some(i) => Some(errors.swap_remove(i)),
         None => errors.into_iter().next(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(names: &[(&str, Option<&str>)]) -> Vec<(String, Option<String>)> {
+        names
+            .iter()
+            .map(|(n, r)| ((*n).to_owned(), r.map(str::to_owned)))
+            .collect()
+    }
+
+    #[test]
+    fn a_bucket_gets_its_region_from_the_filtered_listings_or_none() {
+        let names: Vec<String> = ["a", "b", "c", "d", "e"].iter().map(|s| (*s).to_owned()).collect();
+        let by_region = vec![
+            // AWS states the region; moto does not, and then the filter names it.
+            ("eu-west-1", found(&[("a", Some("eu-west-1")), ("b", None)])),
+            // A server that ignored the filter would return a bucket twice: ambiguous.
+            ("us-east-1", found(&[("c", None), ("d", None)])),
+            ("us-west-2", found(&[("d", None), ("e", Some("eu-west-1"))])),
+        ];
+        assert_eq!(
+            parents(&names, &by_region),
+            ["a eu-west-1", "b eu-west-1", "c us-east-1", "d", "e eu-west-1"]
+        );
+        assert_eq!(parse_parent("a eu-west-1"), ("a", Some("eu-west-1")));
+        assert_eq!(parse_parent("d"), ("d", None));
+        // No filtered listing at all (every one failed): every bucket asks GetBucketLocation.
+        assert_eq!(parents(&names, &[]), names);
     }
 }
