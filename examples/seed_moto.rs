@@ -2,8 +2,10 @@
 //! benchmark and sample-data scripts:
 //!
 //! ```text
-//! seed_moto --endpoint http://127.0.0.1:PORT (--legacy | --bulk N --regions a,b,c | --sample)
+//! seed_moto --endpoint http://127.0.0.1:PORT (--legacy | --bulk N --regions a,b,c [--buckets B] | --sample)
 //! ```
+//!
+//! `--buckets B` adds buckets to the bulk account (`testkit::seed_bench`) until it has B in all.
 //!
 //! Prints one JSON line on stdout: the account kind, its regions, the resources created and the
 //! seconds it took. Pin generated ids first with `POST /moto-api/seed?a=42` for a reproducible
@@ -14,12 +16,16 @@ use acctsplit::testkit::seed;
 use std::process::ExitCode;
 use std::time::Instant;
 
-const USAGE: &str =
-    "usage: seed_moto --endpoint http://127.0.0.1:PORT (--legacy | --bulk N --regions a,b,c | --sample)";
+const USAGE: &str = "usage: seed_moto --endpoint http://127.0.0.1:PORT (--legacy | --bulk N --regions a,b,c \
+                     [--buckets B] | --sample)";
 
 enum Kind {
     Legacy,
-    Bulk { total: usize, regions: Vec<String> },
+    Bulk {
+        total: usize,
+        regions: Vec<String>,
+        buckets: usize,
+    },
     Sample,
 }
 
@@ -28,6 +34,7 @@ fn parse(args: &[String]) -> Result<(String, Kind), String> {
     let mut kind = None;
     let mut total = None;
     let mut regions = None;
+    let mut buckets = 0;
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         let mut value = |name: &str| args.next().cloned().ok_or(format!("{name} needs a value"));
@@ -44,6 +51,12 @@ fn parse(args: &[String]) -> Result<(String, Kind), String> {
                 total = Some(n);
             }
             "--regions" => regions = Some(value("--regions")?),
+            "--buckets" => {
+                let text = value("--buckets")?;
+                buckets = text
+                    .parse()
+                    .map_err(|_| format!("--buckets wants a number, not {text:?}"))?;
+            }
             other => return Err(format!("unknown argument {other:?}")),
         }
     }
@@ -65,6 +78,7 @@ fn parse(args: &[String]) -> Result<(String, Kind), String> {
             Kind::Bulk {
                 total: total.unwrap_or_default(),
                 regions,
+                buckets,
             }
         }
         None => return Err("choose one of --legacy, --bulk N, --sample".to_owned()),
@@ -107,9 +121,16 @@ fn main() -> ExitCode {
                 let created = seed::seed_sample_account(&cfg).await;
                 ("sample", seed::SAMPLE_REGIONS.map(str::to_owned).to_vec(), created)
             }
-            Kind::Bulk { total, regions } => {
+            Kind::Bulk {
+                total,
+                regions,
+                buckets,
+            } => {
                 let names: Vec<&str> = regions.iter().map(String::as_str).collect();
-                let created = seed::seed_bulk(&cfg, &names, total).await;
+                let mut created = seed::seed_bulk(&cfg, &names, total).await;
+                // seed_bulk makes 3 buckets a region.
+                let more = buckets.saturating_sub(3 * names.len());
+                created += acctsplit::testkit::seed_bench::seed_buckets(&cfg, &names, more).await;
                 ("bulk", regions, created)
             }
         }

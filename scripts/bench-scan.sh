@@ -1,11 +1,25 @@
 #!/usr/bin/env bash
-# Benchmarks `acctsplit scan` (release build) against the moto emulator and prints a table:
-# for the legacy test account and a bulk account of >= 5,000 resources in 3 regions, a scan at
-# --concurrency 1 and at the default concurrency, each straight to moto and through the latency
-# proxy (50 ms a request, like a real region's round trip). See docs/benchmarks.md.
+# Benchmarks `acctsplit scan` against the moto emulator, through the test proxy (50 ms a
+# request, like a real region's round trip), and prints Markdown tables (see docs/benchmarks.md):
 #
-# Settings (environment): BENCH_BULK (resources in the bulk account, default 5000),
-# BENCH_LATENCY_MS (proxy latency, default 50), BENCH_OUT (work folder, default bench-out),
+# 1. the bulk account (>= 5,000 resources in 4 regions, 200 buckets), BENCH_RUNS times each:
+#    clean, 20% of the requests throttled at random, and a token bucket of 100 requests refilled
+#    at 20 a second per (service, region); the median wall time of each, its ratio to the clean
+#    median, the emulator floor (the time moto had at least one request to answer, measured by
+#    the proxy) and the ratio of the clean scan to it, requests, throttled answers, peak RSS, and whether every inventory is
+#    identical to the first clean one;
+# 2. the same at other --concurrency values (BENCH_CONCURRENCY, clean only);
+# 3. a 10x account (BENCH_TENX=0 skips it): time, requests, peak RSS, time per resource;
+# 4. with BENCH_BASIC=1, the older table too: the legacy and bulk accounts at --concurrency 1 and
+#    the default, straight to moto and through the proxy.
+#
+# Settings (environment): BENCH_PROFILE (release or debug, default release), BENCH_BULK
+# (resources, default 5000), BENCH_BUCKETS (default 200), BENCH_REGIONS (default
+# us-east-1,eu-west-1,us-west-2,ap-southeast-2), BENCH_RUNS (default 3), BENCH_LATENCY_MS
+# (default 50), BENCH_RANDOM_PERCENT (default 20), BENCH_TOKEN_BUCKET (default 100/20),
+# BENCH_CONCURRENCY (default "8 32 64"), BENCH_TENX (default 1), BENCH_OUT (default bench-out),
+# BENCH_COMPARE_BIN (another acctsplit binary, an older build for example: one clean and one
+# token-bucket scan of the bulk account with it, for the requests and times before a change),
 # ACCTSPLIT_MOTO_SERVER (the emulator, default .venv/bin/moto_server: run scripts/test.sh once).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,10 +27,18 @@ cd "$(dirname "$0")/.."
 TARGET="${CARGO_TARGET_DIR:-target}"
 
 BULK="${BENCH_BULK:-5000}"
+BUCKETS="${BENCH_BUCKETS:-200}"
+BULK_REGIONS="${BENCH_REGIONS:-us-east-1,eu-west-1,us-west-2,ap-southeast-2}"
+RUNS="${BENCH_RUNS:-3}"
 LATENCY_MS="${BENCH_LATENCY_MS:-50}"
+RANDOM_PERCENT="${BENCH_RANDOM_PERCENT:-20}"
+TOKEN_BUCKET="${BENCH_TOKEN_BUCKET:-100/20}"
+CONCURRENCY_SWEEP="${BENCH_CONCURRENCY-8 32 64}"
+TENX="${BENCH_TENX:-1}"
+BASIC="${BENCH_BASIC:-0}"
 OUT="${BENCH_OUT:-bench-out}"
+COMPARE_BIN="${BENCH_COMPARE_BIN:-}"
 MOTO="${ACCTSPLIT_MOTO_SERVER:-$PWD/.venv/bin/moto_server}"
-BULK_REGIONS="us-east-1,eu-west-1,us-west-2"
 LEGACY_REGIONS="us-east-1,eu-west-1"
 PROFILE="${BENCH_PROFILE:-release}"
 case "$PROFILE" in
@@ -34,6 +56,8 @@ unset SOURCE_DATE_EPOCH
 "${BUILD[@]}"
 
 mkdir -p "$OUT"
+RUNS_FILE="$OUT/runs.jsonl"
+: >"$RUNS_FILE"
 PIDS=()
 cleanup() {
     for pid in "${PIDS[@]}"; do
@@ -65,10 +89,10 @@ start_moto() {
     exit 2
 }
 
-# Starts the latency proxy in front of moto; sets PROXY_PORT and PROXY_PID.
+# start_proxy [PROXY ARGS...]: the latency proxy in front of moto; sets PROXY_PORT and PROXY_PID.
 start_proxy() {
-    local log="$OUT/proxy-$MOTO_PORT.log"
-    "$BIN/examples/latency_proxy" --upstream-port "$MOTO_PORT" --port 0 --latency-ms "$LATENCY_MS" >"$log" 2>&1 &
+    local log="$OUT/proxy-$MOTO_PORT-$RANDOM.log"
+    "$BIN/examples/latency_proxy" --upstream-port "$MOTO_PORT" --port 0 --latency-ms "$LATENCY_MS" "$@" >"$log" 2>&1 &
     PROXY_PID=$!
     PIDS+=("$PROXY_PID")
     for _ in $(seq 1 100); do
@@ -91,72 +115,205 @@ stop() {
     wait "$1" 2>/dev/null || true
 }
 
-# The table, as Markdown rows.
-ROWS=()
-FAILED=0
-
-# scan ACCOUNT REGIONS SEEDED ENDPOINT LATENCY_LABEL CONCURRENCY(empty = default)
-scan() {
-    local account=$1 regions=$2 seeded=$3 endpoint=$4 latency=$5 concurrency=$6
-    local label="${concurrency:-default}"
-    local out="$OUT/inventory-$account-c$label-$latency.json"
+# Runs one scan and appends its figures to runs.jsonl as one JSON line.
+# measure TABLE ACCOUNT MODE SEEDED ENDPOINT CONCURRENCY(empty = default) REGIONS [STATS_URL]
+measure() {
+    local table=$1 account=$2 mode=$3 seeded=$4 endpoint=$5 concurrency=$6 regions=$7 stats=${8:-}
+    local out="$OUT/inventory-$table-$account-${mode//\//-}-c${concurrency:-default}-$RANDOM.json"
     local args=(scan --quiet --out "$out" --regions "$regions" --endpoint-url "$endpoint")
     [ -n "$concurrency" ] && args+=(--concurrency "$concurrency")
-    rm -f "$out"
-    echo "==> $account: acctsplit ${args[*]}" >&2
-    local start end code=0
-    start=$(date +%s%N)
+    echo "==> $table $account $mode: acctsplit ${args[*]}" >&2
     env -i PATH="$PATH" HOME="$HOME" \
         AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_REGION=us-east-1 \
         AWS_EC2_METADATA_DISABLED=true AWS_CONFIG_FILE=/nonexistent AWS_SHARED_CREDENTIALS_FILE=/nonexistent \
-        "$BIN/acctsplit" "${args[@]}" 2>"$out.stderr" || code=$?
-    end=$(date +%s%N)
-    local wall requests found
-    wall=$("$PY" -c "print(f'{($end - $start) / 1e9:.2f}')")
-    if [ -f "$out" ]; then
-        read -r requests found < <("$PY" -c '
-import json, sys
-inv = json.load(open(sys.argv[1]))
-print(sum(row["requests"] for row in inv["coverage"]), len(inv["resources"]))' "$out")
-    else
-        requests="-" found="-"
-        FAILED=1
-        echo "bench-scan: scan exited $code and wrote no inventory: $(head -c 300 "$out.stderr")" >&2
-    fi
-    ROWS+=("| $account | $seeded | $label | $latency | $code | $wall | $requests | $found |")
+        "$PY" - "$RUNS_FILE" "$out" "$stats" \
+        "{\"table\": \"$table\", \"account\": \"$account\", \"mode\": \"$mode\", \"seeded\": $seeded, \"concurrency\": \"${concurrency:-default}\"}" \
+        "${SCAN_BIN:-$BIN/acctsplit}" "${args[@]}" <<'PYEOF'
+# Runs the scan, timing it and reading its children's peak RSS, then the proxy's statistics.
+import json, resource, subprocess, sys, time, urllib.request
+runs, out, stats, row, command = sys.argv[1], sys.argv[2], sys.argv[3], json.loads(sys.argv[4]), sys.argv[5:]
+started = time.monotonic()
+with open(out + ".stderr", "w") as err:
+    code = subprocess.run(command, stdin=subprocess.DEVNULL, stderr=err).returncode
+row["wall"] = time.monotonic() - started
+row["rss_mib"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+row["exit"] = code
+row["inventory"] = out
+try:
+    inv = json.load(open(out))
+    row["requests"] = sum(r["requests"] for r in inv["coverage"])
+    row["found"] = len(inv["resources"])
+    row["by_service"] = {}
+    for r in inv["coverage"]:
+        row["by_service"][r["service"]] = row["by_service"].get(r["service"], 0) + r["requests"]
+    # The longest chain of sequential requests the scan cannot avoid: the Tagging API pages of
+    # one region, fetched one after another.
+    row["chain"] = max([r["requests"] for r in inv["coverage"] if r["service"] == "tagging"] or [0])
+except (OSError, ValueError):
+    row["requests"] = row["found"] = None
+if stats:
+    s = json.load(urllib.request.urlopen(stats))
+    row["proxy_requests"], row["throttled"], row["floor"] = s["requests"], s["throttled"], s["busy_seconds"]
+    row["upstream_sum"] = s["upstream_seconds"]
+with open(runs, "a") as f:
+    f.write(json.dumps(row) + "\n")
+print(f"    {row['wall']:.2f} s, exit {code}, {row.get('requests')} requests, {row.get('found')} resources", file=sys.stderr)
+PYEOF
 }
 
-# bench ACCOUNT REGIONS SEED_ARGS...
-bench() {
-    local account=$1 regions=$2
-    shift 2
+# seed ACCOUNT SEED_ARGS...: a fresh moto with that account; sets SEEDED.
+seed() {
+    local account=$1
+    shift
     start_moto
     echo "==> seeding $account: seed_moto $*" >&2
-    local summary seeded seconds
+    local summary seconds
     summary=$("$BIN/examples/seed_moto" --endpoint "http://127.0.0.1:$MOTO_PORT" "$@")
-    read -r seeded seconds < <("$PY" -c 'import json, sys; s = json.loads(sys.argv[1]); print(s["resources"], s["seconds"])' "$summary")
-    echo "    seeded $seeded resources in $seconds s" >&2
-    SEEDING+=("$account: $seeded resources seeded in $seconds s")
-    start_proxy
-    for concurrency in 1 ""; do
-        scan "$account" "$regions" "$seeded" "http://127.0.0.1:$MOTO_PORT" "none" "$concurrency"
-        scan "$account" "$regions" "$seeded" "http://127.0.0.1:$PROXY_PORT" "${LATENCY_MS}ms" "$concurrency"
-    done
+    read -r SEEDED seconds < <("$PY" -c 'import json, sys; s = json.loads(sys.argv[1]); print(s["resources"], s["seconds"])' "$summary")
+    echo "    seeded $SEEDED resources in $seconds s" >&2
+    SEEDING+=("$account: $SEEDED resources seeded in $seconds s")
+}
+
+# One scan through a fresh proxy (fresh buckets and statistics).
+# proxied TABLE ACCOUNT MODE CONCURRENCY REGIONS [PROXY ARGS...]
+proxied() {
+    local table=$1 account=$2 mode=$3 concurrency=$4 regions=$5
+    shift 5
+    start_proxy "$@"
+    measure "$table" "$account" "$mode" "$SEEDED" "http://127.0.0.1:$PROXY_PORT" "$concurrency" "$regions" \
+        "http://127.0.0.1:$PROXY_PORT/acctsplit-proxy/stats"
     stop "$PROXY_PID"
-    stop "$MOTO_PID"
 }
 
 SEEDING=()
-bench legacy "$LEGACY_REGIONS" --legacy
-bench bulk "$BULK_REGIONS" --bulk "$BULK" --regions "$BULK_REGIONS"
+
+if [ "$BASIC" = 1 ]; then
+    for account in legacy bulk; do
+        if [ "$account" = legacy ]; then
+            regions="$LEGACY_REGIONS"
+            seed legacy --legacy
+        else
+            regions="$BULK_REGIONS"
+            seed bulk --bulk "$BULK" --regions "$regions" --buckets "$BUCKETS"
+        fi
+        for concurrency in 1 ""; do
+            measure basic "$account" direct "$SEEDED" "http://127.0.0.1:$MOTO_PORT" "$concurrency" "$regions"
+            proxied basic "$account" "${LATENCY_MS}ms" "$concurrency" "$regions"
+        done
+        stop "$MOTO_PID"
+    done
+fi
+
+seed bulk --bulk "$BULK" --regions "$BULK_REGIONS" --buckets "$BUCKETS"
+for run in $(seq 1 "$RUNS"); do
+    proxied throttling bulk clean "" "$BULK_REGIONS"
+    proxied throttling bulk "random-${RANDOM_PERCENT}%" "" "$BULK_REGIONS" --throttle-percent "$RANDOM_PERCENT" --seed "$run"
+    proxied throttling bulk "bucket-${TOKEN_BUCKET}" "" "$BULK_REGIONS" --token-bucket "$TOKEN_BUCKET"
+done
+if [ -n "$COMPARE_BIN" ]; then
+    SCAN_BIN="$COMPARE_BIN" proxied compare bulk clean "" "$BULK_REGIONS"
+    SCAN_BIN="$COMPARE_BIN" proxied compare bulk "bucket-${TOKEN_BUCKET}" "" "$BULK_REGIONS" --token-bucket "$TOKEN_BUCKET"
+fi
+for concurrency in $CONCURRENCY_SWEEP; do
+    for run in $(seq 1 "$RUNS"); do
+        proxied concurrency bulk clean "$concurrency" "$BULK_REGIONS"
+    done
+done
+stop "$MOTO_PID"
+
+if [ "$TENX" = 1 ]; then
+    seed bulk10x --bulk $((BULK * 10)) --regions "$BULK_REGIONS" --buckets $((BUCKETS * 10))
+    for run in $(seq 1 "$RUNS"); do
+        proxied tenx bulk10x clean "" "$BULK_REGIONS"
+    done
+    stop "$MOTO_PID"
+fi
 
 {
     echo
-    echo "acctsplit scan, $PROFILE build, moto $(moto_version), $(nproc) cores, proxy latency ${LATENCY_MS} ms"
+    echo "acctsplit scan, $PROFILE build, moto $(moto_version), $(nproc) cores, proxy latency ${LATENCY_MS} ms, median of $RUNS runs"
     for line in "${SEEDING[@]}"; do echo "$line"; done
-    echo
-    echo "| account | resources seeded | concurrency | proxy latency | exit | wall s | requests | resources found |"
-    echo "|---|---:|---|---|---:|---:|---:|---:|"
-    for row in "${ROWS[@]}"; do echo "$row"; done
+    "$PY" - "$RUNS_FILE" "$LATENCY_MS" <<'PYEOF'
+import json, statistics, sys
+rows = [json.loads(line) for line in open(sys.argv[1])]
+def med(values):
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
+def same(a, b):
+    try:
+        x, y = json.load(open(a)), json.load(open(b))
+        return x["resources"] == y["resources"] and x["coverage"] == y["coverage"]
+    except (OSError, ValueError):
+        return False
+def walls(rs):
+    return ", ".join(format(r["wall"], ".1f") for r in rs)
+def fmt(v, spec=".2f"):
+    return "-" if v is None else format(v, spec)
+
+basic = [r for r in rows if r["table"] == "basic"]
+if basic:
+    print("\n| account | resources seeded | concurrency | proxy | exit | wall s | requests | resources found |")
+    print("|---|---:|---|---|---:|---:|---:|---:|")
+    for r in basic:
+        print(f"| {r['account']} | {r['seeded']} | {r['concurrency']} | {r['mode']} | {r['exit']} | {r['wall']:.2f} | {r['requests']} | {r['found']} |")
+
+main = [r for r in rows if r["table"] == "throttling"]
+if main:
+    reference = main[0]["inventory"]
+    clean = med([r["wall"] for r in main if r["mode"] == "clean"])
+    print("\n| scan | wall s (median) | runs | ratio to clean | floor s | wall / floor | longest chain x latency s | requests | proxy requests | throttled | resources | identical inventory | peak RSS MiB | exit |")
+    print("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|")
+    modes = []
+    for r in main:
+        if r["mode"] not in modes:
+            modes.append(r["mode"])
+    for mode in modes:
+        rs = [r for r in main if r["mode"] == mode]
+        wall = med([r["wall"] for r in rs])
+        floor = med([r.get("floor") for r in rs])
+        chain = med([r.get("chain") for r in rs])
+        print(f"| {mode} | {wall:.2f} | {walls(rs)} | {wall / clean:.2f} | {fmt(floor)} | "
+              f"{fmt(wall / floor if floor else None)} | {fmt(chain * float(sys.argv[2]) / 1000 if chain else None)} | {fmt(med([r['requests'] for r in rs]), '.0f')} | "
+              f"{fmt(med([r.get('proxy_requests') for r in rs]), '.0f')} | {fmt(med([r.get('throttled') for r in rs]), '.0f')} | "
+              f"{fmt(med([r['found'] for r in rs]), '.0f')} | {'yes' if all(same(reference, r['inventory']) for r in rs) else 'NO'} | "
+              f"{fmt(med([r['rss_mib'] for r in rs]), '.0f')} | {','.join(str(r['exit']) for r in rs)} |")
+    per_service = main[0].get("by_service", {})
+    print("\nrequests by coverage service (first clean scan): " + ", ".join(f"{k} {v}" for k, v in sorted(per_service.items())))
+
+sweep = [r for r in rows if r["table"] == "concurrency"]
+if sweep:
+    print("\n| --concurrency | wall s (median) | runs | floor s | wall / floor |")
+    print("|---|---:|---|---:|---:|")
+    default = [r for r in main if r["mode"] == "clean"]
+    groups = [("default", default)] + [(c, [r for r in sweep if r["concurrency"] == c]) for c in dict.fromkeys(r["concurrency"] for r in sweep)]
+    for label, rs in groups:
+        wall, floor = med([r["wall"] for r in rs]), med([r.get("floor") for r in rs])
+        print(f"| {label} | {wall:.2f} | {walls(rs)} | {fmt(floor)} | {fmt(wall / floor if floor else None)} |")
+
+compare = [r for r in rows if r["table"] == "compare"]
+if compare and main:
+    print("\n| binary | scan | wall s | requests | proxy requests | throttled | resources | requests by service |")
+    print("|---|---|---:|---:|---:|---:|---:|---|")
+    for label, rs in [("compared (BENCH_COMPARE_BIN)", compare), ("this build, first runs", [r for r in main if r["run_index"] == 0] if "run_index" in main[0] else main[:3])]:
+        for r in rs:
+            services = ", ".join(f"{k} {v}" for k, v in sorted(r.get("by_service", {}).items()))
+            print(f"| {label} | {r['mode']} | {r['wall']:.2f} | {r['requests']} | {r.get('proxy_requests')} | {r.get('throttled')} | {r['found']} | {services} |")
+
+tenx = [r for r in rows if r["table"] == "tenx"]
+if tenx and main:
+    clean_rows = [r for r in main if r["mode"] == "clean"]
+    one = med([r["wall"] / r["found"] for r in clean_rows])
+    ten = med([r["wall"] / r["found"] for r in tenx])
+    print("\n| account | resources found | wall s (median) | runs | requests | floor s | peak RSS MiB | ms per resource | ratio to 1x |")
+    print("|---|---:|---:|---|---:|---:|---:|---:|---:|")
+    for label, rs in [("1x", clean_rows), ("10x", tenx)]:
+        per = med([r["wall"] / r["found"] for r in rs])
+        print(f"| {label} | {fmt(med([r['found'] for r in rs]), '.0f')} | {med([r['wall'] for r in rs]):.2f} | {walls(rs)} | "
+              f"{fmt(med([r['requests'] for r in rs]), '.0f')} | {fmt(med([r.get('floor') for r in rs]))} | {fmt(med([r['rss_mib'] for r in rs]), '.0f')} | "
+              f"{per * 1000:.2f} | {per / one:.2f} |")
+failed = [r for r in rows if r["exit"] not in (0,) or r["requests"] is None]
+if failed:
+    print(f"\n{len(failed)} scan(s) exited non-zero or wrote no inventory: " + ", ".join(f"{r['table']}/{r['mode']}: exit {r['exit']}" for r in failed))
+PYEOF
 } | tee "$OUT/results.md"
-exit "$FAILED"
+"$PY" -c 'import json, sys; sys.exit(any(json.loads(l)["requests"] is None for l in open(sys.argv[1])))' "$RUNS_FILE"

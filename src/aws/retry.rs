@@ -5,9 +5,9 @@
 //!   retry quota (each (service, region) partition gets an unlimited token bucket), so a burst of
 //!   random throttling is retried, not given up. The SDK's adaptive mode is not used: after one
 //!   throttling error it paces the whole client down hard and stays slow.
-//! - **Pacing** is ours ([`Pacer`]): a client sends freely until, within one observation window,
-//!   more than half of its answers are throttling errors. That is not bad luck but a rate limit,
-//!   so it then sends at the rate that got through (the successes of that window), cuts the rate
+//! - **Pacing** is ours ([`Pacer`]): a client sends freely until, in two observation windows in
+//!   a row, more than half of its answers are throttling errors. That is not bad luck but a rate
+//!   limit, so it then sends at the rate that got through (the successes of that window), cuts the rate
 //!   the same way when more than 35% of two later windows is throttled, and grows it by 5% after
 //!   every window with at most a fifth throttled. Random throttling of a fifth of the requests
 //!   never paces a client down.
@@ -69,9 +69,9 @@ pub const WINDOW_SECONDS: f64 = 0.5;
 const MIN_SAMPLES: u32 = 20;
 /// ...unless the window is this long (seconds): a slow stream decides with fewer.
 const LONGEST_WINDOW_SECONDS: f64 = 5.0;
-/// Share of throttled answers in one window that turns pacing on, at the rate that got through
-/// in that window. Random throttling of a fifth of the requests stays far below it; sending
-/// twice the allowed rate reaches it.
+/// Share of throttled answers, in one window and in it and the one before together, that turns
+/// pacing on, at the rate that got through in that window. Random throttling of a fifth of the
+/// requests stays far below it; sending twice the allowed rate reaches it.
 pub const PACE_FRACTION: f64 = 0.5;
 /// Share of throttled answers, in one window and in it and the one before together, that cuts
 /// a paced rate to the rate that got through in those two windows.
@@ -97,8 +97,8 @@ pub struct PaceState {
     window_start: f64,
     ok: u32,
     throttled: u32,
-    /// The previous window: (answered, throttled, seconds).
-    previous: (u32, u32, f64),
+    /// The previous window, if it had enough answers to decide: (answered, throttled, seconds).
+    previous: Option<(u32, u32, f64)>,
 }
 
 impl PaceState {
@@ -119,21 +119,35 @@ impl PaceState {
         }
         let span = now - self.window_start;
         let samples = self.ok + self.throttled;
-        if !((span >= WINDOW_SECONDS && samples >= MIN_SAMPLES) || span >= LONGEST_WINDOW_SECONDS) {
+        let full = span >= WINDOW_SECONDS && samples >= MIN_SAMPLES;
+        if !full && span < LONGEST_WINDOW_SECONDS {
             return;
         }
-        let fraction = f64::from(self.throttled) / f64::from(samples);
-        let got_through = f64::from(self.ok) / span;
-        // A cut looks at this window and the one before together: twice the samples, so random
-        // throttling hardly ever looks like a rate limit.
-        let (ok_before, throttled_before, span_before) = self.previous;
-        let ok_both = f64::from(self.ok + ok_before);
-        let fraction_both =
-            f64::from(self.throttled + throttled_before) / (ok_both + f64::from(self.throttled + throttled_before));
-        let got_through_both = ok_both / (span + span_before);
-        self.previous = (self.ok, self.throttled, span);
+        let (ok, throttled) = (self.ok, self.throttled);
+        self.window_start = now;
+        self.ok = 0;
+        self.throttled = 0;
+        if !full {
+            // A sparse stream: too few answers to tell a rate limit from bad luck, and its
+            // answers a second measure its demand, not a limit. It can only grow a paced rate.
+            self.previous = None;
+            if throttled == 0 {
+                self.rate = self.rate.map(|r| r * GROWTH).filter(|r| *r < MAX_RATE);
+            }
+            return;
+        }
+        // Pacing starts, or a paced rate is cut, only when this window and the one before are
+        // both over the line: twice the answers, so random throttling hardly ever looks like a
+        // rate limit (and a burst the bucket allowed does not count as the rate).
+        let fraction = f64::from(throttled) / f64::from(samples);
+        let Some((ok_before, throttled_before, span_before)) = self.previous.replace((ok, throttled, span)) else {
+            return;
+        };
+        let fraction_both = f64::from(throttled + throttled_before) / f64::from(samples + ok_before + throttled_before);
+        let got_through = f64::from(ok) / span;
+        let got_through_both = f64::from(ok + ok_before) / (span + span_before);
         self.rate = match self.rate {
-            None if fraction > PACE_FRACTION => {
+            None if fraction > PACE_FRACTION && fraction_both > PACE_FRACTION => {
                 self.next_slot = now;
                 Some(got_through.max(MIN_RATE))
             }
@@ -144,9 +158,6 @@ impl PaceState {
             Some(rate) if fraction <= GROW_FRACTION => Some(rate * GROWTH).filter(|r| *r < MAX_RATE),
             Some(rate) => Some(rate),
         };
-        self.window_start = now;
-        self.ok = 0;
-        self.throttled = 0;
     }
 }
 

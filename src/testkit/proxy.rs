@@ -5,8 +5,10 @@
 //! - count requests per (signing service, region), read from the SigV4 credential scope;
 //! - throttle like AWS: the first requests of every stream, a share of all requests at random,
 //!   or by rate, with a token bucket per (signing service, region);
-//! - sum moto's own time answering the forwarded requests (the emulator floor of a benchmark:
-//!   moto answers one request at a time), served unsigned at `GET /acctsplit-proxy/stats`.
+//! - time moto: the wall time during which at least one forwarded request waited for moto's
+//!   answer (the emulator floor of a benchmark: moto works on one request at a time, so no client
+//!   can finish sooner), and the sum of the per-request times, served unsigned at
+//!   `GET /acctsplit-proxy/stats`.
 //!
 //! One thread per client connection, one upstream connection per request (`Connection: close`),
 //! the response read whole and sent back with a `Content-Length`, so keep-alive clients work
@@ -64,6 +66,10 @@ struct Shared {
     throttled: AtomicU64,
     /// Nanoseconds spent waiting for moto's answers, summed over every forwarded request.
     upstream_nanos: AtomicU64,
+    /// Forwarded requests in flight, and since when at least one has been.
+    in_flight: Mutex<(u32, Option<Instant>)>,
+    /// Nanoseconds during which at least one forwarded request was in flight.
+    busy_nanos: AtomicU64,
     clients: Mutex<Vec<(TcpStream, JoinHandle<()>)>>,
 }
 
@@ -83,6 +89,8 @@ pub fn start(upstream_port: u16, options: ProxyOptions) -> Proxy {
         rng: Mutex::new(seed.max(1)),
         throttled: AtomicU64::new(0),
         upstream_nanos: AtomicU64::new(0),
+        in_flight: Mutex::new((0, None)),
+        busy_nanos: AtomicU64::new(0),
         clients: Mutex::new(Vec::new()),
     });
     let accepting = Arc::clone(&shared);
@@ -119,14 +127,21 @@ impl Proxy {
         self.shared.throttled.load(Ordering::SeqCst)
     }
 
-    /// Seconds moto spent answering the forwarded requests so far, summed.
+    /// Seconds moto spent answering the forwarded requests so far, summed per request (requests
+    /// waiting on each other inside moto count their waits too).
     pub fn upstream_seconds(&self) -> f64 {
         self.shared.upstream_nanos.load(Ordering::SeqCst) as f64 / 1e9
+    }
+
+    /// Seconds during which moto had at least one forwarded request to answer: the floor.
+    pub fn busy_seconds(&self) -> f64 {
+        self.shared.busy_nanos.load(Ordering::SeqCst) as f64 / 1e9
     }
 }
 
 /// The path of the proxy's own statistics (`GET`, unsigned): `{"requests": N, "throttled": T,
-/// "upstream_seconds": S}`, all since the proxy started.
+/// "busy_seconds": B, "upstream_seconds": S}`, all since the proxy started (see
+/// [`Proxy::busy_seconds`] and [`Proxy::upstream_seconds`]).
 pub const STATS_PATH: &str = "/acctsplit-proxy/stats";
 
 impl Shared {
@@ -136,6 +151,7 @@ impl Shared {
             "requests": requests,
             "throttled": self.throttled.load(Ordering::SeqCst),
             "upstream_seconds": self.upstream_nanos.load(Ordering::SeqCst) as f64 / 1e9,
+            "busy_seconds": self.busy_nanos.load(Ordering::SeqCst) as f64 / 1e9,
         })
         .to_string();
         Response {
@@ -522,12 +538,24 @@ fn refusal(why: Refusal, service: &str, region: &str, id: u64) -> Response {
     }
 }
 
-/// [`forward`], adding moto's time to the proxy's sum.
+/// [`forward`], adding moto's time to the proxy's sums.
 fn timed_forward(shared: &Shared, request: &Request) -> io::Result<Response> {
+    let nanos = |since: Instant| u64::try_from(since.elapsed().as_nanos()).unwrap_or(u64::MAX);
+    {
+        let mut in_flight = shared.in_flight.lock().unwrap();
+        in_flight.0 += 1;
+        in_flight.1.get_or_insert_with(Instant::now);
+    }
     let started = Instant::now();
     let response = forward(shared.upstream_port, request);
-    let nanos = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
-    shared.upstream_nanos.fetch_add(nanos, Ordering::SeqCst);
+    shared.upstream_nanos.fetch_add(nanos(started), Ordering::SeqCst);
+    let mut in_flight = shared.in_flight.lock().unwrap();
+    in_flight.0 -= 1;
+    if in_flight.0 == 0
+        && let Some(busy_since) = in_flight.1.take()
+    {
+        shared.busy_nanos.fetch_add(nanos(busy_since), Ordering::SeqCst);
+    }
     response
 }
 

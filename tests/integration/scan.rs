@@ -593,6 +593,55 @@ async fn random_and_rate_throttling_of_every_service_lose_nothing() {
     }
 }
 
+/// A stream throttled on every attempt gives up after the documented attempts, and says so in
+/// its coverage row (`failed`, exit code 1); the other streams are scanned as usual.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_request_throttled_on_every_attempt_is_a_failed_coverage_row_after_the_documented_attempts() {
+    let Some(moto) = moto::start() else { return };
+    seed_small(&moto).await;
+    let direct = tempfile::tempdir().unwrap();
+    let (code, expected, stderr) = scan_endpoint(&moto, &moto.endpoint(), "us-east-1,eu-west-1", direct.path());
+    assert_eq!(code, Some(0), "{stderr}");
+
+    let options = crate::proxy::ProxyOptions {
+        throttle_first: u64::MAX,
+        throttle_services: vec!["tagging".into()],
+        ..Default::default()
+    };
+    let proxy = crate::proxy::start(moto.port, options);
+    let dir = tempfile::tempdir().unwrap();
+    let (code, inventory, stderr) = scan_endpoint(&moto, &proxy.endpoint(), "us-east-1,eu-west-1", dir.path());
+    assert_eq!(code, Some(1), "a failed stream makes the scan incomplete: {stderr}");
+    let attempts = u64::from(acctsplit::aws::retry::MAX_ATTEMPTS);
+    for region in ["us-east-1", "eu-west-1"] {
+        let row = coverage_row(&inventory, "tagging", region);
+        assert_eq!(row["status"], "failed", "{row}");
+        assert_eq!(row["detail"], "GetResources: ThrottlingException", "{row}");
+        assert_eq!(
+            proxy.requests_for("tagging", region),
+            attempts,
+            "the first page of {region} was tried exactly MAX_ATTEMPTS times"
+        );
+        let ec2 = coverage_row(&inventory, "ec2", region);
+        assert_eq!(
+            ec2,
+            coverage_row(&expected, "ec2", region),
+            "EC2 is not slowed or failed"
+        );
+    }
+    // What the describe calls saw is all there (the Tagging API adds only tags here).
+    let arns = |inventory: &Value| -> Vec<String> {
+        inventory["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["sources"].as_array().unwrap().iter().any(|s| s != "tagging"))
+            .map(|r| r["arn"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(arns(&inventory), arns(&expected));
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn legacy_account_iam_is_found_with_its_relations_and_no_secret() {
     use crate::seed::legacy_iam::*;

@@ -203,13 +203,14 @@ fn random_throttling_alone_is_retried_without_pacing() {
 }
 
 /// Feeds one pacer the outcomes of a simulated client sending as fast as it is let through a
-/// token bucket, in simulated time; returns the pacer's rate after `seconds`.
+/// token bucket, in simulated time; returns the pacer's mean rate over the second half (`None`
+/// if it was unpaced at the end) and the share of attempts throttled in that half.
 fn simulate(limit: f64, random_one_in: u64, seconds: f64) -> (Option<f64>, f64) {
     let mut state = PaceState::default();
     let (mut tokens, capacity) = (limit * 5.0, limit * 5.0);
     let mut rng = 0x2545_f491_4f6c_dd1d_u64;
     let (mut now, mut last) = (0.0_f64, 0.0_f64);
-    let (mut sent, mut throttled_late) = (0u64, 0u64);
+    let (mut sent, mut throttled_late, mut rate_sum) = (0u64, 0u64, 0.0);
     // 400 attempts a second offered (16 in flight at 40 ms).
     while now < seconds {
         now += state.reserve(now).max(1.0 / 400.0);
@@ -226,10 +227,11 @@ fn simulate(limit: f64, random_one_in: u64, seconds: f64) -> (Option<f64>, f64) 
         if now > seconds / 2.0 {
             sent += 1;
             throttled_late += u64::from(throttled);
+            rate_sum += state.rate.unwrap_or(f64::INFINITY);
         }
         state.record(now, throttled);
     }
-    (state.rate, throttled_late as f64 / sent as f64)
+    (state.rate.map(|_| rate_sum / sent as f64), throttled_late as f64 / sent as f64)
 }
 
 #[test]
@@ -264,4 +266,19 @@ fn random_throttling_on_top_of_a_rate_limit_neither_collapses_nor_runs_away() {
 fn random_throttling_never_turns_pacing_on() {
     let (rate, _) = simulate(1e9, 5, 60.0);
     assert_eq!(rate, None);
+}
+
+#[test]
+fn a_sparse_stream_never_paces_on_a_few_throttled_answers() {
+    // Three requests every five seconds, two of them throttled: too few answers to tell a rate
+    // limit, and their rate is the stream's demand, not a limit.
+    let mut state = PaceState::default();
+    for round in 0..20 {
+        let start = f64::from(round) * 5.0;
+        state.record(start, true);
+        state.record(start + 0.1, true);
+        state.record(start + 0.2, false);
+        assert_eq!(state.reserve(start + 0.3), 0.0);
+    }
+    assert_eq!(state.rate, None);
 }
