@@ -100,8 +100,13 @@ mod tests {
         "s3:bucket",
     ];
 
+    /// Attributes added on purpose since that digest was taken (issue 17: `default_for_az`, so
+    /// the classifier can tell AWS's default subnets from hand-made ones in a default VPC).
+    /// Their lines are left out; every other byte of those resources must stay the same.
+    const ATTRIBUTES_ADDED_SINCE: [&str; 1] = ["\"default_for_az\": "];
+
     /// The text of every resource of those types, in file order, each without its separating
-    /// comma.
+    /// comma and without the lines of [`ATTRIBUTES_ADDED_SINCE`].
     fn resources_of_types_before(text: &str) -> String {
         let mut out = String::new();
         let mut chunk = String::new();
@@ -111,7 +116,7 @@ mod tests {
                 in_resources = true;
                 continue;
             }
-            if !in_resources {
+            if !in_resources || ATTRIBUTES_ADDED_SINCE.iter().any(|a| line.trim_start().starts_with(a)) {
                 continue;
             }
             chunk.push_str(line.trim_end_matches(','));

@@ -50,8 +50,8 @@ pub(crate) enum Basis<'a> {
         users: TargetSet,
     },
     /// Plumbing AWS creates by itself, so every new account already has its own: the default
-    /// VPC and the subnets, security group and internet gateway in it, and the region's default
-    /// DHCP options (`vpc: None`); and the default security group, main route table and default
+    /// VPC and its default subnets, internet gateway, main route table, default network ACL and
+    /// `default` security group, and the region's default DHCP options (`vpc: None`); and the default security group, main route table and default
     /// network ACL of any other VPC, which go wherever their VPC goes (`vpc: Some`); and the
     /// service-linked IAM roles (`vpc: None`).
     AwsDefault {
@@ -198,17 +198,21 @@ fn is_default_vpc(res: &Resource) -> bool {
     res.resource_type == "ec2:vpc" && res.attr_bool("is_default") == Some(true)
 }
 
-/// The default VPC itself, or a subnet, security group or internet gateway inside it; or a
-/// DHCP options set shaped like the one AWS creates in every region (`is_default`).
+/// What AWS itself created in a default VPC: the default VPC; its default subnets
+/// (`DefaultForAz`), its internet gateway, and its main route table, default network ACL and
+/// `default` security group; or a DHCP options set shaped like the one AWS creates in every
+/// region (`is_default`). A `launch-wizard-1` group or a hand-made subnet in the default VPC
+/// was made by a person: the new account will not have it, so it is not AWS's.
 fn in_default_vpc(graph: &Graph<'_>, i: usize) -> bool {
     let res = &graph.resources[i];
     if is_default_vpc(res) || is_default_dhcp_options(res) {
         return true;
     }
-    let part = matches!(
-        res.resource_type.as_str(),
-        "ec2:subnet" | "ec2:security-group" | "ec2:internet-gateway"
-    );
+    let part = match res.resource_type.as_str() {
+        "ec2:subnet" => res.attr_bool("default_for_az") == Some(true),
+        "ec2:internet-gateway" => true,
+        _ => is_vpc_default_part(res),
+    };
     part && graph
         .kind_id("in-vpc")
         .is_some_and(|k| graph.related(i, k).any(|v| is_default_vpc(&graph.resources[v])))

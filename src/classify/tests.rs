@@ -933,7 +933,9 @@ const APP_VPC: &str = "arn:aws:ec2:us-east-1:111122223333:vpc/vpc-app";
 fn default_vpc_parts() -> Vec<Resource> {
     vec![
         res(DEFAULT_VPC, "ec2:vpc").attr("is_default", true),
-        res("arn:aws:ec2:us-east-1:111122223333:subnet/subnet-d1", "ec2:subnet").rel("in-vpc", DEFAULT_VPC),
+        res("arn:aws:ec2:us-east-1:111122223333:subnet/subnet-d1", "ec2:subnet")
+            .attr("default_for_az", true)
+            .rel("in-vpc", DEFAULT_VPC),
         res(
             "arn:aws:ec2:us-east-1:111122223333:security-group/sg-d1",
             "ec2:security-group",
@@ -966,6 +968,37 @@ fn the_default_vpc_and_its_parts_stay_without_review() {
             .starts_with("the default VPC of us-east-1")
     );
     assert!(plan.review.is_empty());
+}
+
+#[test]
+fn what_a_person_made_in_the_default_vpc_is_not_aws_default_and_goes_to_review() {
+    let mut resources = default_vpc_parts();
+    let hand_subnet = "arn:aws:ec2:us-east-1:111122223333:subnet/subnet-hand";
+    let wizard = "arn:aws:ec2:us-east-1:111122223333:security-group/sg-wizard";
+    resources.push(
+        res(hand_subnet, "ec2:subnet")
+            .attr("default_for_az", false)
+            .rel("in-vpc", DEFAULT_VPC),
+    );
+    resources.push(
+        res(wizard, "ec2:security-group")
+            .attr("group_name", "launch-wizard-1")
+            .rel("in-vpc", DEFAULT_VPC),
+    );
+    let plan = plan_of(resources);
+    for arn in [hand_subnet, wizard] {
+        let a = row(&plan, arn);
+        assert_eq!(
+            (a.target.as_str(), a.rule.as_str(), a.needs_review),
+            ("prod", "no-signal", true),
+            "{arn}"
+        );
+    }
+    // AWS's own parts of the same VPC stay without review.
+    let subnet = row(&plan, "arn:aws:ec2:us-east-1:111122223333:subnet/subnet-d1");
+    assert_eq!((subnet.rule.as_str(), subnet.needs_review), ("aws-default", false));
+    let group = row(&plan, "arn:aws:ec2:us-east-1:111122223333:security-group/sg-d1");
+    assert_eq!((group.rule.as_str(), group.needs_review), ("aws-default", false));
 }
 
 #[test]

@@ -577,6 +577,7 @@ fn subnet(cx: &Ctx<'_>, subnet: &sdk::Subnet) -> Option<Resource> {
         .opt("state", subnet.state().map(|s| s.as_str()))
         .opt("cidr_block", subnet.cidr_block())
         .opt("availability_zone", subnet.availability_zone())
+        .opt("default_for_az", subnet.default_for_az())
         .opt("map_public_ip_on_launch", subnet.map_public_ip_on_launch());
     Some(cx.resource("subnet", id, subnet.tags(), attrs, relations))
 }
@@ -1193,10 +1194,15 @@ mod tests {
         assert!(v.relations.is_empty());
         let s = subnet(
             &CX,
-            &sdk::Subnet::builder().subnet_id("subnet-1").vpc_id("vpc-1").build(),
+            &sdk::Subnet::builder()
+                .subnet_id("subnet-1")
+                .vpc_id("vpc-1")
+                .default_for_az(true)
+                .build(),
         )
         .unwrap();
         assert_eq!(relations(&s), vec![rel("in-vpc", arn("vpc", "vpc-1"))]);
+        assert_eq!(s.attributes["default_for_az"], true, "AWS made it with the default VPC");
         let g = security_group(
             &CX,
             &sdk::SecurityGroup::builder()
