@@ -178,6 +178,7 @@ pub enum Source {
     Ec2,
     S3,
     Iam,
+    Sqs,
 }
 
 /// What happened to one (service, region) stream of the scan.
