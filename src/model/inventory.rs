@@ -179,6 +179,7 @@ pub enum Source {
     S3,
     Iam,
     Sqs,
+    Sns,
 }
 
 /// What happened to one (service, region) stream of the scan.

@@ -9,10 +9,10 @@ use serde_json::Value;
 
 use crate::moto::{self, Moto, run_acctsplit, stderr_of};
 use crate::seed;
-use acctsplit::testkit::seed_services::{self, PARAMETER_VALUE, SECRET_VALUE};
+use acctsplit::testkit::seed_services::{self, PARAMETER_VALUE, PERSONAL_ENDPOINTS, SECRET_VALUE};
 
 /// The collector (and `sources` entry) that must see each seeded type.
-const DEPTH_SOURCE: &[(&str, &str)] = &[("sqs:queue", "sqs")];
+const DEPTH_SOURCE: &[(&str, &str)] = &[("sqs:queue", "sqs"), ("sns:topic", "sns")];
 
 /// Calls that read a secret, a parameter value or a message: never sent, never in the policy.
 const VALUE_READING: &[&str] = &[
@@ -51,6 +51,9 @@ fn scan(moto: &Moto, endpoint: &str, dir: &Path, audit: Option<&Path>) -> (Optio
     let text = std::fs::read_to_string(&out).unwrap();
     for value in [SECRET_VALUE, PARAMETER_VALUE] {
         assert!(!text.contains(value), "a secret value reached the inventory");
+    }
+    for personal in PERSONAL_ENDPOINTS {
+        assert!(!text.contains(personal), "{personal} reached the inventory");
     }
     (output.status.code(), serde_json::from_str(&text).unwrap(), stderr)
 }

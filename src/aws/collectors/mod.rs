@@ -8,6 +8,7 @@ pub mod ec2;
 mod fake_pages;
 pub mod iam;
 pub mod s3;
+pub mod sns;
 pub mod sqs;
 pub mod tagging;
 
@@ -21,6 +22,7 @@ pub static REGISTRY: &[&dyn Collector<AwsScanSource>] = &[
     &s3::S3,
     &iam::Iam,
     &sqs::Sqs,
+    &sns::Sns,
 ];
 
 /// The Markdown table of `docs/collectors.md`: each collector, its units, the Cost Explorer
