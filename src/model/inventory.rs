@@ -178,6 +178,8 @@ pub enum Source {
     Ec2,
     S3,
     Iam,
+    Sqs,
+    Sns,
 }
 
 /// What happened to one (service, region) stream of the scan.

@@ -9,3 +9,4 @@ pub mod cost_explorer;
 pub mod proxy;
 pub mod seed;
 pub mod seed_bench;
+pub mod seed_services;

@@ -494,7 +494,7 @@ fn refusal(why: Refusal, service: &str, region: &str, id: u64) -> Response {
             )
         }
         // awsQuery services.
-        "sts" | "iam" | "sns" | "sqs" | "elasticloadbalancing" | "rds" | "cloudformation" => {
+        "sts" | "iam" | "sns" | "elasticloadbalancing" | "rds" | "cloudformation" => {
             let (status, code) = if throttled {
                 ("400 Bad Request", "Throttling")
             } else {
@@ -511,7 +511,7 @@ fn refusal(why: Refusal, service: &str, region: &str, id: u64) -> Response {
                 ),
             )
         }
-        // awsJson 1.0/1.1: the Tagging API, Organizations, Cost Explorer, KMS...
+        // awsJson 1.0/1.1: the Tagging API, Organizations, Cost Explorer, KMS, SQS...
         _ => {
             let code = if throttled {
                 "ThrottlingException"

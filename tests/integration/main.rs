@@ -11,6 +11,7 @@ mod runbook;
 mod safe_outputs;
 mod scan;
 mod seeders;
+mod services;
 mod test_proxy;
 
 // The test kit's seeders and proxy, under the names the tests use.

@@ -205,7 +205,7 @@ pub async fn collect(client: &Client) -> UnitResult {
 }
 
 /// The denied error if any (it decides the coverage status), else the first failure.
-fn first_error(mut errors: Vec<ApiError>) -> Option<ApiError> {
+pub(super) fn first_error(mut errors: Vec<ApiError>) -> Option<ApiError> {
     let denied = errors.iter().position(ApiError::is_denied);
     match denied {
         Some(i) => Some(errors.swap_remove(i)),
@@ -244,7 +244,7 @@ fn resource(
     }
 }
 
-fn date(value: Option<&aws_smithy_types::DateTime>) -> Option<String> {
+pub(super) fn date(value: Option<&aws_smithy_types::DateTime>) -> Option<String> {
     value.and_then(|d| d.fmt(aws_smithy_types::date_time::Format::DateTime).ok())
 }
 

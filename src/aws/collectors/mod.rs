@@ -4,8 +4,12 @@
 //! to add a service.
 
 pub mod ec2;
+#[cfg(test)]
+mod fake_pages;
 pub mod iam;
 pub mod s3;
+pub mod sns;
+pub mod sqs;
 pub mod tagging;
 
 use super::scanner::AwsScanSource;
@@ -17,6 +21,8 @@ pub static REGISTRY: &[&dyn Collector<AwsScanSource>] = &[
     &ec2::Ec2,
     &s3::S3,
     &iam::Iam,
+    &sqs::Sqs,
+    &sns::Sns,
 ];
 
 /// The Markdown table of `docs/collectors.md`: each collector, its units, the Cost Explorer
