@@ -156,7 +156,8 @@ impl Resource {
 pub struct Relation {
     /// `attached-to`, `in-subnet`, `in-vpc`, `uses-key`, `from-snapshot`, `from-volume`,
     /// `has-security-group`, `associated-with`, `uses-address`, `routes-to`, `connects`,
-    /// `in-transit-gateway`, `monitors`, `logs-to`, `uses-role` (see `docs/snapshot.md`).
+    /// `in-transit-gateway`, `monitors`, `logs-to`, `uses-role`, `owns`, `nested-in` (see
+    /// `docs/snapshot.md`).
     pub kind: String,
     pub arn: String,
 }
@@ -178,6 +179,7 @@ pub enum Source {
     Ec2,
     S3,
     Iam,
+    Cloudformation,
 }
 
 /// What happened to one (service, region) stream of the scan.

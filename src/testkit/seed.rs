@@ -1028,11 +1028,11 @@ fn parse_arn(arn: &str) -> (String, Option<String>) {
     }
 }
 
-fn must<T, E: std::error::Error + 'static>(what: &str, result: Result<T, E>) -> T {
+pub(crate) fn must<T, E: std::error::Error + 'static>(what: &str, result: Result<T, E>) -> T {
     result.unwrap_or_else(|err| panic!("seeding: {what}: {}", DisplayErrorContext(&err)))
 }
 
-async fn account_id(cfg: &SdkConfig) -> String {
+pub(crate) async fn account_id(cfg: &SdkConfig) -> String {
     let sts = aws_sdk_sts::Client::new(cfg);
     let identity = must("sts GetCallerIdentity", sts.get_caller_identity().send().await);
     identity

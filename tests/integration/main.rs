@@ -12,6 +12,7 @@ mod safe_outputs;
 mod scan;
 mod seeders;
 mod test_proxy;
+mod workloads;
 
 // The test kit's seeders and proxy, under the names the tests use.
 use acctsplit::testkit::{proxy, seed};

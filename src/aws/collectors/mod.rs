@@ -3,6 +3,8 @@
 //! table in `docs/collectors.md` are all derived from this list. `docs/collectors.md` says how
 //! to add a service.
 
+pub mod cloudformation;
+mod common;
 pub mod ec2;
 pub mod iam;
 pub mod s3;
@@ -17,6 +19,7 @@ pub static REGISTRY: &[&dyn Collector<AwsScanSource>] = &[
     &ec2::Ec2,
     &s3::S3,
     &iam::Iam,
+    &cloudformation::CloudFormation,
 ];
 
 /// The Markdown table of `docs/collectors.md`: each collector, its units, the Cost Explorer
