@@ -18,6 +18,19 @@ pub struct Workloads {
     pub account_id: String,
     /// (stack name, tagged, ARNs the stack must own), sorted by name.
     pub stacks: Vec<(String, bool, Vec<String>)>,
+    /// ECS clusters: (name, tagged).
+    pub ecs_clusters: Vec<(String, bool)>,
+    /// ECS services: (name, tagged, `(kind, arn)` relations a scan must report, sorted).
+    pub ecs_services: Vec<(String, bool, Relations)>,
+}
+
+/// `(kind, arn)` relations, sorted.
+pub type Relations = Vec<(String, String)>;
+
+/// A subnet and a security group in a fresh VPC of [`REGION`], for the services to run in.
+pub struct Network {
+    pub subnet: String,
+    pub security_group: String,
 }
 
 /// A client of an SDK crate for one region.
@@ -35,7 +48,14 @@ macro_rules! client {
 pub async fn seed_workloads(cfg: &SdkConfig) -> Workloads {
     let account_id = account_id(cfg).await;
     let stacks = seed_stacks(cfg, &account_id).await;
-    Workloads { account_id, stacks }
+    let net = seed_network(cfg).await;
+    let (ecs_clusters, ecs_services) = seed_ecs(cfg, &account_id, &net).await;
+    Workloads {
+        account_id,
+        stacks,
+        ecs_clusters,
+        ecs_services,
+    }
 }
 
 const SHOP_TEMPLATE: &str = r#"{
@@ -120,4 +140,165 @@ async fn seed_stacks(cfg: &SdkConfig, account: &str) -> Vec<(String, bool, Vec<S
         ),
         ("shop".to_owned(), true, shop_owns),
     ]
+}
+
+async fn seed_network(cfg: &SdkConfig) -> Network {
+    use aws_sdk_ec2 as ec2;
+    let client = client!(ec2, cfg, REGION);
+    let vpc = must(
+        "ec2 CreateVpc",
+        client.create_vpc().cidr_block("10.43.0.0/16").send().await,
+    );
+    let vpc_id = vpc.vpc().and_then(|v| v.vpc_id()).expect("a VPC id").to_owned();
+    let subnet = must(
+        "ec2 CreateSubnet",
+        client
+            .create_subnet()
+            .vpc_id(&vpc_id)
+            .cidr_block("10.43.1.0/24")
+            .send()
+            .await,
+    );
+    let group = must(
+        "ec2 CreateSecurityGroup",
+        client
+            .create_security_group()
+            .group_name("workloads")
+            .description("workload services")
+            .vpc_id(&vpc_id)
+            .send()
+            .await,
+    );
+    Network {
+        subnet: subnet
+            .subnet()
+            .and_then(|s| s.subnet_id())
+            .expect("a subnet id")
+            .to_owned(),
+        security_group: group.group_id().expect("a group id").to_owned(),
+    }
+}
+
+/// The value of an environment variable of the seeded task definition: no scan may keep it.
+pub const ECS_ENV_SECRET: &str = "ecs-env-value-secret-91c2";
+
+type EcsSeed = (Vec<(String, bool)>, Vec<(String, bool, Relations)>);
+
+async fn seed_ecs(cfg: &SdkConfig, account: &str, net: &Network) -> EcsSeed {
+    use aws_sdk_ecs as ecs;
+    use ecs::types::{AwsVpcConfiguration, ContainerDefinition, KeyValuePair, LoadBalancer, NetworkConfiguration, Tag};
+    let client = client!(ecs, cfg, REGION);
+    let tag = |k: &str, v: &str| Tag::builder().key(k).value(v).build();
+    let cluster_arn = |name: &str| format!("arn:aws:ecs:{REGION}:{account}:cluster/{name}");
+    must(
+        "ecs CreateCluster shop-web",
+        client
+            .create_cluster()
+            .cluster_name("shop-web")
+            .tags(tag("Environment", "prod"))
+            .send()
+            .await,
+    );
+    must(
+        "ecs CreateCluster batch",
+        client.create_cluster().cluster_name("batch").send().await,
+    );
+    let task_role = format!("arn:aws:iam::{account}:role/shop-web-task");
+    let exec_role = format!("arn:aws:iam::{account}:role/ecs-task-execution");
+    let registered = must(
+        "ecs RegisterTaskDefinition shop-web",
+        client
+            .register_task_definition()
+            .family("shop-web")
+            .task_role_arn(&task_role)
+            .execution_role_arn(&exec_role)
+            .network_mode(ecs::types::NetworkMode::Awsvpc)
+            .container_definitions(
+                ContainerDefinition::builder()
+                    .name("web")
+                    .image("nginx:1.27")
+                    .memory(512)
+                    .environment(
+                        KeyValuePair::builder()
+                            .name("DATABASE_PASSWORD")
+                            .value(ECS_ENV_SECRET)
+                            .build(),
+                    )
+                    .build(),
+            )
+            .send()
+            .await,
+    );
+    let definition = registered
+        .task_definition()
+        .and_then(|t| t.task_definition_arn())
+        .expect("a task definition ARN")
+        .to_owned();
+    let target_group = format!("arn:aws:elasticloadbalancing:{REGION}:{account}:targetgroup/shop-web/0123456789abcdef");
+    let network = NetworkConfiguration::builder()
+        .awsvpc_configuration(
+            AwsVpcConfiguration::builder()
+                .subnets(&net.subnet)
+                .security_groups(&net.security_group)
+                .build()
+                .expect("subnets are set"),
+        )
+        .build();
+    must(
+        "ecs CreateService shop-web-api",
+        client
+            .create_service()
+            .cluster("shop-web")
+            .service_name("shop-web-api")
+            .task_definition(&definition)
+            .desired_count(1)
+            .network_configuration(network)
+            .load_balancers(
+                LoadBalancer::builder()
+                    .target_group_arn(&target_group)
+                    .container_name("web")
+                    .container_port(80)
+                    .build(),
+            )
+            .tags(tag("Environment", "prod"))
+            .send()
+            .await,
+    );
+    must(
+        "ecs CreateService batch-worker",
+        client
+            .create_service()
+            .cluster("batch")
+            .service_name("batch-worker")
+            .task_definition(&definition)
+            .desired_count(0)
+            .send()
+            .await,
+    );
+    let ec2 = |kind: &str, id: &str| format!("arn:aws:ec2:{REGION}:{account}:{kind}/{id}");
+    let mut api = vec![
+        (
+            "has-security-group".to_owned(),
+            ec2("security-group", &net.security_group),
+        ),
+        ("in-cluster".to_owned(), cluster_arn("shop-web")),
+        ("in-subnet".to_owned(), ec2("subnet", &net.subnet)),
+        ("in-target-group".to_owned(), target_group),
+        ("uses-role".to_owned(), exec_role.clone()),
+        ("uses-role".to_owned(), task_role.clone()),
+    ];
+    api.sort();
+    let mut worker = vec![
+        ("in-cluster".to_owned(), cluster_arn("batch")),
+        ("uses-role".to_owned(), exec_role),
+        ("uses-role".to_owned(), task_role),
+    ];
+    worker.sort();
+    (
+        vec![("batch".to_owned(), false), ("shop-web".to_owned(), true)],
+        vec![
+            ("batch-worker".to_owned(), false, worker),
+            ("shop-web-api".to_owned(), true, api),
+        ],
+    )
 }

@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use acctsplit::testkit::seed_workloads::{self, STACK_SECRET, Workloads};
+use acctsplit::testkit::seed_workloads::{self, ECS_ENV_SECRET, STACK_SECRET, Workloads};
 use serde_json::Value;
 
 use crate::moto::{self, Moto, run_acctsplit, stderr_of};
@@ -59,6 +59,28 @@ fn related<'a>(resource: &'a Value, kind: &str) -> Vec<&'a str> {
         .collect()
 }
 
+/// The one resource of `ty` whose id is `id`.
+fn find<'a>(inventory: &'a Value, ty: &'a str, id: &str) -> &'a Value {
+    let found: Vec<&Value> = of_type(inventory, ty).filter(|r| r["id"] == id).collect();
+    assert_eq!(found.len(), 1, "{ty} {id}: {found:?}");
+    found[0]
+}
+
+/// Every relation as `(kind, arn)`, in the inventory's order (sorted).
+fn all_relations(resource: &Value) -> Vec<(String, String)> {
+    resource["relations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["kind"].as_str().unwrap().to_owned(),
+                r["arn"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
 fn sources(resource: &Value) -> Vec<&str> {
     resource["sources"]
         .as_array()
@@ -78,7 +100,7 @@ async fn seeded() -> Option<(Moto, Workloads, tempfile::TempDir, Value, String, 
 
 #[tokio::test(flavor = "multi_thread")]
 async fn workload_services_are_found_with_their_relations_and_every_call_is_in_the_policy() {
-    let Some((_moto, seeded, _dir, inventory, text, operations)) = seeded().await else {
+    let Some((emulator, seeded, _dir, inventory, text, operations)) = seeded().await else {
         return;
     };
 
@@ -113,6 +135,41 @@ async fn workload_services_are_found_with_their_relations_and_every_call_is_in_t
         "a stack parameter value reached the inventory"
     );
 
+    // ECS: clusters and services, tagged and never tagged, with the task definition's roles.
+    for (name, tagged) in &seeded.ecs_clusters {
+        let cluster = find(&inventory, "ecs:cluster", name);
+        assert!(sources(cluster).contains(&"ecs"), "{cluster}");
+        assert_eq!(cluster["tags"].as_object().unwrap().is_empty(), !tagged, "{cluster}");
+    }
+    for (name, tagged, relations) in &seeded.ecs_services {
+        let service = find(&inventory, "ecs:service", name);
+        assert_eq!(all_relations(service), *relations, "{name}");
+        assert_eq!(service["tags"].as_object().unwrap().is_empty(), !tagged, "{service}");
+        assert_eq!(service["attributes"]["task_family"], "shop-web", "{service}");
+    }
+    // The emulator does hand the value back to DescribeTaskDefinition, so the check below means
+    // something: the collector dropped it.
+    let ecs = aws_sdk_ecs::Client::new(&emulator.sdk_config().await);
+    let described = ecs
+        .describe_task_definition()
+        .task_definition("shop-web")
+        .send()
+        .await
+        .unwrap();
+    let values: Vec<&str> = described
+        .task_definition()
+        .map(|t| t.container_definitions())
+        .unwrap_or_default()
+        .iter()
+        .flat_map(|c| c.environment())
+        .filter_map(|e| e.value())
+        .collect();
+    assert_eq!(values, vec![ECS_ENV_SECRET], "{described:?}");
+    assert!(
+        !text.contains(ECS_ENV_SECRET) && !text.contains("DATABASE_PASSWORD"),
+        "a task definition's environment reached the inventory"
+    );
+
     // Every operation sent is read-only and in the published policy, and each collector's
     // operations were exercised.
     for line in &operations {
@@ -126,7 +183,15 @@ async fn workload_services_are_found_with_their_relations_and_every_call_is_in_t
             "{line} is missing from the IAM policy"
         );
     }
-    for expected in ["CloudFormation\tDescribeStacks", "CloudFormation\tListStackResources"] {
+    for expected in [
+        "CloudFormation\tDescribeStacks",
+        "CloudFormation\tListStackResources",
+        "ECS\tListClusters",
+        "ECS\tDescribeClusters",
+        "ECS\tListServices",
+        "ECS\tDescribeServices",
+        "ECS\tDescribeTaskDefinition",
+    ] {
         assert!(
             operations.iter().any(|o| o == expected),
             "{expected} not sent: {operations:?}"

@@ -69,7 +69,6 @@ pub fn date(value: Option<&aws_smithy_types::DateTime>) -> Option<String> {
 }
 
 /// `in-subnet` and `has-security-group` relations for a list of subnet and security group ids.
-#[allow(dead_code)] // used by the ECS, EKS, EFS and ElastiCache collectors
 pub fn network_relations<'a>(
     region: &str,
     account: &str,

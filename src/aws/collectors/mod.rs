@@ -6,6 +6,7 @@
 pub mod cloudformation;
 mod common;
 pub mod ec2;
+pub mod ecs;
 pub mod iam;
 pub mod s3;
 pub mod tagging;
@@ -20,6 +21,7 @@ pub static REGISTRY: &[&dyn Collector<AwsScanSource>] = &[
     &s3::S3,
     &iam::Iam,
     &cloudformation::CloudFormation,
+    &ecs::Ecs,
 ];
 
 /// The Markdown table of `docs/collectors.md`: each collector, its units, the Cost Explorer
