@@ -156,6 +156,8 @@ pub const RESOURCE_SERVICES: &[CeService] = &[
     reserved("Amazon OpenSearch Service", &["es"]),
     // Unverified.
     res("AWS WAF", &["wafv2", "waf"]),
+    // AWS Price List `serviceName` (Cost Explorer's SERVICE is usually the same): unverified.
+    res("AWS CloudFormation", &["cloudformation"]),
 ];
 
 /// The known service of a Cost Explorer `SERVICE` name, if any.

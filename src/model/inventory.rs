@@ -156,7 +156,9 @@ impl Resource {
 pub struct Relation {
     /// `attached-to`, `in-subnet`, `in-vpc`, `uses-key`, `from-snapshot`, `from-volume`,
     /// `has-security-group`, `associated-with`, `uses-address`, `routes-to`, `connects`,
-    /// `in-transit-gateway`, `monitors`, `logs-to`, `uses-role` (see `docs/snapshot.md`).
+    /// `in-transit-gateway`, `monitors`, `logs-to`, `uses-role`, `owns`, `nested-in`,
+    /// `in-cluster`, `in-target-group` (see
+    /// `docs/snapshot.md`).
     pub kind: String,
     pub arn: String,
 }
@@ -180,6 +182,8 @@ pub enum Source {
     Iam,
     Sqs,
     Sns,
+    Cloudformation,
+    Ecs,
 }
 
 /// What happened to one (service, region) stream of the scan.

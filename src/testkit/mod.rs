@@ -10,3 +10,4 @@ pub mod proxy;
 pub mod seed;
 pub mod seed_bench;
 pub mod seed_services;
+pub mod seed_workloads;

@@ -13,6 +13,7 @@ mod scan;
 mod seeders;
 mod services;
 mod test_proxy;
+mod workloads;
 
 // The test kit's seeders and proxy, under the names the tests use.
 use acctsplit::testkit::{proxy, seed};

@@ -3,9 +3,12 @@
 //! table in `docs/collectors.md` are all derived from this list. `docs/collectors.md` says how
 //! to add a service.
 
+pub mod cloudformation;
+mod common;
 pub mod ec2;
 #[cfg(test)]
 mod fake_pages;
+pub mod ecs;
 pub mod iam;
 pub mod s3;
 pub mod sns;
@@ -23,6 +26,8 @@ pub static REGISTRY: &[&dyn Collector<AwsScanSource>] = &[
     &iam::Iam,
     &sqs::Sqs,
     &sns::Sns,
+    &cloudformation::CloudFormation,
+    &ecs::Ecs,
 ];
 
 /// The Markdown table of `docs/collectors.md`: each collector, its units, the Cost Explorer

@@ -1,0 +1,304 @@
+//! Seeds the emulator with the workload services and the governance facts of issue 14: a
+//! CloudFormation stack that owns a bucket, a queue and a security group (tagged) and one that
+//! owns a bucket (never tagged); more services follow in this file. Each seeder returns what a
+//! correct scan must report, so the tests in `tests/integration/workloads.rs` compare against
+//! it rather than against numbers written twice.
+
+use aws_config::SdkConfig;
+use aws_types::region::Region;
+
+use super::seed::{account_id, must};
+
+/// The region the workload seeders use.
+pub const REGION: &str = "us-east-1";
+
+/// What the workload seed created, by name.
+#[derive(Debug, Clone)]
+pub struct Workloads {
+    pub account_id: String,
+    /// (stack name, tagged, ARNs the stack must own), sorted by name.
+    pub stacks: Vec<(String, bool, Vec<String>)>,
+    /// ECS clusters: (name, tagged).
+    pub ecs_clusters: Vec<(String, bool)>,
+    /// ECS services: (name, tagged, `(kind, arn)` relations a scan must report, sorted).
+    pub ecs_services: Vec<(String, bool, Relations)>,
+}
+
+/// `(kind, arn)` relations, sorted.
+pub type Relations = Vec<(String, String)>;
+
+/// A subnet and a security group in a fresh VPC of [`REGION`], for the services to run in.
+pub struct Network {
+    pub subnet: String,
+    pub security_group: String,
+}
+
+/// A client of an SDK crate for one region.
+macro_rules! client {
+    ($krate:ident, $cfg:expr, $region:expr) => {
+        $krate::Client::from_conf(
+            $krate::config::Builder::from($cfg)
+                .region(Region::new($region.to_owned()))
+                .build(),
+        )
+    };
+}
+
+/// Seeds every workload service in [`REGION`].
+pub async fn seed_workloads(cfg: &SdkConfig) -> Workloads {
+    let account_id = account_id(cfg).await;
+    let stacks = seed_stacks(cfg, &account_id).await;
+    let net = seed_network(cfg).await;
+    let (ecs_clusters, ecs_services) = seed_ecs(cfg, &account_id, &net).await;
+    Workloads {
+        account_id,
+        stacks,
+        ecs_clusters,
+        ecs_services,
+    }
+}
+
+const SHOP_TEMPLATE: &str = r#"{
+  "AWSTemplateFormatVersion": "2010-09-09",
+  "Parameters": {"DbPassword": {"Type": "String", "NoEcho": true}},
+  "Resources": {
+    "Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.42.0.0/16"}},
+    "WebSg": {"Type": "AWS::EC2::SecurityGroup",
+              "Properties": {"GroupDescription": "shop web", "VpcId": {"Ref": "Vpc"}}},
+    "Assets": {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": "shop-stack-assets"}},
+    "Jobs": {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": "shop-stack-jobs"}}
+  },
+  "Outputs": {"AssetsBucket": {"Value": {"Ref": "Assets"}}}
+}"#;
+
+const REPORTS_TEMPLATE: &str = r#"{
+  "Resources": {
+    "Reports": {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": "reports-stack-output"}}
+  }
+}"#;
+
+/// The parameter value the shop stack is created with: no scan may keep it.
+pub const STACK_SECRET: &str = "stack-param-secret-7f3a";
+
+async fn seed_stacks(cfg: &SdkConfig, account: &str) -> Vec<(String, bool, Vec<String>)> {
+    use aws_sdk_cloudformation as cfn;
+    let client = client!(cfn, cfg, REGION);
+    let shop = must(
+        "cloudformation CreateStack shop",
+        client
+            .create_stack()
+            .stack_name("shop")
+            .template_body(SHOP_TEMPLATE)
+            .parameters(
+                cfn::types::Parameter::builder()
+                    .parameter_key("DbPassword")
+                    .parameter_value(STACK_SECRET)
+                    .build(),
+            )
+            .tags(cfn::types::Tag::builder().key("Environment").value("prod").build())
+            .send()
+            .await,
+    );
+    must(
+        "cloudformation CreateStack reports",
+        client
+            .create_stack()
+            .stack_name("reports")
+            .template_body(REPORTS_TEMPLATE)
+            .send()
+            .await,
+    );
+    // The ARNs each stack must own, from the emulator's own answer for the security group.
+    let mut shop_owns = vec![
+        "arn:aws:s3:::shop-stack-assets".to_owned(),
+        format!("arn:aws:sqs:{REGION}:{account}:shop-stack-jobs"),
+    ];
+    let listed = must(
+        "cloudformation ListStackResources shop",
+        client
+            .list_stack_resources()
+            .stack_name(shop.stack_id().unwrap_or("shop"))
+            .send()
+            .await,
+    );
+    for r in listed.stack_resource_summaries() {
+        let physical = r.physical_resource_id().unwrap_or_default();
+        match r.resource_type() {
+            Some("AWS::EC2::SecurityGroup") => {
+                shop_owns.push(format!("arn:aws:ec2:{REGION}:{account}:security-group/{physical}"))
+            }
+            Some("AWS::EC2::VPC") => shop_owns.push(format!("arn:aws:ec2:{REGION}:{account}:vpc/{physical}")),
+            _ => {}
+        }
+    }
+    shop_owns.sort();
+    vec![
+        (
+            "reports".to_owned(),
+            false,
+            vec!["arn:aws:s3:::reports-stack-output".to_owned()],
+        ),
+        ("shop".to_owned(), true, shop_owns),
+    ]
+}
+
+async fn seed_network(cfg: &SdkConfig) -> Network {
+    use aws_sdk_ec2 as ec2;
+    let client = client!(ec2, cfg, REGION);
+    let vpc = must(
+        "ec2 CreateVpc",
+        client.create_vpc().cidr_block("10.43.0.0/16").send().await,
+    );
+    let vpc_id = vpc.vpc().and_then(|v| v.vpc_id()).expect("a VPC id").to_owned();
+    let subnet = must(
+        "ec2 CreateSubnet",
+        client
+            .create_subnet()
+            .vpc_id(&vpc_id)
+            .cidr_block("10.43.1.0/24")
+            .send()
+            .await,
+    );
+    let group = must(
+        "ec2 CreateSecurityGroup",
+        client
+            .create_security_group()
+            .group_name("workloads")
+            .description("workload services")
+            .vpc_id(&vpc_id)
+            .send()
+            .await,
+    );
+    Network {
+        subnet: subnet
+            .subnet()
+            .and_then(|s| s.subnet_id())
+            .expect("a subnet id")
+            .to_owned(),
+        security_group: group.group_id().expect("a group id").to_owned(),
+    }
+}
+
+/// The value of an environment variable of the seeded task definition: no scan may keep it.
+pub const ECS_ENV_SECRET: &str = "ecs-env-value-secret-91c2";
+
+type EcsSeed = (Vec<(String, bool)>, Vec<(String, bool, Relations)>);
+
+async fn seed_ecs(cfg: &SdkConfig, account: &str, net: &Network) -> EcsSeed {
+    use aws_sdk_ecs as ecs;
+    use ecs::types::{AwsVpcConfiguration, ContainerDefinition, KeyValuePair, LoadBalancer, NetworkConfiguration, Tag};
+    let client = client!(ecs, cfg, REGION);
+    let tag = |k: &str, v: &str| Tag::builder().key(k).value(v).build();
+    let cluster_arn = |name: &str| format!("arn:aws:ecs:{REGION}:{account}:cluster/{name}");
+    must(
+        "ecs CreateCluster shop-web",
+        client
+            .create_cluster()
+            .cluster_name("shop-web")
+            .tags(tag("Environment", "prod"))
+            .send()
+            .await,
+    );
+    must(
+        "ecs CreateCluster batch",
+        client.create_cluster().cluster_name("batch").send().await,
+    );
+    let task_role = format!("arn:aws:iam::{account}:role/shop-web-task");
+    let exec_role = format!("arn:aws:iam::{account}:role/ecs-task-execution");
+    let registered = must(
+        "ecs RegisterTaskDefinition shop-web",
+        client
+            .register_task_definition()
+            .family("shop-web")
+            .task_role_arn(&task_role)
+            .execution_role_arn(&exec_role)
+            .network_mode(ecs::types::NetworkMode::Awsvpc)
+            .container_definitions(
+                ContainerDefinition::builder()
+                    .name("web")
+                    .image("nginx:1.27")
+                    .memory(512)
+                    .environment(
+                        KeyValuePair::builder()
+                            .name("DATABASE_PASSWORD")
+                            .value(ECS_ENV_SECRET)
+                            .build(),
+                    )
+                    .build(),
+            )
+            .send()
+            .await,
+    );
+    let definition = registered
+        .task_definition()
+        .and_then(|t| t.task_definition_arn())
+        .expect("a task definition ARN")
+        .to_owned();
+    let target_group = format!("arn:aws:elasticloadbalancing:{REGION}:{account}:targetgroup/shop-web/0123456789abcdef");
+    let network = NetworkConfiguration::builder()
+        .awsvpc_configuration(
+            AwsVpcConfiguration::builder()
+                .subnets(&net.subnet)
+                .security_groups(&net.security_group)
+                .build()
+                .expect("subnets are set"),
+        )
+        .build();
+    must(
+        "ecs CreateService shop-web-api",
+        client
+            .create_service()
+            .cluster("shop-web")
+            .service_name("shop-web-api")
+            .task_definition(&definition)
+            .desired_count(1)
+            .network_configuration(network)
+            .load_balancers(
+                LoadBalancer::builder()
+                    .target_group_arn(&target_group)
+                    .container_name("web")
+                    .container_port(80)
+                    .build(),
+            )
+            .tags(tag("Environment", "prod"))
+            .send()
+            .await,
+    );
+    must(
+        "ecs CreateService batch-worker",
+        client
+            .create_service()
+            .cluster("batch")
+            .service_name("batch-worker")
+            .task_definition(&definition)
+            .desired_count(0)
+            .send()
+            .await,
+    );
+    let ec2 = |kind: &str, id: &str| format!("arn:aws:ec2:{REGION}:{account}:{kind}/{id}");
+    let mut api = vec![
+        (
+            "has-security-group".to_owned(),
+            ec2("security-group", &net.security_group),
+        ),
+        ("in-cluster".to_owned(), cluster_arn("shop-web")),
+        ("in-subnet".to_owned(), ec2("subnet", &net.subnet)),
+        ("in-target-group".to_owned(), target_group),
+        ("uses-role".to_owned(), exec_role.clone()),
+        ("uses-role".to_owned(), task_role.clone()),
+    ];
+    api.sort();
+    let mut worker = vec![
+        ("in-cluster".to_owned(), cluster_arn("batch")),
+        ("uses-role".to_owned(), exec_role),
+        ("uses-role".to_owned(), task_role),
+    ];
+    worker.sort();
+    (
+        vec![("batch".to_owned(), false), ("shop-web".to_owned(), true)],
+        vec![
+            ("batch-worker".to_owned(), false, worker),
+            ("shop-web-api".to_owned(), true, api),
+        ],
+    )
+}
