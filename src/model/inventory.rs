@@ -178,6 +178,7 @@ pub enum Source {
     Ec2,
     S3,
     Iam,
+    Kms,
 }
 
 /// What happened to one (service, region) stream of the scan.

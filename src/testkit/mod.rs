@@ -8,3 +8,4 @@ pub mod build;
 pub mod cost_explorer;
 pub mod proxy;
 pub mod seed;
+pub mod seed_services;

@@ -5,6 +5,7 @@
 
 pub mod ec2;
 pub mod iam;
+pub mod kms;
 pub mod s3;
 pub mod tagging;
 
@@ -17,6 +18,7 @@ pub static REGISTRY: &[&dyn Collector<AwsScanSource>] = &[
     &ec2::Ec2,
     &s3::S3,
     &iam::Iam,
+    &kms::Kms,
 ];
 
 /// The Markdown table of `docs/collectors.md`: each collector, its units, the Cost Explorer
