@@ -161,7 +161,10 @@ pub(crate) fn decide<'a>(graph: &Graph<'a>, rules: &Rules) -> (Vec<Decision<'a>>
                 decision.notes.retain(|n| !matches!(n, Note::EnvUnknown { .. }));
             } else {
                 decision.target = rules.legacy;
-                if in_default_vpc(graph, i) || is_service_linked_role(&graph.resources[i]) {
+                if in_default_vpc(graph, i)
+                    || is_service_linked_role(&graph.resources[i])
+                    || is_aws_managed_key(&graph.resources[i])
+                {
                     decision.basis = Basis::AwsDefault { vpc: None };
                     decision.notes.clear();
                 }
@@ -177,6 +180,12 @@ pub(crate) fn decide<'a>(graph: &Graph<'a>, rules: &Rules) -> (Vec<Decision<'a>>
 /// it again in each account that uses it.
 pub(crate) fn is_service_linked_role(res: &Resource) -> bool {
     res.resource_type == "iam:role" && res.attr_bool("service_linked") == Some(true)
+}
+
+/// A KMS key AWS manages for one of its services (`aws/ebs`, `aws/rds`...): every account has
+/// its own, and it cannot be shared.
+pub(crate) fn is_aws_managed_key(res: &Resource) -> bool {
+    res.resource_type == "kms:key" && res.attr_bool("aws_managed") == Some(true)
 }
 
 fn is_default_dhcp_options(res: &Resource) -> bool {

@@ -140,6 +140,10 @@ impl Explainer<'_, '_> {
                 "a service-linked role: AWS creates it in every account whose service uses it, so the new \
                  accounts get their own; it stays in {target}"
             ),
+            Basis::AwsDefault { vpc: None } if res.resource_type == "kms:key" => format!(
+                "an AWS-managed key: AWS creates it in every account whose service uses it, so the new accounts \
+                 get their own; it cannot be shared with them, and it stays in {target}"
+            ),
             Basis::AwsDefault { vpc: None } => format!(
                 "part of the default VPC, created by AWS with it; every new account has its own, so it stays in {target}"
             ),

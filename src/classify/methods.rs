@@ -190,6 +190,7 @@ pub(crate) fn moving(graph: &Graph<'_>, i: usize, target: &str, account_id: &str
         }
         "ec2:vpc-flow-log" => format!("recreate the flow log in {target}, writing to the log-archive destination"),
         "s3:bucket" => bucket_notes(res, target, account_id),
+        "rds:db" | "rds:cluster" | "rds:snapshot" | "rds:cluster-snapshot" => rds_notes(graph, i, target),
         ty if ty.starts_with("iam:") => iam_notes(res, target, account_id),
         _ => match entry.method {
             "recreate" => format!("recreate it in {target}, preferably from infrastructure as code"),
@@ -271,6 +272,54 @@ fn kms_caveat(key: KeyUse, target: &str) -> String {
              with a customer-managed key, share that key with {target}, then share the copy"
         ),
         KeyUse::Customer(keys) => format!("; share KMS key {} with {target} too", keys.join(", ")),
+    }
+}
+
+/// The key a resource's `uses-key` relation names, as the inventory knows it.
+fn related_key<'g>(graph: &Graph<'g>, i: usize) -> Option<&'g Resource> {
+    let kind = graph.kind_id("uses-key")?;
+    graph.related(i, kind).map(|k| &graph.resources[k]).next()
+}
+
+/// An RDS database, cluster or snapshot: how its data reaches `target` depends on its key.
+fn rds_notes(graph: &Graph<'_>, i: usize, target: &str) -> String {
+    let res = &graph.resources[i];
+    let start = if res.resource_type.ends_with("snapshot") {
+        format!("share the snapshot with {target}")
+    } else {
+        format!("take a manual snapshot and share it with {target}")
+    };
+    match res.attr_bool("encrypted") {
+        Some(false) => return format!("{start}, which restores from it directly (it is not encrypted)"),
+        // Seen only by the Tagging API: how it is encrypted is not known.
+        None => {
+            return format!(
+                "take a manual snapshot, share it with {target} and restore it there; a snapshot on the default \
+                 aws/rds key cannot be shared: copy it under a customer-managed key and share that key"
+            );
+        }
+        Some(true) => {}
+    }
+    let key = related_key(graph, i);
+    let aws_managed = key.and_then(|k| k.attr_bool("aws_managed")) == Some(true)
+        || res.attr_str("kms_key_id").is_some_and(|k| k.contains("alias/aws/"));
+    if aws_managed {
+        return format!(
+            "it is encrypted with the AWS-managed aws/rds key, which cannot be shared: copy the snapshot under a \
+             customer-managed key, give {target} use of that key, share the copy, then copy it in {target} and \
+             restore from that copy"
+        );
+    }
+    match key.map(|k| k.name.as_deref().unwrap_or(k.id.as_str())) {
+        Some(name) => format!(
+            "{start} and give {target} use of its customer-managed KMS key {name}; {target} copies the shared \
+             snapshot and restores from the copy (a shared encrypted snapshot cannot be restored directly)"
+        ),
+        None => format!(
+            "{start}; it is encrypted with a key the scan did not see: a snapshot on the default aws/rds key \
+             cannot be shared (copy it under a customer-managed key first), one on a customer-managed key can \
+             once {target} may use the key"
+        ),
     }
 }
 

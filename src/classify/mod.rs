@@ -365,3 +365,5 @@ pub fn write_outputs(plan: &Plan, layout: &Layout) -> Result<(), WriteError> {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_services;

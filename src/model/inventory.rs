@@ -184,6 +184,7 @@ pub enum Source {
     Sns,
     Cloudformation,
     Ecs,
+    Kms,
 }
 
 /// What happened to one (service, region) stream of the scan.

@@ -6,6 +6,7 @@
 
 pub mod arn;
 pub mod collector;
+pub mod keys;
 pub mod merge;
 pub mod policy;
 pub mod regions;
@@ -232,6 +233,7 @@ pub async fn scan<S: ScanSource>(
     // the same service share one row.
     let coverage = fold_same_rows(coverage);
     let resources = merge::merge(results.into_iter().flat_map(|r| r.resources));
+    let resources = keys::resolve(resources, account);
 
     let mut inventory = Inventory {
         schema_version: INVENTORY_SCHEMA_VERSION,

@@ -9,5 +9,6 @@ pub mod cost_explorer;
 pub mod proxy;
 pub mod seed;
 pub mod seed_bench;
+pub mod seed_data;
 pub mod seed_services;
 pub mod seed_workloads;

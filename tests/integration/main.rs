@@ -10,6 +10,7 @@ mod moto;
 mod runbook;
 mod safe_outputs;
 mod scan;
+mod scan_services;
 mod seeders;
 mod services;
 mod test_proxy;

@@ -10,6 +10,7 @@ pub mod ec2;
 mod fake_pages;
 pub mod ecs;
 pub mod iam;
+pub mod kms;
 pub mod s3;
 pub mod sns;
 pub mod sqs;
@@ -28,6 +29,7 @@ pub static REGISTRY: &[&dyn Collector<AwsScanSource>] = &[
     &sns::Sns,
     &cloudformation::CloudFormation,
     &ecs::Ecs,
+    &kms::Kms,
 ];
 
 /// The Markdown table of `docs/collectors.md`: each collector, its units, the Cost Explorer
