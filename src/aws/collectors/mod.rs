@@ -6,9 +6,9 @@
 pub mod cloudformation;
 mod common;
 pub mod ec2;
+pub mod ecs;
 #[cfg(test)]
 mod fake_pages;
-pub mod ecs;
 pub mod iam;
 pub mod kms;
 pub mod s3;

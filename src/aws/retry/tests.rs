@@ -231,7 +231,10 @@ fn simulate(limit: f64, random_one_in: u64, seconds: f64) -> (Option<f64>, f64) 
         }
         state.record(now, throttled);
     }
-    (state.rate.map(|_| rate_sum / sent as f64), throttled_late as f64 / sent as f64)
+    (
+        state.rate.map(|_| rate_sum / sent as f64),
+        throttled_late as f64 / sent as f64,
+    )
 }
 
 #[test]
