@@ -58,11 +58,6 @@ impl std::fmt::Debug for Aws {
 impl Aws {
     /// Loads the standard credential and config chain once.
     pub async fn load(options: &AwsOptions) -> Aws {
-        Aws::load_with_http_client(options, super::retry::default_http_client()).await
-    }
-
-    /// [`Aws::load`] with another HTTP client (a fake one in tests).
-    pub async fn load_with_http_client(options: &AwsOptions, http: SharedHttpClient) -> Aws {
         let mut loader = aws_config::defaults(BehaviorVersion::latest())
             .region(Region::new(options.region.clone()))
             .retry_config(super::retry::retry_config());
@@ -72,10 +67,11 @@ impl Aws {
         if let Some(endpoint) = &options.endpoint_url {
             loader = loader.endpoint_url(endpoint);
         }
-        Aws::from_sdk_config(loader.load().await, options, http)
+        Aws::from_sdk_config(loader.load().await, options, super::retry::default_http_client())
     }
 
-    /// An [`Aws`] from a ready SDK configuration (tests build one without the credential chain).
+    /// An [`Aws`] from a ready SDK configuration and the HTTP client its pacers wrap (tests build
+    /// both without the credential chain or a network).
     pub fn from_sdk_config(sdk: SdkConfig, options: &AwsOptions, http: SharedHttpClient) -> Aws {
         Aws {
             sdk,

@@ -7,10 +7,13 @@
 //!   throttling error it paces the whole client down hard and stays slow.
 //! - **Pacing** is ours ([`Pacer`]): a client sends freely until, in two observation windows in
 //!   a row, more than half of its answers are throttling errors. That is not bad luck but a rate
-//!   limit, so it then sends at the rate that got through (the successes of that window), cuts the rate
-//!   the same way when more than 35% of two later windows is throttled, and grows it by 5% after
-//!   every window with at most a fifth throttled. Random throttling of a fifth of the requests
-//!   never paces a client down.
+//!   limit, so it then sends at the rate that got through (the successes of that window), cuts
+//!   the rate the same way when more than 35% of two windows in a row is throttled, and grows it
+//!   by 5% after every window with at most a fifth throttled. Random throttling of a fifth of the
+//!   requests never paces a client down, nor do a few throttled answers of a sparse stream.
+//!
+//! The scan's bounded concurrency is shared by all streams, so a paced stream must not hold every
+//! slot: the S3 collector interleaves its buckets by region for that reason.
 //!
 //! The pacer sits in the client's HTTP connector ([`PacedHttpClient`]), so every attempt, retries
 //! included, waits for its slot; an interceptor ([`ThrottleObserver`]) feeds it each attempt's

@@ -263,6 +263,15 @@ const NETWORK_TYPES: [&str; 10] = [
     "ec2:key-pair",
 ];
 
+/// Seeds the small account and scans it straight from moto, the reference for a proxied scan.
+async fn seed_small_and_scan_directly(moto: &Moto) -> Value {
+    seed_small(moto).await;
+    let direct = tempfile::tempdir().unwrap();
+    let (code, inventory, stderr) = scan_endpoint(moto, &moto.endpoint(), "us-east-1,eu-west-1", direct.path());
+    assert_eq!(code, Some(0), "{stderr}");
+    inventory
+}
+
 fn coverage_row<'a>(inventory: &'a Value, service: &str, region: &str) -> &'a Value {
     inventory["coverage"]
         .as_array()
@@ -511,10 +520,7 @@ async fn one_service_denied_in_one_region_leaves_the_other_services_and_regions_
 #[tokio::test(flavor = "multi_thread")]
 async fn throttling_slows_the_scan_down_but_loses_nothing() {
     let Some(moto) = moto::start() else { return };
-    seed_small(&moto).await;
-    let direct = tempfile::tempdir().unwrap();
-    let (code, expected, stderr) = scan_endpoint(&moto, &moto.endpoint(), "us-east-1,eu-west-1", direct.path());
-    assert_eq!(code, Some(0), "{stderr}");
+    let expected = seed_small_and_scan_directly(&moto).await;
 
     // The first Tagging API request of each region is throttled (every service, at random and
     // by rate: `random_and_rate_throttling_of_every_service_lose_nothing`).
@@ -598,10 +604,7 @@ async fn random_and_rate_throttling_of_every_service_lose_nothing() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_request_throttled_on_every_attempt_is_a_failed_coverage_row_after_the_documented_attempts() {
     let Some(moto) = moto::start() else { return };
-    seed_small(&moto).await;
-    let direct = tempfile::tempdir().unwrap();
-    let (code, expected, stderr) = scan_endpoint(&moto, &moto.endpoint(), "us-east-1,eu-west-1", direct.path());
-    assert_eq!(code, Some(0), "{stderr}");
+    let expected = seed_small_and_scan_directly(&moto).await;
 
     let options = crate::proxy::ProxyOptions {
         throttle_first: u64::MAX,

@@ -136,9 +136,12 @@ pub async fn list_buckets(client: &Client, home: &str) -> (Vec<String>, u64, Opt
     (names, requests, error)
 }
 
+/// What one filtered listing returned: `(bucket name, its BucketRegion if stated)`.
+pub type Listed = Vec<(String, Option<String>)>;
+
 /// The buckets one `ListBuckets` filtered by `BucketRegion` returns, sent to that region:
 /// `(name, BucketRegion if the answer has it)`, sorted.
-pub async fn list_buckets_in(client: &Client, region: &str) -> (Vec<(String, Option<String>)>, u64, Option<ApiError>) {
+pub async fn list_buckets_in(client: &Client, region: &str) -> (Listed, u64, Option<ApiError>) {
     let mut found = Vec::new();
     let (requests, error) = paginate!(
         client.list_buckets().bucket_region(region),
@@ -161,7 +164,12 @@ pub async fn list_buckets_in(client: &Client, region: &str) -> (Vec<(String, Opt
 /// an answer gives; without one (moto leaves it out) the region of the one filtered listing that
 /// returned it. A bucket no listing returned, or that several returned without a
 /// `BucketRegion`, gets none: its unit asks `GetBucketLocation`.
-pub fn parents(names: &[String], by_region: &[(&str, Vec<(String, Option<String>)>)]) -> Vec<String> {
+///
+/// The parents alternate between regions (the first bucket of each region, then the second...):
+/// the scan runs units in this order, a bounded number at once, so buckets named by region would
+/// otherwise fill every slot with one region's S3 stream, and a rate limit on that one stream
+/// would slow them all.
+pub fn parents(names: &[String], by_region: &[(&str, Listed)]) -> Vec<String> {
     let mut regions: std::collections::BTreeMap<&str, Vec<&str>> = std::collections::BTreeMap::new();
     for (filter, found) in by_region {
         for (name, stated) in found {
@@ -171,16 +179,24 @@ pub fn parents(names: &[String], by_region: &[(&str, Vec<(String, Option<String>
                 .push(stated.as_deref().unwrap_or(filter));
         }
     }
-    names
-        .iter()
-        .map(|name| match regions.get(name.as_str()).map(Vec::as_slice) {
-            Some([region]) => format!("{name} {region}"),
-            Some(several) if !several.is_empty() && several.iter().all(|r| *r == several[0]) => {
-                format!("{name} {}", several[0])
-            }
-            _ => name.clone(),
-        })
-        .collect()
+    let mut by_home: std::collections::BTreeMap<Option<&str>, Vec<String>> = std::collections::BTreeMap::new();
+    for name in names {
+        let region = match regions.get(name.as_str()).map(Vec::as_slice) {
+            Some([region]) => Some(*region),
+            Some(several) if !several.is_empty() && several.iter().all(|r| *r == several[0]) => Some(several[0]),
+            _ => None,
+        };
+        let parent = region.map_or_else(|| name.clone(), |region| format!("{name} {region}"));
+        by_home.entry(region).or_default().push(parent);
+    }
+    let mut queues: Vec<std::vec::IntoIter<String>> = by_home.into_values().map(Vec::into_iter).collect();
+    let mut parents = Vec::with_capacity(names.len());
+    while parents.len() < names.len() {
+        for queue in &mut queues {
+            parents.extend(queue.next());
+        }
+    }
+    parents
 }
 
 /// A parent as [`parents`] wrote it: the bucket name and its region if known.
@@ -278,7 +294,7 @@ pub async fn describe_bucket(
 
     // Tags come from the Tagging API of the bucket's region when the scan reads it.
     let mut tags = crate::model::SortedMap::new();
-    if !bucket.scanned.iter().any(|r| *r == region) {
+    if !bucket.scanned.contains(&region) {
         requests += 1;
         note(
             optional(
@@ -420,6 +436,16 @@ pub async fn describe_bucket(
         relations,
         attributes: attrs.into_map(),
     };
+    if errors.iter().any(|e| e.code == "NoSuchBucket") {
+        // Deleted between the listing and now (its region came from a listing, so no
+        // GetBucketLocation noticed): there is nothing left to migrate.
+        return UnitResult {
+            service: "s3",
+            region,
+            requests,
+            ..Default::default()
+        };
+    }
     // Keep the bucket even when a detail call failed: what was read is still true, and the
     // coverage row says what is missing.
     let error = first_error(errors);
@@ -445,7 +471,7 @@ fn first_error(mut errors: Vec<ApiError>) -> Option<ApiError> {
 mod tests {
     use super::*;
 
-    fn found(names: &[(&str, Option<&str>)]) -> Vec<(String, Option<String>)> {
+    fn found(names: &[(&str, Option<&str>)]) -> Listed {
         names
             .iter()
             .map(|(n, r)| ((*n).to_owned(), r.map(str::to_owned)))
@@ -462,9 +488,10 @@ mod tests {
             ("us-east-1", found(&[("c", None), ("d", None)])),
             ("us-west-2", found(&[("d", None), ("e", Some("eu-west-1"))])),
         ];
+        // Alternating between regions (unknown first), each in name order.
         assert_eq!(
             parents(&names, &by_region),
-            ["a eu-west-1", "b eu-west-1", "c us-east-1", "d", "e eu-west-1"]
+            ["d", "a eu-west-1", "c us-east-1", "b eu-west-1", "e eu-west-1"]
         );
         assert_eq!(parse_parent("a eu-west-1"), ("a", Some("eu-west-1")));
         assert_eq!(parse_parent("d"), ("d", None));

@@ -48,7 +48,7 @@ impl ThrottlingEc2 {
         x ^= x >> 7;
         x ^= x << 17;
         self.0.rng.store(x, Ordering::SeqCst);
-        x % self.0.random_one_in == 0
+        x.is_multiple_of(self.0.random_one_in)
     }
 
     fn take_token(&self) -> bool {
@@ -219,7 +219,7 @@ fn simulate(limit: f64, random_one_in: u64, seconds: f64) -> (Option<f64>, f64) 
         rng ^= rng << 13;
         rng ^= rng >> 7;
         rng ^= rng << 17;
-        let random = random_one_in > 0 && rng % random_one_in == 0;
+        let random = random_one_in > 0 && rng.is_multiple_of(random_one_in);
         let throttled = random || tokens < 1.0;
         if !throttled {
             tokens -= 1.0;
