@@ -180,6 +180,9 @@ pub enum Source {
     Iam,
     Sqs,
     Sns,
+    SecretsManager,
+    Ssm,
+    Logs,
 }
 
 /// What happened to one (service, region) stream of the scan.

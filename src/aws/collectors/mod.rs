@@ -7,9 +7,12 @@ pub mod ec2;
 #[cfg(test)]
 mod fake_pages;
 pub mod iam;
+pub mod logs;
 pub mod s3;
+pub mod secretsmanager;
 pub mod sns;
 pub mod sqs;
+pub mod ssm;
 pub mod tagging;
 
 use super::scanner::AwsScanSource;
@@ -23,6 +26,9 @@ pub static REGISTRY: &[&dyn Collector<AwsScanSource>] = &[
     &iam::Iam,
     &sqs::Sqs,
     &sns::Sns,
+    &secretsmanager::SecretsManager,
+    &ssm::Ssm,
+    &logs::Logs,
 ];
 
 /// The Markdown table of `docs/collectors.md`: each collector, its units, the Cost Explorer
