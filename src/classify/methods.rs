@@ -69,6 +69,7 @@ pub const CATALOG: &[CatalogEntry] = &[
     entry("ec2:security-group", "recreate", Stage::Security),
     entry("kms:key", "recreate-key", Stage::Security),
     entry("secretsmanager:secret", "recreate-secret", Stage::Security),
+    entry("ssm:parameter", "recreate", Stage::Security),
     entry("acm:certificate", "reissue", Stage::Security),
     entry("iam:role", "recreate", Stage::Security),
     entry("iam:user", "recreate", Stage::Security),
@@ -191,6 +192,24 @@ pub(crate) fn moving(graph: &Graph<'_>, i: usize, target: &str, account_id: &str
         "ec2:vpc-flow-log" => format!("recreate the flow log in {target}, writing to the log-archive destination"),
         "s3:bucket" => bucket_notes(res, target, account_id),
         "rds:db" | "rds:cluster" | "rds:snapshot" | "rds:cluster-snapshot" => rds_notes(graph, i, target),
+        "secretsmanager:secret" => secret_notes(res, target, account_id),
+        "ssm:parameter" => format!(
+            "create the parameter in {target} and copy its value there{}; advanced-tier parameters can \
+             instead be shared with {target} through AWS RAM",
+            if res.attr_str("type") == Some("SecureString") {
+                " under a key of that account"
+            } else {
+                ""
+            }
+        ),
+        "logs:log-group" => format!(
+            "log events cannot move between accounts: create the log group in {target} (same name, retention \
+             and subscriptions), point its writers there, and keep this one for its retention{}",
+            match res.attributes.get("retention_days").and_then(|v| v.as_i64()) {
+                Some(days) => format!(" ({days} days), then delete it"),
+                None => ": it never expires, so export what must be kept to S3 before deleting it".to_owned(),
+            }
+        ),
         ty if ty.starts_with("iam:") => iam_notes(res, target, account_id),
         _ => match entry.method {
             "recreate" => format!("recreate it in {target}, preferably from infrastructure as code"),
@@ -219,6 +238,37 @@ pub(crate) fn moving(graph: &Graph<'_>, i: usize, target: &str, account_id: &str
     let mut notes = notes;
     notes.shrink_to_fit();
     (entry.method, notes)
+}
+
+/// Secrets Manager has no cross-account copy: the secret is shared (resource policy plus a
+/// customer-managed key, which the AWS managed key cannot be) or recreated, then rotated.
+fn secret_notes(res: &Resource, target: &str, account_id: &str) -> String {
+    let mut notes = format!(
+        "Secrets Manager has no cross-account copy: either share it with {target} (a resource policy granting \
+         {target}, and a customer-managed KMS key whose key policy lets {target} decrypt) or create it in \
+         {target} and copy its value; then rotate it"
+    );
+    if res.attr_bool("default_key") == Some(true) {
+        notes.push_str(
+            "; it is encrypted with the AWS managed key aws/secretsmanager, which cannot be used across accounts, \
+             so sharing it first needs a customer-managed key",
+        );
+    }
+    let others: Vec<&str> = res
+        .attributes
+        .get("policy_account_ids")
+        .and_then(|v| v.as_array())
+        .map(|ids| {
+            ids.iter()
+                .filter_map(|v| v.as_str())
+                .filter(|id| *id != account_id)
+                .collect()
+        })
+        .unwrap_or_default();
+    if !others.is_empty() {
+        notes.push_str(&format!("; its resource policy already names {}", others.join(", ")));
+    }
+    notes
 }
 
 /// How a snapshot or volume is encrypted.
@@ -540,5 +590,55 @@ mod tests {
         assert!(notes.contains("S3 Batch Replication"), "{notes}");
         assert!(notes.contains("names the legacy account 111122223333"), "{notes}");
         assert!(notes.contains("already has a replication configuration"), "{notes}");
+    }
+
+    #[test]
+    fn secret_notes_say_share_or_recreate_then_rotate_and_name_the_default_key() {
+        let resources = [
+            res(
+                "arn:aws:secretsmanager:eu-west-1:111122223333:secret:db-AbCdEf",
+                "secretsmanager:secret",
+            )
+            .attr("default_key", true)
+            .attr("policy_account_ids", serde_json::json!(["444455556666"])),
+            res(
+                "arn:aws:secretsmanager:eu-west-1:111122223333:secret:api-AbCdEf",
+                "secretsmanager:secret",
+            )
+            .attr("default_key", false),
+        ];
+        let (method, notes) = method_of(&resources, 0);
+        assert_eq!(method, "recreate-secret");
+        assert!(
+            notes.starts_with("Secrets Manager has no cross-account copy"),
+            "{notes}"
+        );
+        assert!(notes.contains("then rotate it"), "{notes}");
+        assert!(
+            notes.contains("aws/secretsmanager, which cannot be used across accounts"),
+            "{notes}"
+        );
+        assert!(notes.contains("already names 444455556666"), "{notes}");
+        let notes = method_of(&resources, 1).1;
+        assert!(!notes.contains("aws/secretsmanager"), "{notes}");
+    }
+
+    #[test]
+    fn log_group_notes_keep_the_old_group_for_its_retention() {
+        let resources = [
+            res("arn:aws:logs:eu-west-1:111122223333:log-group:app", "logs:log-group").attr("retention_days", 30),
+            res("arn:aws:logs:eu-west-1:111122223333:log-group:old", "logs:log-group"),
+            res("arn:aws:ssm:eu-west-1:111122223333:parameter/token", "ssm:parameter").attr("type", "SecureString"),
+        ];
+        let notes = method_of(&resources, 0).1;
+        assert!(notes.contains("keep this one for its retention (30 days)"), "{notes}");
+        let notes = method_of(&resources, 1).1;
+        assert!(notes.contains("it never expires"), "{notes}");
+        let (method, notes) = method_of(&resources, 2);
+        assert_eq!(method, "recreate");
+        assert!(
+            notes.contains("under a key of that account") && notes.contains("AWS RAM"),
+            "{notes}"
+        );
     }
 }

@@ -185,6 +185,9 @@ pub enum Source {
     Cloudformation,
     Ecs,
     Kms,
+    SecretsManager,
+    Ssm,
+    Logs,
 }
 
 /// What happened to one (service, region) stream of the scan.

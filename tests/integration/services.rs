@@ -12,7 +12,13 @@ use crate::seed;
 use acctsplit::testkit::seed_services::{self, PARAMETER_VALUE, PERSONAL_ENDPOINTS, SECRET_VALUE};
 
 /// The collector (and `sources` entry) that must see each seeded type.
-const DEPTH_SOURCE: &[(&str, &str)] = &[("sqs:queue", "sqs"), ("sns:topic", "sns")];
+const DEPTH_SOURCE: &[(&str, &str)] = &[
+    ("sqs:queue", "sqs"),
+    ("sns:topic", "sns"),
+    ("secretsmanager:secret", "secretsmanager"),
+    ("ssm:parameter", "ssm"),
+    ("logs:log-group", "logs"),
+];
 
 /// Calls that read a secret, a parameter value or a message: never sent, never in the policy.
 const VALUE_READING: &[&str] = &[

@@ -11,9 +11,12 @@ pub mod ecs;
 mod fake_pages;
 pub mod iam;
 pub mod kms;
+pub mod logs;
 pub mod s3;
+pub mod secretsmanager;
 pub mod sns;
 pub mod sqs;
+pub mod ssm;
 pub mod tagging;
 
 use super::scanner::AwsScanSource;
@@ -30,6 +33,9 @@ pub static REGISTRY: &[&dyn Collector<AwsScanSource>] = &[
     &cloudformation::CloudFormation,
     &ecs::Ecs,
     &kms::Kms,
+    &secretsmanager::SecretsManager,
+    &ssm::Ssm,
+    &logs::Logs,
 ];
 
 /// The Markdown table of `docs/collectors.md`: each collector, its units, the Cost Explorer
