@@ -7,6 +7,7 @@ pub mod cloudformation;
 mod common;
 pub mod ec2;
 pub mod ecs;
+pub mod eks;
 pub mod iam;
 pub mod s3;
 pub mod tagging;
@@ -22,6 +23,7 @@ pub static REGISTRY: &[&dyn Collector<AwsScanSource>] = &[
     &iam::Iam,
     &cloudformation::CloudFormation,
     &ecs::Ecs,
+    &eks::Eks,
 ];
 
 /// The Markdown table of `docs/collectors.md`: each collector, its units, the Cost Explorer
