@@ -157,7 +157,7 @@ pub struct Relation {
     /// `attached-to`, `in-subnet`, `in-vpc`, `uses-key`, `from-snapshot`, `from-volume`,
     /// `has-security-group`, `associated-with`, `uses-address`, `routes-to`, `connects`,
     /// `in-transit-gateway`, `monitors`, `logs-to`, `uses-role`, `owns`, `nested-in`,
-    /// `in-cluster`, `in-target-group` (see
+    /// `in-cluster`, `in-target-group`, `uses-launch-template` (see
     /// `docs/snapshot.md`).
     pub kind: String,
     pub arn: String,
@@ -188,6 +188,7 @@ pub enum Source {
     SecretsManager,
     Ssm,
     Logs,
+    Eks,
 }
 
 /// What happened to one (service, region) stream of the scan.

@@ -22,6 +22,8 @@ pub struct Workloads {
     pub ecs_clusters: Vec<(String, bool)>,
     /// ECS services: (name, tagged, `(kind, arn)` relations a scan must report, sorted).
     pub ecs_services: Vec<(String, bool, Relations)>,
+    /// EKS clusters and node groups: (resource type, name, tagged, relations), sorted.
+    pub eks: Vec<(String, String, bool, Relations)>,
 }
 
 /// `(kind, arn)` relations, sorted.
@@ -50,7 +52,9 @@ pub async fn seed_workloads(cfg: &SdkConfig) -> Workloads {
     let stacks = seed_stacks(cfg, &account_id).await;
     let net = seed_network(cfg).await;
     let (ecs_clusters, ecs_services) = seed_ecs(cfg, &account_id, &net).await;
+    let eks = seed_eks(cfg, &account_id, &net).await;
     Workloads {
+        eks,
         account_id,
         stacks,
         ecs_clusters,
@@ -301,4 +305,65 @@ async fn seed_ecs(cfg: &SdkConfig, account: &str, net: &Network) -> EcsSeed {
             ("shop-web-api".to_owned(), true, api),
         ],
     )
+}
+
+async fn seed_eks(cfg: &SdkConfig, account: &str, net: &Network) -> Vec<(String, String, bool, Relations)> {
+    use aws_sdk_eks as eks;
+    let client = client!(eks, cfg, REGION);
+    let cluster_role = format!("arn:aws:iam::{account}:role/eks-cluster");
+    let node_role = format!("arn:aws:iam::{account}:role/eks-node");
+    let ec2 = |kind: &str, id: &str| format!("arn:aws:ec2:{REGION}:{account}:{kind}/{id}");
+    let mut out = Vec::new();
+    for (name, tagged) in [("platform", true), ("legacy-k8s", false)] {
+        let mut create = client
+            .create_cluster()
+            .name(name)
+            .version("1.31")
+            .role_arn(&cluster_role)
+            .resources_vpc_config(
+                eks::types::VpcConfigRequest::builder()
+                    .subnet_ids(&net.subnet)
+                    .security_group_ids(&net.security_group)
+                    .build(),
+            );
+        if tagged {
+            create = create.tags("Environment", "dev");
+        }
+        let created = must("eks CreateCluster", create.send().await);
+        let cluster_arn = created
+            .cluster()
+            .and_then(|c| c.arn())
+            .expect("a cluster ARN")
+            .to_owned();
+        let mut relations = vec![
+            (
+                "has-security-group".to_owned(),
+                ec2("security-group", &net.security_group),
+            ),
+            ("in-subnet".to_owned(), ec2("subnet", &net.subnet)),
+            ("uses-role".to_owned(), cluster_role.clone()),
+        ];
+        relations.sort();
+        out.push(("eks:cluster".to_owned(), name.to_owned(), tagged, relations));
+        let group = format!("{name}-nodes");
+        let mut create = client
+            .create_nodegroup()
+            .cluster_name(name)
+            .nodegroup_name(&group)
+            .node_role(&node_role)
+            .subnets(&net.subnet);
+        if tagged {
+            create = create.tags("Environment", "dev");
+        }
+        must("eks CreateNodegroup", create.send().await);
+        let mut relations = vec![
+            ("in-cluster".to_owned(), cluster_arn),
+            ("in-subnet".to_owned(), ec2("subnet", &net.subnet)),
+            ("uses-role".to_owned(), node_role.clone()),
+        ];
+        relations.sort();
+        out.push(("eks:nodegroup".to_owned(), group, tagged, relations));
+    }
+    out.sort();
+    out
 }

@@ -147,6 +147,19 @@ async fn workload_services_are_found_with_their_relations_and_every_call_is_in_t
         assert_eq!(service["tags"].as_object().unwrap().is_empty(), !tagged, "{service}");
         assert_eq!(service["attributes"]["task_family"], "shop-web", "{service}");
     }
+    // EKS: clusters and node groups, with tags the collector read itself (the emulator's
+    // Tagging API leaves EKS out). The emulator adds its own cluster security group, so the
+    // seeded relations must be among those found.
+    for (ty, name, tagged, relations) in &seeded.eks {
+        let found = find(&inventory, ty, name);
+        let all = all_relations(found);
+        for relation in relations {
+            assert!(all.contains(relation), "{ty} {name}: {relation:?} missing from {all:?}");
+        }
+        assert_eq!(found["tags"].as_object().unwrap().is_empty(), !tagged, "{found}");
+        assert_eq!(sources(found), vec!["eks"], "{found}");
+    }
+
     // The emulator does hand the value back to DescribeTaskDefinition, so the check below means
     // something: the collector dropped it.
     let ecs = aws_sdk_ecs::Client::new(&emulator.sdk_config().await);
@@ -191,6 +204,10 @@ async fn workload_services_are_found_with_their_relations_and_every_call_is_in_t
         "ECS\tListServices",
         "ECS\tDescribeServices",
         "ECS\tDescribeTaskDefinition",
+        "EKS\tListClusters",
+        "EKS\tDescribeCluster",
+        "EKS\tListNodegroups",
+        "EKS\tDescribeNodegroup",
     ] {
         assert!(
             operations.iter().any(|o| o == expected),

@@ -9,6 +9,7 @@ pub mod ec2;
 pub mod ecs;
 #[cfg(test)]
 mod fake_pages;
+pub mod eks;
 pub mod iam;
 pub mod kms;
 pub mod logs;
@@ -36,6 +37,7 @@ pub static REGISTRY: &[&dyn Collector<AwsScanSource>] = &[
     &secretsmanager::SecretsManager,
     &ssm::Ssm,
     &logs::Logs,
+    &eks::Eks,
 ];
 
 /// The Markdown table of `docs/collectors.md`: each collector, its units, the Cost Explorer
