@@ -7,9 +7,9 @@ pub mod cloudformation;
 mod common;
 pub mod ec2;
 pub mod ecs;
+pub mod eks;
 #[cfg(test)]
 mod fake_pages;
-pub mod eks;
 pub mod iam;
 pub mod kms;
 pub mod logs;
