@@ -100,10 +100,14 @@ pub(crate) struct Input<'p, 'a> {
     pub arns: &'p [Shared],
 }
 
-/// Lower-case, `[a-z0-9-]` only, no leading, trailing or doubled dashes.
+/// Lower-case, `[a-z0-9-]` only, no leading, trailing or doubled dashes, at most 60
+/// characters (ids stay readable whatever a name holds).
 pub(crate) fn slug(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+    let mut out = String::with_capacity(text.len().min(64));
     for c in text.trim().chars().flat_map(char::to_lowercase) {
+        if out.len() >= 60 {
+            break;
+        }
         if c.is_ascii_alphanumeric() {
             out.push(c);
         } else if !out.is_empty() && !out.ends_with('-') {
@@ -508,7 +512,11 @@ pub(crate) fn build(input: &Input<'_, '_>) -> Grouping {
     let label = |i: usize| {
         let r = &graph.resources[i];
         match &r.name {
-            Some(name) if name != &r.id => format!("{name} ({})", r.id),
+            Some(name) if name != &r.id => {
+                let short: String = name.chars().take(60).collect();
+                let more = if short.len() < name.len() { "…" } else { "" };
+                format!("{short}{more} ({})", r.id)
+            }
             _ => r.id.clone(),
         }
     };
