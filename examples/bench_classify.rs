@@ -358,12 +358,13 @@ fn main() {
     let plan = plan.expect("at least one run");
     walls.sort_by(f64::total_cmp);
     println!(
-        "classified in {:.2} s (median of {runs}; fastest {:.2} s, slowest {:.2} s): {} assignments, {} move groups, {} conflicts, {} to review, {} cross-target edges",
+        "classified in {:.2} s (median of {runs}; fastest {:.2} s, slowest {:.2} s): {} assignments, {} workloads, {} move units, {} conflicts, {} to review, {} cross-target edges",
         walls[walls.len() / 2],
         walls[0],
         walls[walls.len() - 1],
         plan.assignments.len(),
-        plan.move_groups.len(),
+        plan.workloads.len(),
+        plan.units.len(),
         plan.conflicts.len(),
         plan.review.len(),
         plan.cross_target.len()

@@ -63,7 +63,7 @@ pub(super) fn summary(plan: &Plan) -> String {
         .map(|t| format!("{} {}", t.name, t.resources))
         .collect();
     format!(
-        "classified {total} resources ({}); {} to review, {} conflicts, {} move groups",
+        "classified {total} resources ({}); {} to review, {} conflicts, {} workloads, {} move units",
         if per_target.is_empty() {
             "none".to_owned()
         } else {
@@ -71,7 +71,8 @@ pub(super) fn summary(plan: &Plan) -> String {
         },
         plan.review.len(),
         plan.conflicts.len(),
-        plan.move_groups.len()
+        plan.workloads.len(),
+        plan.units.len()
     )
 }
 

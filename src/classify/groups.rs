@@ -1,318 +1,1149 @@
-//! Move groups: the resources that move to one target together. Resources going to the same
-//! (non-legacy) target and connected through relations, or sharing a VPC, subnet or security
-//! group (even one that stays behind), form a component; resources left alone join the other
-//! lone resources of their target, region and stage; each component is
-//! split by stage (network, security, data, compute, other), because a VPC must exist in the
-//! target before the instances that run in it. Ids are stable: the same plan input always gives
-//! `dev-01-network`, `dev-02-security`, ... in the same order.
+//! Workloads and move units (documented in `docs/workloads.md`).
+//!
+//! A **move unit** is what must move as one, in one step, with one method: an instance with
+//! its attached volumes, network interfaces and Elastic IPs (the AMI carries the volumes); an
+//! AMI with its snapshots; a database with its subnet, parameter and option groups; a function
+//! with its event source mappings and a role no other unit uses; a bucket with its replication
+//! role. Every other moving resource is a unit of its own, except the network (VPCs, subnets,
+//! route tables, gateways, endpoints, security groups), which is one landing-network unit per
+//! (target, region), and the roles, keys, secrets and certificates several units share, which
+//! are one identities unit per target.
+//!
+//! A **workload** is the application a unit belongs to, by the first evidence that holds: an
+//! application tag, the CloudFormation stack that owns it, a shared name stem, or a hard
+//! dependency on a unit that has a workload. Units without evidence form one workload per
+//! target, region and VPC. Ids come from names (`dev/payments`, `dev/web-dev-01`), never from
+//! positions, so a review decision renumbers nothing that did not change.
 
-use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, BTreeSet};
 
+use super::engine::region_of;
 use super::graph::{FastMap, Graph};
-use super::methods::{Stage, stage_of};
-use crate::model::{MoveGroup, Shared};
+use super::methods::{self, Stage};
+use super::rules::Rules;
+use crate::model::{
+    CidrOverlap, Dependency, LandingNetwork, MoveUnit, Shared, SubnetLayout, UnitKind, VpcLayout, VpcPlace, Workload,
+    WorkloadKind,
+};
 
-/// Union-find over resource indices, with path halving and union by size.
-struct Components {
-    parent: Vec<u32>,
-    size: Vec<u32>,
+/// The relation from a CloudFormation stack to each resource it owns (`ListStackResources`).
+/// The CloudFormation collector (issue 14) writes it; if it names the kind differently, this
+/// constant is the one place to change.
+pub const STACK_OWNS: &str = "owns";
+/// The resource type of a CloudFormation stack.
+pub const STACK_TYPE: &str = "cloudformation:stack";
+
+/// Types that make up a landing network: built once per (target, region), before any
+/// application moves there.
+pub(crate) const NETWORK_TYPES: &[&str] = &[
+    "ec2:vpc",
+    "ec2:subnet",
+    "ec2:route-table",
+    "ec2:network-acl",
+    "ec2:internet-gateway",
+    "ec2:egress-only-internet-gateway",
+    "ec2:natgateway",
+    "ec2:vpc-endpoint",
+    "ec2:vpc-peering-connection",
+    "ec2:transit-gateway",
+    "ec2:transit-gateway-attachment",
+    "ec2:transit-gateway-route-table",
+    "ec2:vpn-gateway",
+    "ec2:dhcp-options",
+    "ec2:security-group",
+];
+
+/// Relation kinds through which a resource sits in a network container: they join nothing
+/// into a workload (every application in a VPC uses it).
+const CONTAINER_KINDS: &[&str] = &["in-vpc", "in-subnet", "has-security-group"];
+
+/// Where a moving resource goes before units are formed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Stays,
+    Network,
+    Identity,
+    /// In the unit of the resource at this index (itself when it is an anchor).
+    In(u32),
 }
 
-impl Components {
-    fn new(n: usize) -> Self {
-        Components {
-            parent: (0..n as u32).collect(),
-            size: vec![1; n],
-        }
-    }
-
-    fn find(&mut self, mut i: usize) -> usize {
-        while self.parent[i] as usize != i {
-            let grand = self.parent[self.parent[i] as usize];
-            self.parent[i] = grand;
-            i = grand as usize;
-        }
-        i
-    }
-
-    fn union(&mut self, a: usize, b: usize) {
-        let (mut a, mut b) = (self.find(a), self.find(b));
-        if a == b {
-            return;
-        }
-        if self.size[a] < self.size[b] {
-            std::mem::swap(&mut a, &mut b);
-        }
-        self.parent[b] = a as u32;
-        self.size[a] += self.size[b];
-    }
+/// Evidence that places a unit in a workload, strongest first.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Evidence {
+    Tag { key: String, value: String },
+    Stack { stack: String },
+    Stem { stem: String },
+    Dependency { via: u32 },
 }
 
-/// The move groups in migration order, and for each resource the index of its group.
+/// The plan's workloads, units and landing networks, and for each resource its unit.
 pub(crate) struct Grouping {
-    pub groups: Vec<MoveGroup>,
+    pub workloads: Vec<Workload>,
+    pub units: Vec<MoveUnit>,
+    pub landing_networks: Vec<LandingNetwork>,
+    pub cidr_overlaps: Vec<CidrOverlap>,
+    /// Index into `units` of each resource's unit.
     pub of_resource: Vec<Option<u32>>,
 }
 
-/// `targets[i]` is the target index of resource `i`, or `None` when it stays.
-/// `target_names` and `arns` are the shared texts the groups hold.
-pub(crate) fn move_groups(
-    graph: &Graph<'_>,
-    targets: &[Option<usize>],
-    target_names: &[Shared],
-    arns: &[Shared],
-) -> Grouping {
+/// What the grouping reads.
+pub(crate) struct Input<'p, 'a> {
+    pub graph: &'p Graph<'a>,
+    pub rules: &'p Rules,
+    /// Target index of each resource that moves; `None` when it stays.
+    pub moving: &'p [Option<usize>],
+    /// The final target of every resource (staying ones too).
+    pub target_of: &'p [usize],
+    /// Placed by a log purpose (CloudTrail, Config delivery).
+    pub log_archive: &'p [bool],
+    pub target_names: &'p [Shared],
+    pub arns: &'p [Shared],
+}
+
+/// Lower-case, `[a-z0-9-]` only, no leading, trailing or doubled dashes, at most 60
+/// characters (ids stay readable whatever a name holds).
+pub(crate) fn slug(text: &str) -> String {
+    let mut out = String::with_capacity(text.len().min(64));
+    for c in text.trim().chars().flat_map(char::to_lowercase) {
+        if out.len() >= 60 {
+            break;
+        }
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    out
+}
+
+/// Six hex digits of a stable (FNV-1a) hash of an ARN: the same on every platform and run.
+pub(crate) fn short_hash(arn: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in arn.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{:06x}", h & 0xff_ffff)
+}
+
+/// The words of a name that may be its stem (algorithm in `docs/workloads.md`): split on the
+/// rules' separators, without environment words (every target name and synonym), stop words,
+/// region parts, ids and tokens with no letter. In name order, deduplicated.
+pub(crate) fn stem_candidates(name: &str, rules: &Rules) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for t in super::rules::split_tokens(name, &rules.separators) {
+        let looks_like_an_id = t.len() >= 8 && t.chars().all(|c| c.is_ascii_hexdigit());
+        let says_what_not_which = rules.synonyms.contains_key(t.as_str())
+            || rules.targets.iter().any(|target| target.name.eq_ignore_ascii_case(&t))
+            || rules.workload_stop_words.contains(&t)
+            || is_region_part(&t);
+        let keep =
+            t.len() >= 2 && t.chars().any(|c| c.is_ascii_alphabetic()) && !looks_like_an_id && !says_what_not_which;
+        let t = slug(&t);
+        if keep && !t.is_empty() && !out.contains(&t) {
+            out.push(t);
+        }
+    }
+    out
+}
+
+/// The stem among a name's candidates, given how many moving resources of the same target carry
+/// each word: the word the fewest others share (at least one other), ties to the later word
+/// (names run from general, such as a company prefix, to specific); when no word is shared, the
+/// first candidate.
+pub(crate) fn pick_stem(candidates: &[String], count: impl Fn(&str) -> usize) -> Option<String> {
+    let shared = candidates
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| count(c) >= 2)
+        .min_by_key(|(pos, c)| (count(c), std::cmp::Reverse(*pos)))
+        .map(|(_, c)| c.clone());
+    shared.or_else(|| candidates.first().cloned())
+}
+
+/// `us`, `eu`, `ap`, `use1`, `euw1`... tokens that name where, not what.
+fn is_region_part(token: &str) -> bool {
+    const AREAS: &[&str] = &["us", "eu", "ap", "sa", "ca", "me", "af", "il", "mx", "cn", "gov"];
+    if AREAS.contains(&token) {
+        return true;
+    }
+    // use1, euw2, apse1...
+    let letters = token.trim_end_matches(|c: char| c.is_ascii_digit());
+    letters.len() < token.len() && AREAS.iter().any(|a| letters.starts_with(a)) && letters.len() <= 5
+}
+
+fn is_network(ty: &str) -> bool {
+    NETWORK_TYPES.contains(&ty)
+}
+
+/// Roles, keys, secrets, certificates, key pairs: the security stage without security groups.
+fn is_identity(ty: &str) -> bool {
+    !is_network(ty) && methods::stage_of(ty) == Stage::Security || ty.starts_with("iam:")
+}
+
+fn unit_kind(ty: &str) -> UnitKind {
+    match methods::stage_of(ty) {
+        Stage::Data => UnitKind::Data,
+        Stage::Compute => UnitKind::Compute,
+        _ => UnitKind::Other,
+    }
+}
+
+/// RDS types that are parts of a database: subnet, parameter and option groups.
+fn is_rds_part(ty: &str) -> bool {
+    ty.starts_with("rds:") && (ty.ends_with("group") || ty.ends_with("-grp") || ty.ends_with("subgrp"))
+}
+
+fn is_database(ty: &str) -> bool {
+    ty == "rds:db" || ty == "rds:cluster"
+}
+
+pub(crate) fn build(input: &Input<'_, '_>) -> Grouping {
+    let Input {
+        graph,
+        rules,
+        moving,
+        target_of,
+        log_archive,
+        target_names,
+        arns,
+    } = *input;
     let n = graph.len();
-    let mut components = Components::new(n);
-    for (i, target) in targets.iter().enumerate() {
-        let Some(target) = target else { continue };
-        for edge in graph.edges(i) {
-            if targets[edge.to as usize] == Some(*target) {
-                components.union(i, edge.to as usize);
+    let ty = |i: usize| graph.resources[i].resource_type.as_str();
+    let same = |a: usize, b: usize| moving[a].is_some() && moving[a] == moving[b];
+    // Incoming edges of moving resources: (from, kind).
+    let mut incoming: Vec<Vec<(u32, u16)>> = vec![Vec::new(); n];
+    for i in 0..n {
+        for e in graph.edges(i) {
+            if moving[e.to as usize].is_some() {
+                incoming[e.to as usize].push((i as u32, e.kind));
             }
         }
     }
-    // Resources of one target that sit in the same VPC or subnet, or use the same security
-    // group, move together even when that container stays behind (a conflict): otherwise every
-    // dev security group in a shared VPC would be a move group of its own.
-    let container_kinds: Vec<u16> = super::engine::CONTAINER_USES
-        .iter()
-        .filter_map(|(kind, _)| graph.kind_id(kind))
+    let kind_is = |k: u16, name: &str| graph.kind(k) == name;
+    // Neighbours of `i` in either direction, with the relation kind.
+    let neighbours = |i: usize| {
+        graph
+            .edges(i)
+            .iter()
+            .map(|e| (e.to as usize, e.kind))
+            .chain(incoming[i].iter().map(|&(f, k)| (f as usize, k)))
+            .collect::<Vec<_>>()
+    };
+
+    let mut role: Vec<Role> = (0..n)
+        .map(|i| match moving[i] {
+            None => Role::Stays,
+            Some(_) if is_network(ty(i)) => Role::Network,
+            Some(_) if is_identity(ty(i)) => Role::Identity,
+            Some(_) => Role::In(i as u32),
+        })
         .collect();
-    let mut first_user: FastMap<(u32, usize), usize> = FastMap::default();
-    for (i, target) in targets.iter().enumerate() {
-        let Some(target) = target else { continue };
-        for edge in graph.edges(i) {
-            if !container_kinds.contains(&edge.kind) {
+    let anchor_of = |role: &[Role], i: usize| match role[i] {
+        Role::In(a) => Some(a as usize),
+        _ => None,
+    };
+    // Volumes and network interfaces attached to an instance of the same target.
+    for i in 0..n {
+        if !matches!(ty(i), "ec2:volume" | "ec2:network-interface") || moving[i].is_none() {
+            continue;
+        }
+        if let Some(instance) = graph
+            .edges(i)
+            .iter()
+            .find(|e| kind_is(e.kind, "attached-to") && ty(e.to as usize) == "ec2:instance" && same(i, e.to as usize))
+        {
+            role[i] = Role::In(instance.to);
+        }
+    }
+    // Elastic IPs: with the instance they are associated with, directly or through its ENI.
+    for i in 0..n {
+        if ty(i) != "ec2:elastic-ip" || moving[i].is_none() {
+            continue;
+        }
+        let owner = graph
+            .edges(i)
+            .iter()
+            .filter(|e| kind_is(e.kind, "associated-with") && same(i, e.to as usize))
+            .find_map(|e| match ty(e.to as usize) {
+                "ec2:instance" => Some(e.to as usize),
+                "ec2:network-interface" => anchor_of(&role, e.to as usize).filter(|&a| ty(a) == "ec2:instance"),
+                _ => None,
+            });
+        if let Some(owner) = owner {
+            role[i] = Role::In(owner as u32);
+        }
+    }
+    // Snapshots an AMI was made from travel inside the AMI.
+    for &i in &graph.by_arn_order {
+        let i = i as usize;
+        if ty(i) != "ec2:image" || moving[i].is_none() {
+            continue;
+        }
+        for e in graph.edges(i) {
+            let s = e.to as usize;
+            if kind_is(e.kind, "from-snapshot") && same(i, s) && role[s] == Role::In(s as u32) {
+                role[s] = Role::In(i as u32);
+            }
+        }
+    }
+    // Database parts, event source mappings.
+    for &i in &graph.by_arn_order {
+        let i = i as usize;
+        if moving[i].is_none() {
+            continue;
+        }
+        let wanted: fn(&str) -> bool = match ty(i) {
+            t if is_rds_part(t) => is_database,
+            "lambda:event-source-mapping" => |t| t == "lambda:function",
+            _ => continue,
+        };
+        let mut owners: Vec<usize> = neighbours(i)
+            .into_iter()
+            .map(|(j, _)| j)
+            .filter(|&j| same(i, j) && wanted(ty(j)))
+            .collect();
+        owners.sort_by(|a, b| graph.resources[*a].arn.cmp(&graph.resources[*b].arn));
+        if let Some(&owner) = owners.first() {
+            role[i] = Role::In(owner as u32);
+        }
+    }
+    // A role used by one function or bucket and by no other unit moves with it.
+    for i in 0..n {
+        if ty(i) != "iam:role" || moving[i].is_none() {
+            continue;
+        }
+        let users: BTreeSet<usize> = neighbours(i)
+            .into_iter()
+            .filter_map(|(j, _)| anchor_of(&role, j))
+            .collect();
+        if users.len() == 1 {
+            let user = *users.first().expect("one user");
+            if matches!(ty(user), "lambda:function" | "s3:bucket") && same(i, user) {
+                role[i] = Role::In(user as u32);
+            }
+        }
+    }
+
+    // ---- units ------------------------------------------------------------------------------
+    let region = |i: usize| region_of(&graph.resources[i]).to_owned();
+    // Members of each anchor, in ARN order.
+    let mut members: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+    let mut landing: BTreeMap<(usize, String), Vec<u32>> = BTreeMap::new();
+    let mut identities: BTreeMap<usize, Vec<u32>> = BTreeMap::new();
+    for &i in &graph.by_arn_order {
+        let iu = i as usize;
+        match role[iu] {
+            Role::Stays => {}
+            Role::Network => landing
+                .entry((moving[iu].expect("moves"), region(iu)))
+                .or_default()
+                .push(i),
+            Role::Identity => identities.entry(moving[iu].expect("moves")).or_default().push(i),
+            Role::In(a) => members.entry(a).or_default().push(i),
+        }
+    }
+    // Staying VPCs (and their subnets) that moving units of a (target, region) use: the
+    // target needs a copy of their layout.
+    let vpc_of = |i: usize| -> Option<usize> {
+        if ty(i) == "ec2:vpc" {
+            return Some(i);
+        }
+        let direct = graph
+            .edges(i)
+            .iter()
+            .find(|e| kind_is(e.kind, "in-vpc") && ty(e.to as usize) == "ec2:vpc")
+            .map(|e| e.to as usize);
+        direct.or_else(|| {
+            graph
+                .edges(i)
+                .iter()
+                .filter(|e| kind_is(e.kind, "in-subnet"))
+                .find_map(|e| {
+                    graph
+                        .edges(e.to as usize)
+                        .iter()
+                        .find(|s| kind_is(s.kind, "in-vpc") && ty(s.to as usize) == "ec2:vpc")
+                        .map(|s| s.to as usize)
+                })
+        })
+    };
+    let mut copies: BTreeMap<(usize, String), BTreeSet<u32>> = BTreeMap::new();
+    let mut copied_subnets: BTreeMap<(usize, String), BTreeSet<u32>> = BTreeMap::new();
+    for i in 0..n {
+        let Some(target) = moving[i] else { continue };
+        if !matches!(role[i], Role::In(_) | Role::Network) {
+            continue;
+        }
+        for e in graph.edges(i) {
+            let to = e.to as usize;
+            if !CONTAINER_KINDS.contains(&graph.kind(e.kind)) || moving[to] == Some(target) {
                 continue;
             }
-            match first_user.entry((edge.to, *target)) {
-                Entry::Occupied(first) => components.union(i, *first.get()),
-                Entry::Vacant(slot) => {
-                    slot.insert(i);
+            if graph.resources[to].attr_bool("is_default") == Some(true) {
+                continue;
+            }
+            let key = (target, region(i));
+            if ty(to) == "ec2:subnet" {
+                copied_subnets.entry(key.clone()).or_default().insert(to as u32);
+            }
+            if let Some(vpc) = vpc_of(to)
+                && moving[vpc] != Some(target)
+                && graph.resources[vpc].attr_bool("is_default") != Some(true)
+            {
+                copies.entry(key).or_default().insert(vpc as u32);
+            }
+        }
+    }
+    for key in copies.keys() {
+        landing.entry(key.clone()).or_default();
+    }
+
+    // ---- workload evidence per anchor ----------------------------------------------------------
+    let stack_owns = graph.kind_id(STACK_OWNS);
+    let candidates: Vec<Vec<String>> = (0..n)
+        .map(|i| match (moving[i], graph.resources[i].name.as_deref()) {
+            (Some(_), Some(name)) => stem_candidates(name, rules),
+            _ => Vec::new(),
+        })
+        .collect();
+    let mut word_count: FastMap<(usize, &str), usize> = FastMap::default();
+    for (i, words) in candidates.iter().enumerate() {
+        for w in words {
+            *word_count
+                .entry((moving[i].expect("named moving"), w.as_str()))
+                .or_default() += 1;
+        }
+    }
+    let evidence_of = |i: usize| -> Option<Evidence> {
+        let res = &graph.resources[i];
+        for wanted in &rules.workload_tag_keys {
+            if let Some((key, value)) = res
+                .tags
+                .iter()
+                .find(|(k, v)| k.trim().eq_ignore_ascii_case(wanted) && !slug(v).is_empty())
+            {
+                return Some(Evidence::Tag {
+                    key: key.clone(),
+                    value: value.trim().to_owned(),
+                });
+            }
+        }
+        if let Some(owns) = stack_owns
+            && let Some(&(stack, _)) = incoming[i]
+                .iter()
+                .find(|&&(f, k)| k == owns && ty(f as usize) == STACK_TYPE)
+        {
+            let stack = &graph.resources[stack as usize];
+            return Some(Evidence::Stack {
+                stack: stack.name.clone().unwrap_or_else(|| stack.id.clone()),
+            });
+        }
+        // A stack the scan has as a resource but not as a relation of this one: the stack-name
+        // tag CloudFormation puts on what it creates was read above as an application tag.
+        let target = moving[i]?;
+        pick_stem(&candidates[i], |w| word_count.get(&(target, w)).copied().unwrap_or(0))
+            .map(|stem| Evidence::Stem { stem })
+    };
+    let mut evidence: BTreeMap<u32, Option<Evidence>> = BTreeMap::new();
+    for (&anchor, list) in &members {
+        let best = std::iter::once(anchor)
+            .chain(list.iter().copied().filter(|&m| m != anchor))
+            .filter_map(|m| evidence_of(m as usize))
+            .min_by_key(|e| match e {
+                Evidence::Tag { .. } => 0,
+                Evidence::Stack { .. } => 1,
+                Evidence::Stem { .. } => 2,
+                Evidence::Dependency { .. } => 3,
+            });
+        evidence.insert(anchor, best);
+    }
+    // Hard dependencies: a unit without evidence joins the one workload of the units it is
+    // related to (not through a network container), until nothing changes.
+    let workload_name = |e: &Evidence, evidence: &BTreeMap<u32, Option<Evidence>>| -> Option<String> {
+        let mut e = e.clone();
+        for _ in 0..64 {
+            match e {
+                Evidence::Tag { value, .. } => return Some(slug(&value)),
+                Evidence::Stack { stack } => return Some(slug(&stack)),
+                Evidence::Stem { stem } => return Some(stem),
+                Evidence::Dependency { via } => e = evidence.get(&via)?.clone()?,
+            }
+        }
+        None
+    };
+    loop {
+        let mut changed = false;
+        let pending: Vec<u32> = evidence.iter().filter(|(_, e)| e.is_none()).map(|(a, _)| *a).collect();
+        for anchor in pending {
+            let mut found: BTreeMap<String, u32> = BTreeMap::new();
+            for &m in &members[&anchor] {
+                for (j, k) in neighbours(m as usize) {
+                    if CONTAINER_KINDS.contains(&graph.kind(k)) || !same(m as usize, j) {
+                        continue;
+                    }
+                    let Some(other) = anchor_of(&role, j) else { continue };
+                    if other as u32 == anchor {
+                        continue;
+                    }
+                    if let Some(Some(e)) = evidence.get(&(other as u32))
+                        && let Some(name) = workload_name(e, &evidence)
+                    {
+                        found.entry(name).or_insert(other as u32);
+                    }
+                }
+            }
+            if found.len() == 1 {
+                let via = *found.values().next().expect("one");
+                evidence.insert(anchor, Some(Evidence::Dependency { via }));
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+
+    // ---- assemble --------------------------------------------------------------------------
+    let label = |i: usize| {
+        let r = &graph.resources[i];
+        match &r.name {
+            Some(name) if name != &r.id => {
+                let short: String = name.chars().take(60).collect();
+                let more = if short.len() < name.len() { "…" } else { "" };
+                format!("{short}{more} ({})", r.id)
+            }
+            _ => r.id.clone(),
+        }
+    };
+    let mut workloads: BTreeMap<(usize, WorkloadKind, String), WorkloadDraft> = BTreeMap::new();
+    let mut units: Vec<UnitDraft> = Vec::new();
+    for ((target, reg), list) in &landing {
+        let name = format!("network-{reg}");
+        let w = workloads
+            .entry((*target, WorkloadKind::LandingNetwork, name.clone()))
+            .or_insert_with(|| {
+                WorkloadDraft::new(format!(
+                    "the network every workload of {} in {reg} needs: built before any of them",
+                    target_names[*target]
+                ))
+            });
+        w.units.push(units.len());
+        units.push(UnitDraft {
+            target: *target,
+            name,
+            region: reg.clone(),
+            kind: UnitKind::LandingNetwork,
+            anchor: None,
+            resources: list.clone(),
+            workload: (*target, WorkloadKind::LandingNetwork, format!("network-{reg}")),
+        });
+    }
+    for (target, list) in &identities {
+        let key = (*target, WorkloadKind::Identities, "identities".to_owned());
+        workloads
+            .entry(key.clone())
+            .or_insert_with(|| {
+                WorkloadDraft::new(
+                    "roles, keys, secrets and certificates that several units use, or that no single unit owns: \
+                     recreated before any of them"
+                        .to_owned(),
+                )
+            })
+            .units
+            .push(units.len());
+        units.push(UnitDraft {
+            target: *target,
+            name: "identities".to_owned(),
+            region: "global".to_owned(),
+            kind: UnitKind::Identities,
+            anchor: None,
+            resources: list.clone(),
+            workload: key,
+        });
+    }
+    // Unit names: the anchor's name, unless it is missing or taken (then a hash of the ARN).
+    let mut name_count: FastMap<(usize, String), usize> = FastMap::default();
+    for &anchor in members.keys() {
+        if let Some(name) = graph.resources[anchor as usize].name.as_deref().map(slug) {
+            *name_count
+                .entry((moving[anchor as usize].expect("moves"), name))
+                .or_default() += 1;
+        }
+    }
+    for (&anchor, list) in &members {
+        let a = anchor as usize;
+        let target = moving[a].expect("moves");
+        let res = &graph.resources[a];
+        let base = res.name.as_deref().map(slug).filter(|s| !s.is_empty());
+        let reserved = |s: &str| s == "identities" || s.starts_with("network-");
+        let name = match base {
+            Some(b) if name_count.get(&(target, b.clone())) == Some(&1) && !reserved(&b) => b,
+            Some(b) => format!("{b}-{}", short_hash(&res.arn)),
+            None => format!("{}-{}", slug(&super::explain::type_word(ty(a))), short_hash(&res.arn)),
+        };
+        let (kind, wname, reason) = if log_archive[a] {
+            (
+                WorkloadKind::LogArchive,
+                "logs".to_owned(),
+                "central logs placed by their delivery policy (CloudTrail, Config): their own procedure, \
+                 not an application cutover"
+                    .to_owned(),
+            )
+        } else {
+            match &evidence[&anchor] {
+                Some(e) => {
+                    let wname = workload_name(e, &evidence).unwrap_or_else(|| name.clone());
+                    let why = match e {
+                        Evidence::Tag { key, value } => format!("tag {key}={value}"),
+                        Evidence::Stack { stack } => format!("CloudFormation stack {stack} owns it"),
+                        Evidence::Stem { stem } => format!("name stem '{stem}'"),
+                        Evidence::Dependency { via } => format!("depends on {}", label(*via as usize)),
+                    };
+                    (WorkloadKind::Application, wname, format!("{}: {why}", label(a)))
+                }
+                None => {
+                    let reg = region(a);
+                    let vpc = vpc_of(a);
+                    let wname = match vpc {
+                        Some(v) => format!(
+                            "unassigned-{reg}-{}",
+                            slug(graph.resources[v].name.as_deref().unwrap_or(&graph.resources[v].id))
+                        ),
+                        None => format!("unassigned-{reg}"),
+                    };
+                    let place = match vpc {
+                        Some(v) => format!("{reg}, VPC {}", label(v)),
+                        None => reg,
+                    };
+                    (
+                        WorkloadKind::Unassigned,
+                        wname,
+                        format!(
+                            "no application tag, stack, name stem or dependency: the resources of {} in {place}",
+                            target_names[target]
+                        ),
+                    )
+                }
+            }
+        };
+        let key = (target, kind, wname);
+        let w = workloads
+            .entry(key.clone())
+            .or_insert_with(|| WorkloadDraft::new(String::new()));
+        if kind == WorkloadKind::Application {
+            w.evidence.insert(reason);
+        } else {
+            w.reason = reason;
+        }
+        w.units.push(units.len());
+        let mut resources = vec![anchor];
+        resources.extend(list.iter().copied().filter(|&m| m != anchor));
+        units.push(UnitDraft {
+            target,
+            name,
+            region: region(a),
+            kind: unit_kind(ty(a)),
+            anchor: Some(anchor),
+            resources,
+            workload: key,
+        });
+    }
+
+    // Application workloads with a name taken by a reserved one get a suffix.
+    let workload_id = |(target, kind, name): &(usize, WorkloadKind, String)| -> Shared {
+        let clash = *kind == WorkloadKind::Application && (name == "identities" || name.starts_with("network-"));
+        let name = if clash { format!("{name}-app") } else { name.clone() };
+        Shared::from(format!("{}/{name}", target_names[*target]))
+    };
+    let unit_id = |u: &UnitDraft| Shared::from(format!("{}/{}", target_names[u.target], u.name));
+    // Migration order: target (rules order), workload kind, workload name; inside a workload,
+    // unit kind then name.
+    let mut order: Vec<usize> = (0..units.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (ua, ub) = (&units[a], &units[b]);
+        (&ua.workload, ua.kind, &ua.name).cmp(&(&ub.workload, ub.kind, &ub.name))
+    });
+    let mut of_resource: Vec<Option<u32>> = vec![None; n];
+    let mut out_units: Vec<MoveUnit> = Vec::with_capacity(units.len());
+    let mut landing_of: BTreeMap<(usize, String), Shared> = BTreeMap::new();
+    let mut identities_of: BTreeMap<usize, Shared> = BTreeMap::new();
+    for &u in &order {
+        let d = &units[u];
+        let id = unit_id(d);
+        match d.kind {
+            UnitKind::LandingNetwork => {
+                landing_of.insert((d.target, d.region.clone()), id.clone());
+            }
+            UnitKind::Identities => {
+                identities_of.insert(d.target, id.clone());
+            }
+            _ => {}
+        }
+    }
+    let mut data_units: BTreeMap<(usize, WorkloadKind, String), Vec<Shared>> = BTreeMap::new();
+    for &u in &order {
+        let d = &units[u];
+        let id = unit_id(d);
+        for &r in &d.resources {
+            of_resource[r as usize] = Some(out_units.len() as u32);
+        }
+        let mut depends_on: Vec<Dependency> = Vec::new();
+        match d.kind {
+            UnitKind::LandingNetwork => {}
+            UnitKind::Identities => depends_on.extend(
+                landing_of
+                    .iter()
+                    .filter(|((t, _), _)| *t == d.target)
+                    .map(|(_, id)| Dependency::Unit(id.clone())),
+            ),
+            kind => {
+                if let Some(l) = landing_of.get(&(d.target, d.region.clone())) {
+                    depends_on.push(Dependency::Unit(l.clone()));
+                }
+                if let Some(i) = identities_of.get(&d.target) {
+                    depends_on.push(Dependency::Unit(i.clone()));
+                }
+                if kind != UnitKind::Data {
+                    depends_on.extend(
+                        data_units
+                            .get(&d.workload)
+                            .into_iter()
+                            .flatten()
+                            .map(|id| Dependency::Unit(id.clone())),
+                    );
+                } else {
+                    data_units.entry(d.workload.clone()).or_default().push(id.clone());
                 }
             }
         }
+        // An instance moves as an AMI of itself, which carries its volumes.
+        // Log buckets follow their own procedure, not their type's method.
+        let method = d.anchor.map_or("recreate", |a| match ty(a as usize) {
+            _ if log_archive[a as usize] => "log-archive",
+            "ec2:instance" => "share-ami",
+            other => methods::lookup(other).map_or("recreate", |e| e.method),
+        });
+        out_units.push(MoveUnit {
+            id,
+            workload: workload_id(&d.workload),
+            target: target_names[d.target].clone(),
+            region: Shared::from(d.region.as_str()),
+            kind: d.kind,
+            anchor: d.anchor.map(|a| arns[a as usize].clone()),
+            method: Shared::from(method),
+            resources: d.resources.iter().map(|&r| arns[r as usize].clone()).collect(),
+            depends_on,
+        });
     }
-    drop(first_user);
-    // What is still alone (an unattached volume, a snapshot, a bucket) joins the other lone
-    // resources of its target, region and stage: one group to work through instead of dozens,
-    // and no made-up dependency between unrelated resources of different stages.
-    let mut loners: FastMap<(usize, &str, Stage), usize> = FastMap::default();
-    for (i, target) in targets.iter().enumerate() {
-        let Some(target) = target else { continue };
-        let root = components.find(i);
-        if components.size[root] != 1 {
-            continue;
+    let mut out_workloads: Vec<Workload> = Vec::with_capacity(workloads.len());
+    for (key, w) in &workloads {
+        let id = workload_id(key);
+        let unit_ids: Vec<Shared> = out_units
+            .iter()
+            .filter(|u| u.workload == id)
+            .map(|u| u.id.clone())
+            .collect();
+        let reason = if key.1 == WorkloadKind::Application {
+            let list: Vec<&str> = w.evidence.iter().map(String::as_str).collect();
+            list.join("; ")
+        } else {
+            w.reason.clone()
+        };
+        let cutover_after = match key.1 {
+            WorkloadKind::Application | WorkloadKind::Unassigned => {
+                unit_ids.iter().map(|u| Dependency::Unit(u.clone())).collect()
+            }
+            _ => Vec::new(),
+        };
+        out_workloads.push(Workload {
+            id,
+            target: target_names[key.0].clone(),
+            name: key.2.clone(),
+            kind: key.1,
+            reason,
+            units: unit_ids,
+            cutover_after,
+        });
+    }
+    // ---- landing networks and CIDR overlaps --------------------------------------------------
+    let text = |i: usize, key: &str| graph.resources[i].attr_str(key).map(str::to_owned);
+    let mut landing_networks = Vec::new();
+    for ((target, reg), list) in &landing {
+        let mut vpcs: BTreeMap<u32, (bool, BTreeSet<u32>)> = BTreeMap::new();
+        for &r in list {
+            if ty(r as usize) == "ec2:vpc" {
+                vpcs.entry(r).or_default().0 = true;
+            }
         }
-        let res = &graph.resources[i];
-        let key = (*target, super::engine::region_of(res), stage_of(&res.resource_type));
-        match loners.entry(key) {
-            Entry::Occupied(first) => components.union(i, *first.get()),
-            Entry::Vacant(slot) => {
-                slot.insert(i);
+        for &v in copies.get(&(*target, reg.clone())).into_iter().flatten() {
+            vpcs.entry(v).or_default();
+        }
+        let subnets = list.iter().copied().filter(|&r| ty(r as usize) == "ec2:subnet").chain(
+            copied_subnets
+                .get(&(*target, reg.clone()))
+                .into_iter()
+                .flatten()
+                .copied(),
+        );
+        for s in subnets {
+            if let Some(v) = vpc_of(s as usize)
+                && let Some(entry) = vpcs.get_mut(&(v as u32))
+            {
+                entry.1.insert(s);
+            }
+        }
+        let mut layouts: Vec<VpcLayout> = vpcs
+            .into_iter()
+            .map(|(v, (moves, subnets))| VpcLayout {
+                arn: arns[v as usize].clone(),
+                name: graph.resources[v as usize].name.as_deref().map(Shared::from),
+                cidr: text(v as usize, "cidr_block"),
+                moves,
+                subnets: {
+                    let mut s: Vec<SubnetLayout> = subnets
+                        .into_iter()
+                        .map(|s| SubnetLayout {
+                            arn: arns[s as usize].clone(),
+                            name: graph.resources[s as usize].name.as_deref().map(Shared::from),
+                            cidr: text(s as usize, "cidr_block"),
+                            availability_zone: text(s as usize, "availability_zone"),
+                        })
+                        .collect();
+                    s.sort_by(|a, b| a.arn.cmp(&b.arn));
+                    s
+                },
+            })
+            .collect();
+        layouts.sort_by(|a, b| a.arn.cmp(&b.arn));
+        landing_networks.push(LandingNetwork {
+            unit: Shared::from(format!("{}/network-{reg}", target_names[*target])),
+            target: target_names[*target].clone(),
+            region: Shared::from(reg.as_str()),
+            vpcs: layouts,
+        });
+    }
+    let mut places: Vec<VpcPlace> = Vec::new();
+    for l in &landing_networks {
+        for v in &l.vpcs {
+            if let Some(cidr) = &v.cidr {
+                places.push(VpcPlace {
+                    arn: v.arn.clone(),
+                    target: l.target.clone(),
+                    cidr: cidr.clone(),
+                });
             }
         }
     }
-    drop(loners);
-    // A component is named by its first ARN, so the order does not depend on input order.
-    let mut rank = vec![0u32; n];
-    for (position, &i) in graph.by_arn_order.iter().enumerate() {
-        rank[i as usize] = position as u32;
-    }
-    let mut first_of_root: Vec<u32> = vec![u32::MAX; n];
-    let mut roots: Vec<u32> = vec![0; n];
+    // VPCs that stay (not default ones: every account has its own 172.31.0.0/16).
     for i in 0..n {
-        if targets[i].is_none() {
-            continue;
+        if ty(i) == "ec2:vpc"
+            && moving[i].is_none()
+            && graph.resources[i].attr_bool("is_default") != Some(true)
+            && let Some(cidr) = text(i, "cidr_block")
+        {
+            {
+                places.push(VpcPlace {
+                    arn: arns[i].clone(),
+                    target: target_names[target_of[i]].clone(),
+                    cidr,
+                });
+            }
         }
-        let root = components.find(i);
-        roots[i] = root as u32;
-        first_of_root[root] = first_of_root[root].min(rank[i]);
     }
-    drop(components);
-    let mut keyed: Vec<(u16, Stage, u32, u32)> = Vec::new();
-    for i in 0..n {
-        let Some(target) = targets[i] else { continue };
-        let stage = stage_of(&graph.resources[i].resource_type);
-        keyed.push((target as u16, stage, first_of_root[roots[i] as usize], rank[i]));
-    }
-    drop((first_of_root, roots, rank));
-    keyed.sort_unstable();
+    places.sort();
+    places.dedup();
+    let cidr_overlaps = overlaps(&places);
 
-    // Groups per target, to size the number in the id.
-    let mut per_target: Vec<usize> = vec![0; target_names.len()];
-    let mut previous: Option<(u16, Stage, u32)> = None;
-    for &(target, stage, component, _) in &keyed {
-        if previous != Some((target, stage, component)) {
-            per_target[target as usize] += 1;
-            previous = Some((target, stage, component));
-        }
+    Grouping {
+        workloads: out_workloads,
+        units: out_units,
+        landing_networks,
+        cidr_overlaps,
+        of_resource,
     }
+}
 
-    let total: usize = per_target.iter().sum();
-    let mut groups: Vec<MoveGroup> = Vec::with_capacity(total);
-    // (target, component) of each group, to find the earlier stages of the same component.
-    let mut group_keys: Vec<(u16, u32)> = Vec::with_capacity(total);
-    let mut of_resource: Vec<Option<u32>> = vec![None; n];
-    let mut number: Vec<usize> = vec![0; target_names.len()];
-    let mut previous: Option<(u16, Stage, u32)> = None;
-    for &(target, stage, component, arn_rank) in &keyed {
-        if previous != Some((target, stage, component)) {
-            previous = Some((target, stage, component));
-            let count = &mut number[target as usize];
-            *count += 1;
-            let width = per_target[target as usize].to_string().len().max(2);
-            let name = &target_names[target as usize];
-            groups.push(MoveGroup {
-                id: Shared::from(format!("{name}-{:0width$}-{}", *count, stage.as_str())),
-                target: name.clone(),
-                stage: stage.as_str().to_owned(),
-                resources: Vec::new(),
-                depends_on: Vec::new(),
-            });
-            group_keys.push((target, component));
-        }
-        let i = graph.by_arn_order[arn_rank as usize] as usize;
-        of_resource[i] = Some((groups.len() - 1) as u32);
-        let group = groups.last_mut().expect("a group was just pushed");
-        group.resources.push(arns[i].clone());
-    }
-    drop(keyed);
-    // Most groups hold one or two resources: do not keep the growth slack of a million vectors.
-    for group in &mut groups {
-        group.resources.shrink_to_fit();
-    }
-    // Groups of one component are in stage order already; each depends on those before it.
-    let mut by_component: Vec<u32> = (0..groups.len() as u32).collect();
-    by_component.sort_unstable_by_key(|&g| (group_keys[g as usize], g));
-    for run in by_component.chunk_by(|&a, &b| group_keys[a as usize] == group_keys[b as usize]) {
-        for (k, &g) in run.iter().enumerate().skip(1) {
-            let before: Vec<Shared> = run[..k].iter().map(|&e| groups[e as usize].id.clone()).collect();
-            groups[g as usize].depends_on = before;
+struct WorkloadDraft {
+    reason: String,
+    /// Per unit, the evidence that placed it, for application workloads.
+    evidence: BTreeSet<String>,
+    units: Vec<usize>,
+}
+
+impl WorkloadDraft {
+    fn new(reason: String) -> Self {
+        WorkloadDraft {
+            reason,
+            evidence: BTreeSet::new(),
+            units: Vec::new(),
         }
     }
-    Grouping { groups, of_resource }
+}
+
+struct UnitDraft {
+    target: usize,
+    name: String,
+    region: String,
+    kind: UnitKind,
+    anchor: Option<u32>,
+    resources: Vec<u32>,
+    workload: (usize, WorkloadKind, String),
+}
+
+/// An IPv4 CIDR as a (first, last) address range.
+pub(crate) fn cidr_range(cidr: &str) -> Option<(u32, u32)> {
+    let (addr, len) = cidr.split_once('/')?;
+    let len: u32 = len.trim().parse().ok()?;
+    if len > 32 {
+        return None;
+    }
+    let ip: std::net::Ipv4Addr = addr.trim().parse().ok()?;
+    let ip = u32::from(ip);
+    let mask = if len == 0 { 0 } else { u32::MAX << (32 - len) };
+    let first = ip & mask;
+    Some((first, first | !mask))
+}
+
+/// Pairs of places in different targets whose CIDRs overlap, sorted.
+fn overlaps(places: &[VpcPlace]) -> Vec<CidrOverlap> {
+    let mut ranged: Vec<((u32, u32), &VpcPlace)> = places
+        .iter()
+        .filter_map(|p| cidr_range(&p.cidr).map(|r| (r, p)))
+        .collect();
+    ranged.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)));
+    let mut out = Vec::new();
+    // Sweep: each range against the ranges after it that start before it ends.
+    for (k, ((_, end), p)) in ranged.iter().enumerate() {
+        for ((start, _), q) in &ranged[k + 1..] {
+            if start > end {
+                break;
+            }
+            if p.target != q.target {
+                let (a, b) = if p <= q { (p, q) } else { (q, p) };
+                out.push(CidrOverlap {
+                    a: (*a).clone(),
+                    b: (*b).clone(),
+                });
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Resource;
+    use crate::classify::{Rules, classify};
+    use crate::model::{Plan, Resource};
     use crate::testkit::build::*;
 
-    /// Move groups for the given targets (0 prod, 1 dev, 2 sandbox).
-    fn group(graph: &Graph<'_>, targets: &[Option<usize>]) -> Grouping {
-        let names: Vec<Shared> = ["prod", "dev", "sandbox"].map(Shared::from).into();
-        let arns: Vec<Shared> = graph.resources.iter().map(|r| Shared::from(&r.arn)).collect();
-        move_groups(graph, targets, &names, &arns)
+    fn plan(resources: Vec<Resource>) -> Plan {
+        classify(&inventory(resources), &Rules::default_rules())
     }
 
-    fn dev_stack() -> Vec<Resource> {
-        vec![
-            res("arn:i-1", "ec2:instance")
-                .rel("in-subnet", "arn:subnet-1")
-                .rel("has-security-group", "arn:sg-1"),
-            res("arn:sg-1", "ec2:security-group").rel("in-vpc", "arn:vpc-1"),
-            res("arn:subnet-1", "ec2:subnet").rel("in-vpc", "arn:vpc-1"),
-            res("arn:vol-1", "ec2:volume").rel("attached-to", "arn:i-1"),
-            res("arn:vpc-1", "ec2:vpc"),
-        ]
-    }
-
-    #[test]
-    fn one_component_splits_into_ordered_stages_with_dependencies() {
-        let resources = dev_stack();
-        let graph = Graph::build(&resources);
-        let grouping = group(&graph, &[Some(1); 5]);
-        let summary: Vec<(&str, &str, Vec<&str>, Vec<&str>)> = grouping
-            .groups
+    fn workload_of<'p>(plan: &'p Plan, arn: &str) -> &'p str {
+        plan.assignments
             .iter()
-            .map(|g| {
-                (
-                    g.id.as_str(),
-                    g.stage.as_str(),
-                    g.resources.iter().map(Shared::as_str).collect(),
-                    g.depends_on.iter().map(Shared::as_str).collect(),
-                )
-            })
-            .collect();
+            .find(|a| a.arn == arn)
+            .and_then(|a| a.workload.as_deref())
+            .unwrap_or_else(|| panic!("{arn} has no workload"))
+    }
+
+    fn instance(id: &str, name: &str) -> Resource {
+        res(
+            &format!("arn:aws:ec2:us-east-1:111122223333:instance/{id}"),
+            "ec2:instance",
+        )
+        .named(name)
+        .tag("env", "dev")
+    }
+
+    #[test]
+    fn uat_portal_payments_dev_db_and_web_dev_01_land_in_three_workloads() {
+        let plan = plan(vec![
+            instance("i-1", "uat-portal"),
+            instance("i-2", "payments-dev-db"),
+            instance("i-3", "web-dev-01"),
+            instance("i-4", "payments-dev-api"),
+        ]);
+        let arn = |id: &str| format!("arn:aws:ec2:us-east-1:111122223333:instance/{id}");
+        assert_eq!(workload_of(&plan, &arn("i-1")), "dev/portal");
+        assert_eq!(workload_of(&plan, &arn("i-2")), "dev/payments");
         assert_eq!(
-            summary,
-            vec![
-                ("dev-01-network", "network", vec!["arn:subnet-1", "arn:vpc-1"], vec![]),
-                ("dev-02-security", "security", vec!["arn:sg-1"], vec!["dev-01-network"]),
-                (
-                    "dev-03-data",
-                    "data",
-                    vec!["arn:vol-1"],
-                    vec!["dev-01-network", "dev-02-security"]
-                ),
-                (
-                    "dev-04-compute",
-                    "compute",
-                    vec!["arn:i-1"],
-                    vec!["dev-01-network", "dev-02-security", "dev-03-data"]
-                ),
-            ]
+            workload_of(&plan, &arn("i-4")),
+            "dev/payments",
+            "payments-dev-api shares the stem"
         );
-        assert_eq!(grouping.of_resource, [Some(3), Some(1), Some(0), Some(2), Some(0)]);
+        assert_eq!(workload_of(&plan, &arn("i-3")), "dev/unassigned-us-east-1");
+        assert_eq!(plan.workloads.len(), 3);
     }
 
     #[test]
-    fn staying_resources_and_other_targets_split_components() {
-        let resources = dev_stack();
-        let graph = Graph::build(&resources);
-        // The VPC and subnet stay; the instance goes to dev, its volume to sandbox.
-        let targets = [Some(1), Some(1), None, Some(2), None];
-        let grouping = group(&graph, &targets);
-        let ids: Vec<&str> = grouping.groups.iter().map(|g| g.id.as_str()).collect();
-        assert_eq!(ids, ["dev-01-security", "dev-02-compute", "sandbox-01-data"]);
-        assert_eq!(grouping.groups[1].depends_on, ["dev-01-security"]);
-        assert!(grouping.groups[2].depends_on.is_empty());
-        assert_eq!(grouping.of_resource[2], None);
+    fn stems_skip_environment_generic_and_region_words() {
+        let rules = Rules::default_rules();
+        assert_eq!(stem_candidates("uat-portal", &rules), ["portal"]);
+        assert_eq!(stem_candidates("web-dev-01", &rules), Vec::<String>::new());
+        assert_eq!(stem_candidates("eu-web-staging-02", &rules), Vec::<String>::new());
+        assert_eq!(
+            stem_candidates("acme-payments-dev-uploads", &rules),
+            ["acme", "payments", "uploads"]
+        );
+        // The rarest shared word wins; with none shared, the first word.
+        let counts = |w: &str| match w {
+            "acme" => 3,
+            "payments" => 2,
+            _ => 1,
+        };
+        let words = stem_candidates("acme-payments-dev-uploads", &rules);
+        assert_eq!(pick_stem(&words, counts).as_deref(), Some("payments"));
+        assert_eq!(pick_stem(&["solo".to_owned()], |_| 1).as_deref(), Some("solo"));
+        assert_eq!(pick_stem(&[], |_| 1), None);
     }
 
     #[test]
-    fn lone_resources_share_a_group_per_stage_without_dependencies() {
-        let resources = vec![
-            res("arn:aws:s3:::a", "s3:bucket"),
-            res("arn:aws:s3:::b", "s3:bucket"),
-            res("arn:i-9", "ec2:instance"),
-        ];
-        let graph = Graph::build(&resources);
-        let grouping = group(&graph, &[Some(1); 3]);
-        let ids: Vec<&str> = grouping.groups.iter().map(|g| g.id.as_str()).collect();
-        assert_eq!(ids, ["dev-01-data", "dev-02-compute"]);
-        assert_eq!(grouping.groups[0].resources, ["arn:aws:s3:::a", "arn:aws:s3:::b"]);
-        assert!(grouping.groups.iter().all(|g| g.depends_on.is_empty()));
+    fn stop_words_come_from_the_rules_file() {
+        let rules = Rules::parse(
+            &crate::classify::DEFAULT_RULES_TOML.replace("\"web\", \"www\",", "\"acme\", \"web\", \"www\","),
+            "test rules",
+        )
+        .unwrap();
+        assert_eq!(
+            stem_candidates("acme-payments-dev-uploads", &rules),
+            ["payments", "uploads"]
+        );
     }
 
     #[test]
-    fn ids_widen_past_99_groups() {
-        let resources: Vec<Resource> = (0..120)
-            .flat_map(|i| {
-                [
-                    res(&format!("arn:i-{i:03}"), "ec2:instance"),
-                    res(&format!("arn:vol-{i:03}"), "ec2:volume").rel("attached-to", &format!("arn:i-{i:03}")),
-                ]
-            })
-            .collect();
-        let graph = Graph::build(&resources);
-        let grouping = group(&graph, &vec![Some(1); 240]);
-        assert_eq!(grouping.groups.len(), 240);
-        assert_eq!(grouping.groups[0].id, "dev-001-data");
-        assert_eq!(grouping.groups[239].id, "dev-240-compute");
+    fn an_application_tag_beats_a_stem_and_a_stack_beats_a_stem() {
+        let stack = "arn:aws:cloudformation:us-east-1:111122223333:stack/billing-stack/1";
+        let tagged = instance("i-1", "payments-dev-db").tag("Application", "Ledger");
+        let owned = instance("i-2", "payments-dev-api");
+        let plan = plan(vec![
+            tagged,
+            owned,
+            res(stack, STACK_TYPE)
+                .named("billing-stack")
+                .tag("env", "dev")
+                .rel(STACK_OWNS, "arn:aws:ec2:us-east-1:111122223333:instance/i-2"),
+        ]);
+        assert_eq!(
+            workload_of(&plan, "arn:aws:ec2:us-east-1:111122223333:instance/i-1"),
+            "dev/ledger"
+        );
+        assert_eq!(
+            workload_of(&plan, "arn:aws:ec2:us-east-1:111122223333:instance/i-2"),
+            "dev/billing-stack"
+        );
     }
 
     #[test]
-    fn order_does_not_depend_on_input_order() {
-        let mut resources = dev_stack();
-        let graph = Graph::build(&resources);
-        let a = group(&graph, &[Some(1); 5]).groups;
-        resources.reverse();
-        let graph = Graph::build(&resources);
-        let b = group(&graph, &[Some(1); 5]).groups;
-        assert_eq!(a, b);
+    fn a_dependency_pulls_an_untagged_unit_into_the_workload_it_serves() {
+        let image = "arn:aws:ec2:us-east-1::image/ami-1";
+        let plan = plan(vec![
+            instance("i-1", "payments-dev-db").rel("from-image", image),
+            res(image, "ec2:image").tag("env", "dev"),
+        ]);
+        assert_eq!(workload_of(&plan, image), "dev/payments");
+    }
+
+    #[test]
+    fn a_function_takes_its_own_role_and_a_shared_role_goes_to_identities() {
+        let role = |n: &str| format!("arn:aws:iam::111122223333:role/{n}");
+        let function = |n: &str, r: &str| {
+            res(
+                &format!("arn:aws:lambda:us-east-1:111122223333:function:{n}"),
+                "lambda:function",
+            )
+            .named(n)
+            .tag("env", "dev")
+            .rel("uses-role", &role(r))
+        };
+        let plan = plan(vec![
+            function("orders-handler", "own"),
+            function("billing-a", "shared"),
+            function("billing-b", "shared"),
+            res(&role("own"), "iam:role").tag("env", "dev"),
+            res(&role("shared"), "iam:role").tag("env", "dev"),
+        ]);
+        let unit_of = |arn: &str| plan.assignments.iter().find(|a| a.arn == arn).unwrap().unit.clone();
+        assert_eq!(unit_of(&role("own")).as_deref(), Some("dev/orders-handler"));
+        assert_eq!(unit_of(&role("shared")).as_deref(), Some("dev/identities"));
+        let identities = plan.units.iter().position(|u| u.kind == UnitKind::Identities).unwrap();
+        let first_function = plan.units.iter().position(|u| u.kind == UnitKind::Compute).unwrap();
+        assert!(
+            identities < first_function,
+            "identities come before the units that use them"
+        );
+    }
+
+    #[test]
+    fn a_database_moves_with_its_groups() {
+        let db = "arn:aws:rds:us-east-1:111122223333:db:orders";
+        let subnets = "arn:aws:rds:us-east-1:111122223333:subgrp:orders";
+        let params = "arn:aws:rds:us-east-1:111122223333:pg:orders";
+        let plan = plan(vec![
+            res(db, "rds:db")
+                .named("orders")
+                .tag("env", "dev")
+                .rel("in-subnet-group", subnets)
+                .rel("uses-parameter-group", params),
+            res(subnets, "rds:subnet-group").tag("env", "dev"),
+            res(params, "rds:parameter-group").tag("env", "dev"),
+        ]);
+        assert_eq!(plan.units.len(), 1, "{:?}", plan.units);
+        assert_eq!(plan.units[0].resources, [db, params, subnets]);
+        assert_eq!(plan.units[0].method, "share-rds-snapshot");
+    }
+
+    #[test]
+    fn ids_stay_the_same_when_a_review_decision_moves_another_resource() {
+        let before = plan(vec![
+            instance("i-1", "payments-dev-db"),
+            instance("i-2", "uat-portal"),
+            res("arn:aws:ec2:us-east-1:111122223333:volume/vol-9", "ec2:volume"),
+        ]);
+        // The review decision: the lone volume is tagged for dev.
+        let after = plan(vec![
+            instance("i-1", "payments-dev-db"),
+            instance("i-2", "uat-portal"),
+            res("arn:aws:ec2:us-east-1:111122223333:volume/vol-9", "ec2:volume").tag("env", "dev"),
+        ]);
+        let ids = |p: &Plan| -> Vec<(String, String)> {
+            p.units
+                .iter()
+                .filter(|u| !u.resources.iter().any(|r| r.contains("vol-9")))
+                .map(|u| (u.id.to_string(), u.workload.to_string()))
+                .collect()
+        };
+        assert_eq!(ids(&before), ids(&after));
+        assert_eq!(after.units.len(), before.units.len() + 1);
+    }
+
+    #[test]
+    fn cidr_ranges_and_overlaps() {
+        assert_eq!(cidr_range("10.0.0.0/16"), Some((0x0a00_0000, 0x0a00_ffff)));
+        assert_eq!(cidr_range("10.0.1.7/24"), Some((0x0a00_0100, 0x0a00_01ff)));
+        assert_eq!(cidr_range("nonsense"), None);
+        let place = |arn: &str, target: &str, cidr: &str| VpcPlace {
+            arn: arn.into(),
+            target: target.into(),
+            cidr: cidr.into(),
+        };
+        let found = overlaps(&[
+            place("a", "dev", "10.0.0.0/16"),
+            place("b", "prod", "10.0.128.0/17"),
+            place("c", "prod", "10.1.0.0/16"),
+            place("d", "dev", "10.0.5.0/24"),
+        ]);
+        let pairs: Vec<(&str, &str)> = found.iter().map(|o| (o.a.arn.as_str(), o.b.arn.as_str())).collect();
+        // a and d are both dev: not a pair; c overlaps nothing.
+        assert_eq!(pairs, [("a", "b")]);
     }
 }

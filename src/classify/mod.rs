@@ -5,16 +5,21 @@
 //!
 //! The passes: [`rules`] validates the rules file; [`graph`] indexes ARNs and relations once;
 //! `engine` applies explicit rules and the conventions, follows dependencies and finds
-//! conflicts; [`methods`] picks the migration method; `groups` builds ordered move groups;
-//! `explain` writes the sentences a reviewer reads.
+//! conflicts; `network` keeps each moving VPC whole; [`methods`] picks the migration method;
+//! `groups` finds workloads and move units, in migration order; `explain` writes the sentences
+//! a reviewer reads.
 
 mod engine;
 mod explain;
 pub mod graph;
 mod groups;
+pub mod invariants;
 pub mod methods;
+mod network;
 pub mod rules;
 
+/// A readable word for a resource type, for the runbook too.
+pub(crate) use explain::type_word as type_word_of;
 pub use rules::{DEFAULT_RULES_TOML, Rules, RulesError};
 
 use crate::fsutil::{WriteError, write_atomic_with, write_json_atomic};
@@ -31,7 +36,7 @@ use graph::{FastHasher, Graph};
 type Texts = Interner<std::hash::BuildHasherDefault<FastHasher>>;
 
 /// The columns of `assignments.csv`, in order.
-pub const CSV_COLUMNS: [&str; 11] = [
+pub const CSV_COLUMNS: [&str; 12] = [
     "arn",
     "resource_type",
     "region",
@@ -40,7 +45,8 @@ pub const CSV_COLUMNS: [&str; 11] = [
     "needs_review",
     "reason",
     "rule",
-    "move_group",
+    "workload",
+    "unit",
     "method",
     "method_notes",
 ];
@@ -49,6 +55,7 @@ pub const CSV_COLUMNS: [&str; 11] = [
 pub fn classify(inventory: &Inventory, rules: &Rules) -> Plan {
     let graph = Graph::build(&inventory.resources);
     let (mut decisions, conflicts_found) = engine::decide(&graph, rules);
+    let splits = network::keep_vpcs_whole(&graph, rules, &mut decisions);
     let legacy = rules.legacy;
 
     for (i, decision) in decisions.iter_mut().enumerate() {
@@ -63,8 +70,21 @@ pub fn classify(inventory: &Inventory, rules: &Rules) -> Plan {
     // Every ARN and target name once; the rows of the plan share them.
     let arns: Vec<Shared> = graph.resources.iter().map(|r| Shared::from(r.arn.as_str())).collect();
     let target_names: Vec<Shared> = rules.targets.iter().map(|t| Shared::from(&t.name)).collect();
-    let grouping = groups::move_groups(&graph, &moving, &target_names, &arns);
-    drop(moving);
+    let target_of: Vec<usize> = decisions.iter().map(|d| d.target).collect();
+    let log_archive: Vec<bool> = decisions
+        .iter()
+        .map(|d| matches!(d.basis, Basis::Purpose { .. }))
+        .collect();
+    let grouping = groups::build(&groups::Input {
+        graph: &graph,
+        rules,
+        moving: &moving,
+        target_of: &target_of,
+        log_archive: &log_archive,
+        target_names: &target_names,
+        arns: &arns,
+    });
+    drop((moving, target_of, log_archive));
 
     let parts = Parts {
         graph: &graph,
@@ -83,7 +103,7 @@ pub fn classify(inventory: &Inventory, rules: &Rules) -> Plan {
     // core's work, with their own interner.
     let (rows, cross_target) = std::thread::scope(|scope| {
         let edges = scope.spawn(|| cross_target_edges(&parts));
-        let rows = rows(&parts, &grouping, &conflicts_found);
+        let rows = rows(&parts, &grouping, &conflicts_found, &splits);
         let edges = edges.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         (rows, edges)
     });
@@ -96,7 +116,10 @@ pub fn classify(inventory: &Inventory, rules: &Rules) -> Plan {
         targets: rows.targets,
         environment: rules.environment_convention(),
         assignments: rows.assignments,
-        move_groups: grouping.groups,
+        workloads: grouping.workloads,
+        units: grouping.units,
+        landing_networks: grouping.landing_networks,
+        cidr_overlaps: grouping.cidr_overlaps,
         conflicts: rows.conflicts,
         review: rows.review,
         cross_target,
@@ -126,7 +149,12 @@ struct Rows {
 
 /// Assignments (sorted by target name, then ARN), target counts, the review queue and the
 /// conflicts.
-fn rows(parts: &Parts<'_, '_>, grouping: &groups::Grouping, conflicts_found: &[engine::ConflictFound]) -> Rows {
+fn rows(
+    parts: &Parts<'_, '_>,
+    grouping: &groups::Grouping,
+    conflicts_found: &[engine::ConflictFound],
+    splits: &[network::Split],
+) -> Rows {
     let Parts {
         graph,
         rules,
@@ -168,7 +196,8 @@ fn rows(parts: &Parts<'_, '_>, grouping: &groups::Grouping, conflicts_found: &[e
             needs_review: needs_review[i],
             reason: texts.take(explainer.reason(i)),
             rule: texts.get(&decision.basis.rule_id(rules)),
-            move_group: grouping.of_resource[i].map(|g| grouping.groups[g as usize].id.clone()),
+            workload: grouping.of_resource[i].map(|u| grouping.units[u as usize].workload.clone()),
+            unit: grouping.of_resource[i].map(|u| grouping.units[u as usize].id.clone()),
             method: texts.get(method),
             method_notes: texts.take(method_notes),
         });
@@ -222,6 +251,30 @@ fn rows(parts: &Parts<'_, '_>, grouping: &groups::Grouping, conflicts_found: &[e
             }
         })
         .collect();
+    conflicts.extend(splits.iter().map(|s| {
+        let (part, vpc) = (&graph.resources[s.part], &graph.resources[s.vpc]);
+        let (part_target, vpc_target) = (
+            &rules.targets[decisions[s.part].target].name,
+            &rules.targets[decisions[s.vpc].target].name,
+        );
+        let mut used_by = vec![part_target.clone(), vpc_target.clone()];
+        used_by.sort();
+        Conflict {
+            arn: arns[s.part].clone(),
+            resource_type: texts.get(&part.resource_type),
+            used_by,
+            reason: texts.take(format!(
+                "{} goes to {part_target} ({}) while its VPC {} moves to {vpc_target}: recreate the VPC's layout \
+                 in {vpc_target} with this {} in it, and a copy of the {} in {part_target}'s own VPC; or place \
+                 one of them explicitly",
+                label(part),
+                explainer.reason(s.part),
+                label(vpc),
+                type_word(&part.resource_type),
+                type_word(&part.resource_type),
+            )),
+        }
+    }));
     conflicts.sort_by(|a, b| a.arn.cmp(&b.arn));
     Rows {
         targets,
@@ -343,7 +396,8 @@ pub fn write_assignments_csv(plan: &Plan, out: &mut dyn std::io::Write) -> std::
             if a.needs_review { "true" } else { "false" },
             &a.reason,
             &a.rule,
-            a.move_group.as_deref().unwrap_or(""),
+            a.workload.as_deref().unwrap_or(""),
+            a.unit.as_deref().unwrap_or(""),
             &a.method,
             &a.method_notes,
         ])?;

@@ -111,6 +111,10 @@ pub struct Rules {
     pub name_tokens: bool,
     pub separators: Vec<char>,
     pub follow: Vec<Follow>,
+    /// `[workloads] tag_keys`: lower-case, trimmed, in priority order.
+    pub workload_tag_keys: Vec<String>,
+    /// `[workloads] stop_words`: lower-case words that are never a name stem on their own.
+    pub workload_stop_words: Vec<String>,
     pub purposes: Vec<Purpose>,
     pub explicit: Vec<ExplicitRule>,
     /// Blind spots the team accepts (`[[acknowledge]]`), for the blind-spot check; they place
@@ -133,6 +137,8 @@ struct RawRules {
     name_tokens: Option<RawNameTokens>,
     #[serde(default)]
     follow: Vec<RawFollow>,
+    #[serde(default)]
+    workloads: Option<RawWorkloads>,
     #[serde(default)]
     purpose: Vec<RawPurpose>,
     #[serde(default)]
@@ -166,6 +172,81 @@ struct RawNameTokens {
     enabled: bool,
     #[serde(default = "default_separators")]
     separators: String,
+}
+
+/// `[workloads]`: how resources are grouped into applications. Both keys default to the
+/// lists below, so rules files written before workloads keep working.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWorkloads {
+    #[serde(default = "default_workload_tag_keys")]
+    tag_keys: Vec<String>,
+    #[serde(default = "default_stop_words")]
+    stop_words: Vec<String>,
+}
+
+/// The application tag keys, in priority order.
+pub const DEFAULT_WORKLOAD_TAG_KEYS: [&str; 6] = [
+    "application",
+    "app",
+    "project",
+    "service",
+    "workload",
+    "aws:cloudformation:stack-name",
+];
+
+/// Generic words that say what a resource is, not which application it serves.
+pub const DEFAULT_STOP_WORDS: [&str; 42] = [
+    "web",
+    "www",
+    "api",
+    "app",
+    "apps",
+    "db",
+    "database",
+    "rds",
+    "sql",
+    "server",
+    "srv",
+    "host",
+    "worker",
+    "workers",
+    "vm",
+    "node",
+    "nodes",
+    "instance",
+    "ec2",
+    "vol",
+    "volume",
+    "disk",
+    "data",
+    "snap",
+    "snapshot",
+    "backup",
+    "bucket",
+    "s3",
+    "sg",
+    "subnet",
+    "vpc",
+    "net",
+    "private",
+    "public",
+    "main",
+    "primary",
+    "secondary",
+    "new",
+    "old",
+    "tmp",
+    "temp",
+    "scratch",
+];
+
+fn default_workload_tag_keys() -> Vec<String> {
+    DEFAULT_WORKLOAD_TAG_KEYS.iter().map(|s| s.to_string()).collect()
+}
+
+fn default_stop_words() -> Vec<String> {
+    DEFAULT_STOP_WORDS.iter().map(|s| s.to_string()).collect()
 }
 
 fn yes() -> bool {
@@ -410,6 +491,22 @@ impl Validator<'_> {
             None => (true, default_separators().chars().collect()),
         };
 
+        let (workload_tag_keys, workload_stop_words) = match raw.workloads {
+            Some(w) => (w.tag_keys, w.stop_words),
+            None => (default_workload_tag_keys(), default_stop_words()),
+        };
+        let lowered = |list: Vec<String>| -> Vec<String> {
+            let mut out: Vec<String> = Vec::new();
+            for item in list {
+                let item = item.trim().to_lowercase();
+                if !item.is_empty() && !out.contains(&item) {
+                    out.push(item);
+                }
+            }
+            out
+        };
+        let (workload_tag_keys, workload_stop_words) = (lowered(workload_tag_keys), lowered(workload_stop_words));
+
         let mut follow = Vec::new();
         for f in raw.follow {
             if f.relations.is_empty() {
@@ -552,6 +649,8 @@ impl Validator<'_> {
             name_tokens,
             separators,
             follow,
+            workload_tag_keys,
+            workload_stop_words,
             purposes,
             explicit,
             acknowledge,

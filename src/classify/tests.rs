@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::fsutil::to_json_bytes;
-use crate::model::Resource;
+use crate::model::{Dependency, Resource, UnitKind};
 use crate::testkit::build::*;
 
 fn plan_of(resources: Vec<Resource>) -> Plan {
@@ -252,24 +252,12 @@ fn an_instance_follows_its_vpc_when_the_subnet_has_no_signal() {
     let plan = plan_of(stack(None, Some("sandbox")));
     assert_eq!(row(&plan, I).reason, "follows VPC vpc-01 (sandbox) it is in");
     assert_eq!(row(&plan, VOL).target, "sandbox");
-    // The untagged subnet itself has no signal: it stays, and says who uses it.
+    // The untagged subnet has no evidence of its own: it moves with its VPC (issue 17), so
+    // the VPC is not split from what it holds.
     let subnet = row(&plan, SUBNET);
-    assert_eq!(subnet.rule, "no-signal");
-    assert_eq!(
-        subnet.reason,
-        "no environment tag or name token; stays in prod for review; only sandbox resources use it"
-    );
-    let review = plan.review.iter().find(|r| r.arn == SUBNET).unwrap();
-    assert_eq!(
-        review.decision,
-        "only sandbox resources use it: tag it (Environment=sandbox) or add an explicit rule to move it with them; \
-         left alone it stays in prod"
-    );
-    let edge = plan.cross_target.iter().find(|e| e.from_arn == SUBNET).unwrap();
-    assert_eq!(
-        edge.note,
-        "subnet subnet-01 has no target of its own and stays in prod, but VPC vpc-01 goes to sandbox: tag it to move it along"
-    );
+    assert_eq!((subnet.target.as_str(), subnet.rule.as_str()), ("sandbox", "follows"));
+    assert_eq!(subnet.reason, "follows VPC vpc-01 (sandbox) it is in");
+    assert!(!plan.review.iter().any(|r| r.arn == SUBNET));
 }
 
 #[test]
@@ -413,7 +401,7 @@ fn no_signal_stays_in_prod_for_review() {
     assert!(a.needs_review);
     assert_eq!(a.reason, "no environment tag or name token; stays in prod for review");
     assert_eq!(a.method, "stay");
-    assert_eq!(a.move_group, None);
+    assert_eq!((a.workload.as_ref(), a.unit.as_ref()), (None, None));
     assert_eq!(plan.review.len(), 1);
     assert_eq!(
         plan.review[0].decision,
@@ -688,7 +676,12 @@ fn an_unknown_type_that_moves_is_recreated_and_reviewed() {
             .reason
             .ends_with("; no catalog method for quantum:ledger: review how it moves")
     );
-    assert_eq!(moving.move_group.as_deref(), Some("dev-01-other"));
+    assert_eq!(moving.workload.as_deref(), Some("dev/unassigned-us-east-1"));
+    assert!(
+        moving.unit.as_deref().is_some_and(|u| u.starts_with("dev/ledger-")),
+        "{:?}",
+        moving.unit
+    );
     let staying = row(&plan, "arn:aws:quantum:us-east-1:111122223333:ledger/l2");
     assert_eq!((staying.method.as_str(), staying.needs_review), ("stay", false));
 }
@@ -733,27 +726,31 @@ fn tagging_only_types_get_their_service_method() {
 // ---- move groups and cross-target edges -----------------------------------------------------
 
 #[test]
-fn a_dev_stack_moves_in_ordered_groups() {
+fn a_dev_stack_moves_as_a_landing_network_and_one_instance_unit() {
     let mut resources = stack(Some("dev"), Some("dev"));
     resources.push(res(SG, "ec2:security-group").rel("in-vpc", VPC).tag("env", "dev"));
     let plan = plan_of(resources);
-    let ids: Vec<(&str, &[Shared])> = plan
-        .move_groups
+    let units: Vec<(&str, UnitKind, Vec<&str>)> = plan
+        .units
         .iter()
-        .map(|g| (g.id.as_str(), g.depends_on.as_slice()))
+        .map(|u| (u.id.as_str(), u.kind, u.resources.iter().map(Shared::as_str).collect()))
         .collect();
-    assert_eq!(ids.len(), 4);
-    assert_eq!(ids[0].0, "dev-01-network");
-    assert_eq!(plan.move_groups[0].resources, [ENI, SUBNET, VPC]);
-    assert_eq!(plan.move_groups[1].id, "dev-02-security");
-    assert_eq!(plan.move_groups[2].id, "dev-03-data");
-    assert_eq!(plan.move_groups[3].id, "dev-04-compute");
     assert_eq!(
-        plan.move_groups[3].depends_on,
-        ["dev-01-network", "dev-02-security", "dev-03-data"]
+        units,
+        [
+            ("dev/network-us-east-1", UnitKind::LandingNetwork, vec![SG, SUBNET, VPC]),
+            ("dev/instance-b2656e", UnitKind::Compute, vec![I, ENI, VOL]),
+        ]
     );
-    assert_eq!(row(&plan, I).move_group.as_deref(), Some("dev-04-compute"));
-    assert_eq!(row(&plan, VOL).move_group.as_deref(), Some("dev-03-data"));
+    assert_eq!(plan.units[1].method, "share-ami", "the AMI carries the volume");
+    assert_eq!(
+        plan.units[1].depends_on,
+        [Dependency::Unit("dev/network-us-east-1".into())]
+    );
+    let workload = plan.workloads.iter().find(|w| w.id == plan.units[1].workload).unwrap();
+    assert_eq!(workload.cutover_after, [Dependency::Unit(plan.units[1].id.clone())]);
+    assert_eq!(row(&plan, VOL).unit, row(&plan, I).unit);
+    assert_eq!(row(&plan, ENI).unit, row(&plan, I).unit);
     assert!(plan.cross_target.is_empty());
 }
 
@@ -883,12 +880,12 @@ fn csv_has_the_documented_columns_and_quotes_commas() {
     let mut lines = csv.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "arn,resource_type,region,name,target,needs_review,reason,rule,move_group,method,method_notes"
+        "arn,resource_type,region,name,target,needs_review,reason,rule,workload,unit,method,method_notes"
     );
     assert_eq!(
         lines.next().unwrap(),
         "arn:aws:s3:::acme-data,s3:bucket,,acme-data,prod,true,\
-         no environment tag or name token; stays in prod for review,no-signal,,stay,stays in the legacy account"
+         no environment tag or name token; stays in prod for review,no-signal,,,stay,stays in the legacy account"
     );
     assert_eq!(lines.next(), None);
     let plan = plan_of(mixed());
@@ -901,8 +898,14 @@ fn csv_has_the_documented_columns_and_quotes_commas() {
         .iter()
         .find(|r| &r[0] == "arn:aws:ec2:us-east-1:111122223333:elastic-ip/eipalloc-01")
         .unwrap();
-    assert_eq!(&eip[9], "transfer");
-    assert!(eip[10].contains("Elastic IP transfer to the dev account"));
+    assert_eq!(&eip[10], "transfer");
+    assert!(eip[11].contains("Elastic IP transfer to the dev account"));
+    // The Elastic IP moves in its instance's unit, in that unit's workload.
+    let instance = parsed
+        .iter()
+        .find(|r| r[0].contains(":instance/") && r[9] == eip[9])
+        .expect("the EIP's unit is an instance's");
+    assert_eq!(&instance[8], &eip[8]);
 }
 
 #[test]
@@ -920,7 +923,9 @@ fn write_outputs_writes_both_files() {
 #[test]
 fn an_empty_inventory_gives_an_empty_plan() {
     let plan = plan_of(vec![]);
-    assert!(plan.assignments.is_empty() && plan.move_groups.is_empty() && plan.review.is_empty());
+    assert!(
+        plan.assignments.is_empty() && plan.units.is_empty() && plan.workloads.is_empty() && plan.review.is_empty()
+    );
     assert_eq!(plan.targets.len(), 6);
     assert_eq!(assignments_csv(&plan).lines().count(), 1);
 }
@@ -1045,13 +1050,12 @@ fn a_vpcs_default_security_group_goes_where_the_vpc_goes() {
         ("dev", "aws-default", false)
     );
     assert!(a.reason.contains("VPC vpc-app (dev)"), "{}", a.reason);
-    let vpc_group = row(&plan, APP_VPC).move_group.clone().unwrap();
-    let sg_group = plan
-        .move_groups
-        .iter()
-        .find(|g| Some(&g.id) == a.move_group.as_ref())
-        .unwrap();
-    assert_eq!(sg_group.depends_on, [vpc_group], "the group is recreated after its VPC");
+    assert_eq!(
+        a.unit.as_deref(),
+        Some("dev/network-us-east-1"),
+        "the group is recreated with its VPC, in the landing network"
+    );
+    assert_eq!(row(&plan, APP_VPC).unit, a.unit);
 }
 
 #[test]
@@ -1082,11 +1086,12 @@ fn a_vpcs_main_route_table_and_default_network_acl_go_where_the_vpc_goes() {
             a.reason
         );
     }
+    // A custom table with no evidence of its own moves with its VPC.
     let a = row(&plan, custom);
     assert_eq!(
-        (a.rule.as_str(), a.needs_review),
-        ("no-signal", true),
-        "a custom table is reviewed"
+        (a.target.as_str(), a.rule.as_str(), a.needs_review),
+        ("dev", "follows", false),
+        "a custom table follows its moving VPC"
     );
 }
 
@@ -1143,10 +1148,10 @@ fn an_untagged_custom_security_group_still_needs_review() {
     );
 }
 
-// ---- move groups through shared containers and lone resources -------------------------------
+// ---- landing networks and lone resources ---------------------------------------------------
 
 #[test]
-fn dev_groups_in_a_vpc_that_stays_behind_move_as_one_group() {
+fn dev_groups_in_a_vpc_that_stays_behind_build_a_copy_of_its_layout() {
     let sgs: Vec<String> = (1..=3)
         .map(|n| format!("arn:aws:ec2:us-east-1:111122223333:security-group/sg-{n}"))
         .collect();
@@ -1154,18 +1159,31 @@ fn dev_groups_in_a_vpc_that_stays_behind_move_as_one_group() {
         .iter()
         .map(|arn| res(arn, "ec2:security-group").tag("env", "dev").rel("in-vpc", APP_VPC))
         .collect();
-    resources.push(res(APP_VPC, "ec2:vpc").tag("env", "prod"));
+    resources.push(
+        res(APP_VPC, "ec2:vpc")
+            .tag("env", "prod")
+            .attr("cidr_block", "10.1.0.0/16"),
+    );
     let plan = plan_of(resources);
-    let groups: Vec<_> = sgs
-        .iter()
-        .map(|arn| row(&plan, arn).move_group.clone().unwrap())
-        .collect();
-    assert!(groups.iter().all(|g| *g == groups[0]), "{groups:?}");
-    assert_eq!(plan.move_groups.len(), 1);
+    for arn in &sgs {
+        assert_eq!(row(&plan, arn).unit.as_deref(), Some("dev/network-us-east-1"));
+    }
+    assert_eq!(plan.units.len(), 1);
+    let landing = &plan.landing_networks[0];
+    assert_eq!((landing.vpcs[0].arn.as_str(), landing.vpcs[0].moves), (APP_VPC, false));
+    // The copy in dev would overlap its original in prod.
+    assert_eq!(plan.cidr_overlaps.len(), 1);
+    assert_eq!(
+        (
+            plan.cidr_overlaps[0].a.target.as_str(),
+            plan.cidr_overlaps[0].b.target.as_str()
+        ),
+        ("dev", "prod")
+    );
 }
 
 #[test]
-fn lone_resources_gather_per_target_and_region() {
+fn lone_volumes_are_units_of_their_own_in_one_workload_per_region() {
     let vol = |region: &str, n: u32| {
         let mut volume = res(
             &format!("arn:aws:ec2:{region}:111122223333:volume/vol-{n}"),
@@ -1180,13 +1198,10 @@ fn lone_resources_gather_per_target_and_region() {
         vol("eu-west-1", 3),
         vol("eu-west-1", 4),
     ]);
-    assert_eq!(
-        plan.move_groups.len(),
-        2,
-        "one group per region: {:?}",
-        plan.move_groups
-    );
-    assert!(plan.move_groups.iter().all(|g| g.resources.len() == 2));
+    assert_eq!(plan.units.len(), 4, "{:?}", plan.units);
+    assert!(plan.units.iter().all(|u| u.resources.len() == 1));
+    let workloads: Vec<&str> = plan.workloads.iter().map(|w| w.id.as_str()).collect();
+    assert_eq!(workloads, ["dev/unassigned-eu-west-1", "dev/unassigned-us-east-1"]);
 }
 
 #[test]

@@ -1,5 +1,7 @@
-//! The classification plan (`plan.json`, schema version 1): where each resource goes, how it
-//! gets there, and why. Written by `classify`, read by `runbook`.
+//! The classification plan (`plan.json`, schema version 2): where each resource goes, how it
+//! gets there, and why; which workload (application) it belongs to and which move unit carries
+//! it. Written by `classify`, read by `runbook`. Version 1 had positional move groups instead
+//! of workloads and units; readers refuse it with a message saying to classify again.
 
 use std::collections::BTreeMap;
 
@@ -7,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Shared;
 
-pub const PLAN_SCHEMA_VERSION: u32 = 1;
+pub const PLAN_SCHEMA_VERSION: u32 = 2;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Plan {
@@ -23,8 +25,16 @@ pub struct Plan {
     pub environment: EnvironmentConvention,
     /// Sorted by target, then ARN.
     pub assignments: Vec<Assignment>,
-    /// In migration order: by target, then network, security, data, compute.
-    pub move_groups: Vec<MoveGroup>,
+    /// Workloads, in migration order: per target (rules order), the landing networks, the
+    /// identities, then the applications by id.
+    pub workloads: Vec<Workload>,
+    /// Move units in migration order: per target, landing networks, identities, then each
+    /// workload's data, compute and other units.
+    pub units: Vec<MoveUnit>,
+    /// The network each (target, region) needs before any workload moves there.
+    pub landing_networks: Vec<LandingNetwork>,
+    /// Pairs of VPCs in different targets whose IPv4 CIDRs overlap; sorted.
+    pub cidr_overlaps: Vec<CidrOverlap>,
     /// Shared resources used by several targets; sorted by ARN.
     pub conflicts: Vec<Conflict>,
     /// ARNs with `needs_review`, sorted.
@@ -66,23 +76,147 @@ pub struct Assignment {
     /// Short id of the rule that decided: `explicit:<name>`, `env-tag`, `name-token`, `follows`,
     /// `purpose`, `conflict`, `no-signal`.
     pub rule: Shared,
-    pub move_group: Option<Shared>,
+    /// Id of the workload it belongs to (`dev/payments`); `None` when it stays.
+    pub workload: Option<Shared>,
+    /// Id of the move unit that carries it (`dev/payments-dev-db`); `None` when it stays.
+    pub unit: Option<Shared>,
     /// A method id from the catalog in `docs/methods.md`.
     pub method: Shared,
     pub method_notes: Shared,
 }
 
+/// What a workload is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum WorkloadKind {
+    /// The network of one (target, region), built before any application moves there.
+    LandingNetwork,
+    /// Roles, keys, secrets and certificates that several units share.
+    Identities,
+    /// An application, found by its tag, stack, name stem or dependencies.
+    Application,
+    /// Central logs (CloudTrail, Config): their own procedure, no application cutover.
+    LogArchive,
+    /// Resources with no workload evidence, one per target, region and VPC.
+    Unassigned,
+}
+
+/// An application, or one of the shared parts every application of a target needs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MoveGroup {
-    /// Stable id, for example `dev-01-network`.
+pub struct Workload {
+    /// `target/name`, for example `dev/payments`: derived from names, never from positions.
     pub id: Shared,
     pub target: Shared,
-    /// `network`, `security`, `data`, `compute` or `other`.
-    pub stage: String,
-    /// ARNs, sorted.
+    pub name: String,
+    pub kind: WorkloadKind,
+    /// The evidence that made it, as a reviewer reads it.
+    pub reason: String,
+    /// Ids of its units, in migration order.
+    pub units: Vec<Shared>,
+    /// What its cutover waits for: every one of its units. Empty for the landing networks and
+    /// identities, which have no cutover.
+    pub cutover_after: Vec<Dependency>,
+}
+
+/// The kind of a move unit, in the order the units of a target run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum UnitKind {
+    LandingNetwork,
+    Identities,
+    Data,
+    Compute,
+    Other,
+}
+
+impl UnitKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UnitKind::LandingNetwork => "landing-network",
+            UnitKind::Identities => "identities",
+            UnitKind::Data => "data",
+            UnitKind::Compute => "compute",
+            UnitKind::Other => "other",
+        }
+    }
+}
+
+/// Resources that must move together, in one step, with one method.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MoveUnit {
+    /// `target/name`: the anchor's name, or a short hash of its ARN (`dev/web-dev-01`,
+    /// `dev/volume-3f2a9c`); `target/network-REGION` and `target/identities` for the shared
+    /// units.
+    pub id: Shared,
+    pub workload: Shared,
+    pub target: Shared,
+    /// The anchor's region (a bucket's location), or `global`.
+    pub region: Shared,
+    pub kind: UnitKind,
+    /// ARN of the resource the unit is built around; `None` for the shared units.
+    pub anchor: Option<Shared>,
+    /// The anchor's method (`share-ami` for an instance, `replicate` for a bucket...).
+    pub method: Shared,
+    /// ARNs, anchor first, then the others sorted.
     pub resources: Vec<Shared>,
-    /// Ids of move groups that must be done first.
-    pub depends_on: Vec<Shared>,
+    /// What must be done first.
+    pub depends_on: Vec<Dependency>,
+}
+
+/// A typed dependency: on a runbook step, a move unit or a workload's cutover.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", tag = "on", content = "id")]
+pub enum Dependency {
+    Step(String),
+    Unit(Shared),
+    Workload(Shared),
+}
+
+/// The network one (target, region) needs, with the CIDRs of the scanned originals.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LandingNetwork {
+    /// The unit that builds it.
+    pub unit: Shared,
+    pub target: Shared,
+    pub region: Shared,
+    /// Sorted by ARN.
+    pub vpcs: Vec<VpcLayout>,
+}
+
+/// A VPC of a landing network: one that moves, or a copy of one that stays elsewhere.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VpcLayout {
+    pub arn: Shared,
+    pub name: Option<Shared>,
+    pub cidr: Option<String>,
+    /// True when the VPC itself moves to this target; false when it stays where it is (a
+    /// conflict, or the legacy account) and the target needs a copy of its layout.
+    pub moves: bool,
+    /// The subnets the target needs, sorted by ARN.
+    pub subnets: Vec<SubnetLayout>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubnetLayout {
+    pub arn: Shared,
+    pub name: Option<Shared>,
+    pub cidr: Option<String>,
+    pub availability_zone: Option<String>,
+}
+
+/// Two VPCs in different targets whose CIDRs overlap: they cannot be peered or attached to
+/// one transit gateway as they are.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct CidrOverlap {
+    pub a: VpcPlace,
+    pub b: VpcPlace,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct VpcPlace {
+    pub arn: Shared,
+    pub target: Shared,
+    pub cidr: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

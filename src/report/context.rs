@@ -6,10 +6,11 @@ use serde::Serialize;
 use super::RunbookInput;
 use super::attribution::UNATTRIBUTED;
 use super::charts::{self, Bar, Column};
-use super::facts::{Facts, ResourceRow};
+use super::facts::{Facts, MoveTarget};
 use super::steps::{Phase, Step};
 use super::text::{amount_2dp, coverage_gap, join_words, md_code, md_text, money, plural};
-use crate::model::OrgStatus;
+use crate::classify::type_word_of as type_word;
+use crate::model::{MoveUnit, OrgStatus, UnitKind, WorkloadKind};
 
 #[derive(Serialize)]
 pub struct Context {
@@ -35,6 +36,7 @@ pub struct Context {
     pub step_count: usize,
     pub phases: Vec<PhaseCtx>,
     pub moves: Vec<MoveTargetCtx>,
+    pub procedures: Vec<ProcedureCtx>,
     pub review: Vec<ReviewRow>,
     pub conflicts: Vec<ConflictRow>,
     pub cross_target: Vec<EdgeRow>,
@@ -74,13 +76,35 @@ pub struct PhaseCtx {
     pub steps: Vec<StepCtx>,
 }
 
+/// One workload (or landing network, or the identities) of a target: its table and steps.
 #[derive(Serialize)]
-pub struct GroupCtx {
+pub struct WorkloadCtx {
     pub id: String,
-    pub stage: String,
-    pub depends_on: String,
-    pub rows: Vec<ResourceRow>,
+    pub title: String,
+    /// Why these resources form it (Markdown).
+    pub reason: String,
+    pub units: Vec<UnitRow>,
+    pub vpcs: Vec<VpcRow>,
     pub steps: Vec<StepCtx>,
+}
+
+/// A row of a workload's unit table: resources by name and short id, never ARN.
+#[derive(Serialize)]
+pub struct UnitRow {
+    pub name: String,
+    pub kind: String,
+    pub region: String,
+    pub method: String,
+    /// The anchor and what moves with it (Markdown).
+    pub resources: String,
+}
+
+#[derive(Serialize)]
+pub struct VpcRow {
+    pub vpc: String,
+    pub cidr: String,
+    pub layout: String,
+    pub subnets: String,
 }
 
 #[derive(Serialize)]
@@ -89,8 +113,15 @@ pub struct MoveTargetCtx {
     pub ou: String,
     pub purpose: String,
     pub note: String,
-    pub groups: Vec<GroupCtx>,
+    pub workloads: Vec<WorkloadCtx>,
     pub final_steps: Vec<StepCtx>,
+}
+
+#[derive(Serialize)]
+pub struct ProcedureCtx {
+    pub id: String,
+    pub title: String,
+    pub text: String,
 }
 
 #[derive(Serialize)]
@@ -272,52 +303,16 @@ pub fn build(input: &RunbookInput, f: &Facts, steps: &[Step]) -> Context {
     })
     .collect();
 
-    let moves = f
-        .move_targets
-        .iter()
-        .map(|t| {
-            let note = if t.stays_in_legacy {
-                format!(
-                    "{} is the legacy account itself: its {} stay where they are, and nothing moves.",
-                    md_text(&t.name),
-                    plural(t.assigned, "resource", "resources")
-                )
-            } else if t.groups.is_empty() {
-                format!("Nothing moves to {}.", md_text(&t.name))
-            } else {
-                format!(
-                    "{} in {}, in the plan's order. Resources are recreated, shared and copied, or \
-                     transferred: nothing moves by itself, and the originals stay until the last step.",
-                    plural(t.resource_count(), "resource", "resources"),
-                    plural(t.groups.len(), "move group", "move groups"),
-                )
-            };
-            MoveTargetCtx {
-                name: t.name.clone(),
-                ou: t.ou.clone(),
-                purpose: t.purpose.clone(),
-                note,
-                groups: t
-                    .groups
-                    .iter()
-                    .map(|g| GroupCtx {
-                        id: g.id.to_string(),
-                        stage: g.stage.clone(),
-                        depends_on: join_words(&g.depends_on.iter().map(|d| md_code(d)).collect::<Vec<_>>()),
-                        rows: f.group_rows(g),
-                        steps: steps
-                            .iter()
-                            .filter(|s| s.group.as_deref() == Some(g.id.as_str()))
-                            .map(step_ctx)
-                            .collect(),
-                    })
-                    .collect(),
-                final_steps: steps
-                    .iter()
-                    .filter(|s| s.phase == Phase::Moves && s.group.is_none() && s.target.as_deref() == Some(&t.name))
-                    .map(step_ctx)
-                    .collect(),
-            }
+    let moves = f.move_targets.iter().map(|t| move_target_ctx(f, t, steps)).collect();
+    // Written once, and only when something moves.
+    let anything_moves = f.move_targets.iter().any(|t| !t.stays_in_legacy && !t.units.is_empty());
+    let procedures = super::steps::procedures()
+        .into_iter()
+        .filter(|_| anything_moves)
+        .map(|p| ProcedureCtx {
+            id: p.id.to_owned(),
+            title: p.title.to_owned(),
+            text: p.text,
         })
         .collect();
 
@@ -392,6 +387,7 @@ pub fn build(input: &RunbookInput, f: &Facts, steps: &[Step]) -> Context {
         step_count: steps.len(),
         phases,
         moves,
+        procedures,
         review: plan
             .review
             .iter()
@@ -718,4 +714,142 @@ pub fn charts(input: &RunbookInput, f: &Facts) -> minijinja::Value {
         estimate,
         no_costs_reason,
     }))
+}
+
+fn move_target_ctx(f: &Facts, t: &MoveTarget, steps: &[Step]) -> MoveTargetCtx {
+    let moving = t.resource_count();
+    let note = if t.stays_in_legacy {
+        format!(
+            "{} is the legacy account itself: its {} stay where they are, and nothing moves.",
+            md_text(&t.name),
+            plural(t.assigned, "resource", "resources")
+        )
+    } else if t.units.is_empty() {
+        format!("Nothing moves to {}.", md_text(&t.name))
+    } else {
+        let apps = t
+            .workloads
+            .iter()
+            .filter(|w| !matches!(w.kind, WorkloadKind::LandingNetwork | WorkloadKind::Identities))
+            .count();
+        format!(
+            "{} in {} of {}: the landing network first, then the shared identities, then each workload's \
+             units and its cutover, then the cleanup.",
+            plural(moving, "resource", "resources"),
+            plural(t.units.len(), "move unit", "move units"),
+            plural(apps, "workload", "workloads"),
+        )
+    };
+    let workloads = t
+        .workloads
+        .iter()
+        .map(|w| {
+            let title = match w.kind {
+                WorkloadKind::LandingNetwork => format!(
+                    "Landing network {}",
+                    md_code(w.name.strip_prefix("network-").unwrap_or(&w.name))
+                ),
+                WorkloadKind::Identities => "Shared identities and keys".to_owned(),
+                WorkloadKind::LogArchive => format!("Log archive {}", md_code(&w.id)),
+                _ => format!("Workload {}", md_code(&w.id)),
+            };
+            let units: Vec<UnitRow> = t
+                .units_of(w)
+                .filter(|u| !matches!(u.kind, UnitKind::LandingNetwork | UnitKind::Identities))
+                .map(|u| UnitRow {
+                    name: md_code(u.id.split_once('/').map_or(u.id.as_str(), |(_, n)| n)),
+                    kind: u.anchor.as_deref().and_then(|a| f.resource(a)).map_or_else(
+                        || u.kind.as_str().to_owned(),
+                        |r| type_word(&r.resource_type).into_owned(),
+                    ),
+                    region: md_text(&u.region),
+                    method: md_text(&u.method),
+                    resources: unit_resources(f, u),
+                })
+                .collect();
+            let vpcs: Vec<VpcRow> = t
+                .landing
+                .iter()
+                .filter(|l| t.units.iter().any(|u| u.id == l.unit && u.workload == w.id))
+                .flat_map(|l| &l.vpcs)
+                .map(|v| VpcRow {
+                    vpc: f.md_label(&v.arn),
+                    cidr: v.cidr.as_deref().map(md_code).unwrap_or_else(|| "unknown".to_owned()),
+                    layout: if v.moves {
+                        "moves here".to_owned()
+                    } else {
+                        "copy: the original stays".to_owned()
+                    },
+                    subnets: {
+                        let list: Vec<String> = v
+                            .subnets
+                            .iter()
+                            .map(|s| {
+                                format!(
+                                    "{} {}",
+                                    f.md_label(&s.arn),
+                                    s.cidr.as_deref().map(md_code).unwrap_or_default()
+                                )
+                            })
+                            .collect();
+                        if list.is_empty() {
+                            "none".to_owned()
+                        } else {
+                            list.join(", ")
+                        }
+                    },
+                })
+                .collect();
+            WorkloadCtx {
+                id: w.id.to_string(),
+                title,
+                reason: md_text(&w.reason),
+                units,
+                vpcs,
+                steps: steps
+                    .iter()
+                    .filter(|s| s.workload.as_deref() == Some(w.id.as_str()))
+                    .map(step_ctx)
+                    .collect(),
+            }
+        })
+        .collect();
+    MoveTargetCtx {
+        name: t.name.clone(),
+        ou: t.ou.clone(),
+        purpose: t.purpose.clone(),
+        note,
+        workloads,
+        final_steps: steps
+            .iter()
+            .filter(|s| s.phase == Phase::Moves && s.workload.is_none() && s.target.as_deref() == Some(&t.name))
+            .map(step_ctx)
+            .collect(),
+    }
+}
+
+/// The anchor by name and id, and a count of what moves with it.
+fn unit_resources(f: &Facts, u: &MoveUnit) -> String {
+    let anchor = u.anchor.as_deref().unwrap_or_default();
+    let mut counts: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+    for arn in u.resources.iter().filter(|a| a.as_str() != anchor) {
+        let ty = f
+            .resource(arn)
+            .map_or("other".to_owned(), |r| type_word(&r.resource_type).into_owned());
+        *counts.entry(ty).or_default() += 1;
+    }
+    let mut text = f.md_label(anchor);
+    if !counts.is_empty() {
+        let parts: Vec<String> = counts
+            .into_iter()
+            .map(|(ty, n)| {
+                format!(
+                    "{n} {}",
+                    md_text(&if n == 1 { ty } else { super::steps::plural_word(&ty) })
+                )
+            })
+            .collect();
+        text.push_str(&format!(" + {}", parts.join(", ")));
+    }
+    text
 }

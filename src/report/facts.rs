@@ -1,15 +1,13 @@
 //! Everything the runbook derives from its three inputs before any text is written: regions
-//! in use, OUs and the accounts in them, move groups per target with their resources, cost
+//! in use, OUs and the accounts in them, workloads and move units per target, cost
 //! attribution and the SCP documents. Steps and templates both read from here, so they agree.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde::Serialize;
-
 use super::RunbookInput;
 use super::attribution::{self, Attribution};
 use super::scp::{self, Scp};
-use crate::model::{Assignment, CostSummary, CrossTargetEdge, Inventory, MoveGroup, Plan, Resource};
+use crate::model::{CostSummary, CrossTargetEdge, Inventory, LandingNetwork, MoveUnit, Plan, Resource, Workload};
 
 /// The OUs every runbook creates, in the order they are listed.
 pub const BASELINE_OUS: &[&str] = &[
@@ -46,9 +44,8 @@ pub struct Facts<'a> {
     pub attribution: Option<Attribution>,
     /// Cost allocation tag keys to activate again after joining, sorted.
     pub cost_tag_keys: Vec<String>,
-    /// Plan targets in plan order, with their move groups in plan order.
+    /// Plan targets in plan order, with their workloads and units in plan order.
     pub move_targets: Vec<MoveTarget>,
-    assignments: BTreeMap<&'a str, &'a Assignment>,
     resources: BTreeMap<&'a str, &'a Resource>,
     /// ARN -> indices into `plan.cross_target` of the edges that start or end there.
     edges_by_arn: BTreeMap<&'a str, Vec<usize>>,
@@ -60,27 +57,34 @@ pub struct MoveTarget {
     pub purpose: String,
     pub stays_in_legacy: bool,
     pub assigned: usize,
-    pub groups: Vec<MoveGroup>,
+    pub workloads: Vec<Workload>,
+    pub units: Vec<MoveUnit>,
+    pub landing: Vec<LandingNetwork>,
 }
 
 impl MoveTarget {
-    /// Resources in this target's move groups.
-    pub fn resource_count(&self) -> usize {
-        self.groups.iter().map(|g| g.resources.len()).sum()
+    fn new(name: String) -> Self {
+        MoveTarget {
+            name,
+            ou: "(not a target of the plan)".to_string(),
+            purpose: String::new(),
+            stays_in_legacy: false,
+            assigned: 0,
+            workloads: vec![],
+            units: vec![],
+            landing: vec![],
+        }
     }
-}
 
-/// One resource row of a move group table.
-#[derive(Debug, Clone, Serialize)]
-pub struct ResourceRow {
-    pub arn: String,
-    pub id: String,
-    pub name: String,
-    pub resource_type: String,
-    pub region: String,
-    pub method: String,
-    pub method_notes: String,
-    pub needs_review: bool,
+    /// Resources in this target's move units.
+    pub fn resource_count(&self) -> usize {
+        self.units.iter().map(|u| u.resources.len()).sum()
+    }
+
+    /// The units of a workload, in plan order.
+    pub fn units_of<'t>(&'t self, workload: &'t Workload) -> impl Iterator<Item = &'t MoveUnit> + 't {
+        self.units.iter().filter(move |u| u.workload == workload.id)
+    }
 }
 
 impl<'a> Facts<'a> {
@@ -161,21 +165,28 @@ impl<'a> Facts<'a> {
                 purpose: t.purpose.clone(),
                 stays_in_legacy: t.stays_in_legacy,
                 assigned: t.resources,
-                groups: vec![],
+                workloads: vec![],
+                units: vec![],
+                landing: vec![],
             })
             .collect();
-        for group in &plan.move_groups {
-            match move_targets.iter_mut().find(|t| t.name == group.target) {
-                Some(t) => t.groups.push(group.clone()),
-                None => move_targets.push(MoveTarget {
-                    name: group.target.to_string(),
-                    ou: "(not a target of the plan)".to_string(),
-                    purpose: String::new(),
-                    stays_in_legacy: false,
-                    assigned: 0,
-                    groups: vec![group.clone()],
-                }),
+        fn target_named<'t>(targets: &'t mut Vec<MoveTarget>, name: &str) -> &'t mut MoveTarget {
+            match targets.iter().position(|t| t.name == name) {
+                Some(i) => &mut targets[i],
+                None => {
+                    targets.push(MoveTarget::new(name.to_owned()));
+                    targets.last_mut().expect("just pushed")
+                }
             }
+        }
+        for w in &plan.workloads {
+            target_named(&mut move_targets, &w.target).workloads.push(w.clone());
+        }
+        for u in &plan.units {
+            target_named(&mut move_targets, &u.target).units.push(u.clone());
+        }
+        for l in &plan.landing_networks {
+            target_named(&mut move_targets, &l.target).landing.push(l.clone());
         }
 
         let mut edges_by_arn: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
@@ -199,7 +210,6 @@ impl<'a> Facts<'a> {
             attribution,
             cost_tag_keys: cost_tag_keys.into_iter().collect(),
             move_targets,
-            assignments: plan.assignments.iter().map(|a| (a.arn.as_str(), a)).collect(),
             resources: inventory.resources.iter().map(|r| (r.arn.as_str(), r)).collect(),
             edges_by_arn,
         }
@@ -250,10 +260,10 @@ impl<'a> Facts<'a> {
             .unwrap_or_else(|| "Workloads/Prod".to_string())
     }
 
-    /// The cross-target edges that start or end at a resource of the group, in plan order.
-    pub fn group_edges(&self, group: &MoveGroup) -> Vec<&'a CrossTargetEdge> {
+    /// The cross-target edges that start or end at a resource of the unit, in plan order.
+    pub fn unit_edges(&self, unit: &MoveUnit) -> Vec<&'a CrossTargetEdge> {
         let mut indices: BTreeSet<usize> = BTreeSet::new();
-        for arn in &group.resources {
+        for arn in &unit.resources {
             if let Some(list) = self.edges_by_arn.get(arn.as_str()) {
                 indices.extend(list.iter().copied());
             }
@@ -261,38 +271,34 @@ impl<'a> Facts<'a> {
         indices.into_iter().map(|i| &self.plan.cross_target[i]).collect()
     }
 
-    /// The rows of a move group's resource table, in the group's (sorted) ARN order.
-    pub fn group_rows(&self, group: &MoveGroup) -> Vec<ResourceRow> {
-        group
-            .resources
-            .iter()
-            .map(|arn| {
-                let a = self.assignments.get(arn.as_str());
-                let r = self.resources.get(arn.as_str());
-                ResourceRow {
-                    arn: arn.to_string(),
-                    id: r.map_or(arn.as_str(), |r| r.id.as_str()).to_owned(),
-                    name: a
-                        .and_then(|a| a.name.as_deref())
-                        .or_else(|| r.and_then(|r| r.name.as_deref()))
-                        .unwrap_or_default()
-                        .to_owned(),
-                    resource_type: a
-                        .map(|a| a.resource_type.as_str())
-                        .or_else(|| r.map(|r| r.resource_type.as_str()))
-                        .unwrap_or_default()
-                        .to_owned(),
-                    region: a
-                        .and_then(|a| a.region.as_ref().map(|r| r.to_string()))
-                        .or_else(|| r.and_then(|r| r.region.clone()))
-                        .or_else(|| r.and_then(|r| bucket_region(r)))
-                        .unwrap_or_else(|| "global".to_string()),
-                    method: a.map_or("recreate", |a| a.method.as_str()).to_owned(),
-                    method_notes: a.map(|a| a.method_notes.to_string()).unwrap_or_default(),
-                    needs_review: a.map(|a| a.needs_review).unwrap_or(true),
+    /// The scanned resource of an ARN.
+    pub fn resource(&self, arn: &str) -> Option<&'a Resource> {
+        self.resources.get(arn).copied()
+    }
+
+    /// A resource as people name it: `name (id)`, or its id; never the ARN unless the scan
+    /// does not have it.
+    pub fn label(&self, arn: &str) -> String {
+        match self.resources.get(arn) {
+            Some(r) => match r.name.as_deref() {
+                Some(name) if name != r.id => format!("{name} ({})", r.id),
+                _ => r.id.clone(),
+            },
+            None => arn.to_owned(),
+        }
+    }
+
+    /// [`Facts::label`] as Markdown: the name shortened and escaped, the id as code.
+    pub fn md_label(&self, arn: &str) -> String {
+        match self.resources.get(arn) {
+            Some(r) => match r.name.as_deref() {
+                Some(name) if name != r.id => {
+                    format!("{} ({})", super::text::md_name(name), super::text::md_code(&r.id))
                 }
-            })
-            .collect()
+                _ => super::text::md_code(&r.id),
+            },
+            None => super::text::md_code(arn),
+        }
     }
 }
 

@@ -4,6 +4,7 @@
 //! embedded in the binary lay them out, with strict undefined so a missing value fails loudly.
 
 mod attribution;
+mod caveats;
 mod charts;
 pub mod completeness;
 mod context;
@@ -60,9 +61,9 @@ pub enum ReportError {
         expected: String,
         found: String,
     },
-    #[error("the plan's move group {group} depends on move group {depends_on}, which {problem}: regenerate the plan")]
-    MoveGroupOrder {
-        group: String,
+    #[error("the plan's move unit {unit} depends on {depends_on}, which {problem}: regenerate the plan")]
+    UnitOrder {
+        unit: String,
         depends_on: String,
         problem: &'static str,
     },
@@ -153,23 +154,17 @@ pub fn check_inputs(inventory: &Inventory, plan: &Plan, costs: Option<&CostSumma
     Ok(())
 }
 
-/// Explains an ordering failure: a move group pointing at a missing or later group is the
+/// Explains an ordering failure: a move step pointing at a missing or later move step is the
 /// plan's fault; anything else would be a bug in the step builder.
 fn order_error(steps: &[Step], err: steps::OrderError) -> ReportError {
-    if let Some(dep_group) = err
-        .depends_on
-        .strip_prefix("(move group ")
-        .and_then(|s| s.strip_suffix(')'))
+    let from = steps.iter().find(|s| s.id == err.step);
+    if let Some(unit) = from.and_then(|s| s.unit.clone())
+        && err.depends_on.starts_with("MOVE-")
     {
-        let group = steps
-            .iter()
-            .find(|s| s.id == err.step)
-            .and_then(|s| s.group.clone())
-            .unwrap_or_default();
-        let later = steps.iter().any(|s| s.group.as_deref() == Some(dep_group));
-        return ReportError::MoveGroupOrder {
-            group,
-            depends_on: dep_group.to_string(),
+        let later = steps.iter().any(|s| s.id == err.depends_on);
+        return ReportError::UnitOrder {
+            unit,
+            depends_on: err.depends_on,
             problem: if later { "comes after it" } else { "does not exist" },
         };
     }

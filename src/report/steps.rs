@@ -7,9 +7,11 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
+use super::caveats;
 use super::facts::{Facts, MoveTarget};
 use super::text::{coverage_gap, join_words, md_code, md_text, money, plural};
-use crate::model::{CostSummary, MoveGroup, OrgStatus};
+use crate::classify::type_word_of as type_word;
+use crate::model::{CostSummary, Dependency, MoveUnit, OrgStatus, Shared, UnitKind, Workload, WorkloadKind};
 
 /// The phases, in the order the runbook is followed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -58,8 +60,10 @@ pub struct Step {
     pub depends_on: Vec<String>,
     /// The target account a move step belongs to.
     pub target: Option<String>,
-    /// The move group a move step belongs to.
-    pub group: Option<String>,
+    /// The move unit a move step carries out.
+    pub unit: Option<String>,
+    /// The workload a move step belongs to.
+    pub workload: Option<String>,
 }
 
 pub const ARCHITECT: &str = "cloud architect";
@@ -79,7 +83,8 @@ struct Draft {
     rollback: String,
     depends_on: Vec<String>,
     target: Option<String>,
-    group: Option<String>,
+    unit: Option<String>,
+    workload: Option<String>,
 }
 
 #[derive(Default)]
@@ -93,6 +98,16 @@ impl Builder {
         let n = self.counters.entry(phase).or_insert(0);
         *n += 1;
         let id = format!("{}-{:02}", phase.prefix(), n);
+        self.add_with_id(phase, id, draft)
+    }
+
+    /// A step whose id is derived from a name (a unit or workload id), so it stays the same
+    /// when other steps come and go.
+    fn add_named(&mut self, phase: Phase, name: &str, draft: Draft) -> String {
+        self.add_with_id(phase, format!("{}-{name}", phase.prefix()), draft)
+    }
+
+    fn add_with_id(&mut self, phase: Phase, id: String, draft: Draft) -> String {
         let mut depends_on = draft.depends_on;
         depends_on.dedup();
         self.steps.push(Step {
@@ -105,7 +120,8 @@ impl Builder {
             owner: draft.owner.to_owned(),
             depends_on,
             target: draft.target,
-            group: draft.group,
+            unit: draft.unit,
+            workload: draft.workload,
         });
         id
     }
@@ -897,33 +913,45 @@ fn joining(b: &mut Builder, f: &Facts, pre: &Preflight, accounts: &AccountSteps)
 }
 
 fn moves(b: &mut Builder, f: &Facts, pre: &Preflight, accounts: &AccountSteps, join: &Joining) {
-    // Move group id -> its last step, for groups that depend on it.
-    let mut group_done: BTreeMap<String, String> = BTreeMap::new();
     for target in &f.move_targets {
-        if target.stays_in_legacy || target.groups.is_empty() {
+        if target.stays_in_legacy || target.units.is_empty() {
             continue;
         }
-        let mut last_steps = Vec::new();
-        for group in &target.groups {
-            let mut deps = Vec::new();
-            deps.extend(accounts.get(&target.name).cloned());
-            deps.push(join.in_ou.clone());
-            deps.extend(pre.review.clone());
-            for dep in &group.depends_on {
-                // A dependency that is missing or comes later is reported by `check_order`.
-                deps.push(
-                    group_done
-                        .get(dep.as_str())
-                        .cloned()
-                        .unwrap_or_else(|| format!("(move group {dep})")),
-                );
+        let mut base = Vec::new();
+        base.extend(accounts.get(&target.name).cloned());
+        base.push(join.in_ou.clone());
+        base.extend(pre.review.clone());
+        let mut before_cleanup = Vec::new();
+        for workload in &target.workloads {
+            let mut unit_steps = Vec::new();
+            for unit in target.units_of(workload) {
+                let mut deps = base.clone();
+                // A dependency on a unit that is missing or comes later is reported by
+                // `check_order` (as `(unit ...)`).
+                deps.extend(unit.depends_on.iter().map(|d| match d {
+                    Dependency::Unit(u) => unit_step_id(u),
+                    Dependency::Workload(w) => cutover_step_id(w),
+                    Dependency::Step(s) => s.clone(),
+                }));
+                let id = unit_step(b, f, target, workload, unit, deps);
+                unit_steps.push(id);
             }
-            let last = move_group_steps(b, f, target, group, deps);
-            group_done.insert(group.id.to_string(), last.clone());
-            last_steps.push(last);
+            match workload.kind {
+                WorkloadKind::Application | WorkloadKind::Unassigned => {
+                    let cut = cutover_step(b, target, workload);
+                    before_cleanup.push(cut);
+                }
+                _ => before_cleanup.extend(unit_steps),
+            }
         }
-        b.add(
+        let logs = target.workloads.iter().any(|w| w.kind == WorkloadKind::LogArchive);
+        if target.workloads.iter().all(|w| w.kind == WorkloadKind::LogArchive) {
+            // Log buckets are deleted only with a written sign-off (procedure `log-archive`).
+            continue;
+        }
+        b.add_named(
             Phase::Moves,
+            &format!("{}/cleanup", target.name),
             Draft {
                 summary: format!(
                     "Delete the originals of {} from the legacy account, after verification and a backup",
@@ -931,20 +959,22 @@ fn moves(b: &mut Builder, f: &Facts, pre: &Preflight, accounts: &AccountSteps, j
                 ),
                 owner: APP_OWNER,
                 action: format!(
-                    "Only once every step above for {name} is verified: take a final backup of each original \
-                     (an AMI or snapshot, a final database snapshot, a copy of each bucket kept for the \
-                     retention period), record where the backups are, then delete the {count} listed above in \
-                     reverse order: compute, data, security, network. A deleted bucket's name becomes free for \
-                     anyone to take. Elastic IPs that were transferred are already gone from the legacy \
-                     account.",
+                    "Only once every cutover above for {name} has run a business day without problems: take a \
+                     final backup of each original (procedure `backup-before-delete`), then delete the {count} \
+                     in reverse order: compute, data, identities, network.{logs}",
                     name = md_text(&target.name),
                     count = plural(target.resource_count(), "original", "originals"),
+                    logs = if logs {
+                        " Log buckets are not deleted here: they follow procedure `log-archive`."
+                    } else {
+                        ""
+                    },
                 ),
-                verify: "A new `acctsplit scan` of the legacy account no longer lists them, the backups are \
-                         listed where recorded, and the new account still works."
+                verify: "A new `acctsplit scan` of the legacy account no longer lists them, and the backups are \
+                         where recorded."
                     .into(),
                 rollback: "Deletion cannot be undone: restore from the backups taken in this step.".into(),
-                depends_on: last_steps,
+                depends_on: before_cleanup,
                 target: Some(target.name.clone()),
                 ..Draft::default()
             },
@@ -952,216 +982,456 @@ fn moves(b: &mut Builder, f: &Facts, pre: &Preflight, accounts: &AccountSteps, j
     }
 }
 
-/// The steps of one move group; returns the id of its last step.
-fn move_group_steps(b: &mut Builder, f: &Facts, target: &MoveTarget, group: &MoveGroup, deps: Vec<String>) -> String {
-    let name = md_text(&target.name);
-    let rows = f.group_rows(group);
-    let group_edges = f.group_edges(group);
-    let mut methods: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut recreated: BTreeSet<&str> = BTreeSet::new();
-    for row in &rows {
-        *methods.entry(row.method.as_str()).or_insert(0) += 1;
-        if row.method == "recreate" {
-            recreated.insert(row.resource_type.as_str());
-        }
+/// The step id of a move unit: `MOVE-dev/payments-db`.
+pub fn unit_step_id(unit: &str) -> String {
+    format!("{}-{unit}", Phase::Moves.prefix())
+}
+
+/// The step id of a workload's cutover: `MOVE-dev/payments/cutover`.
+pub fn cutover_step_id(workload: &str) -> String {
+    format!("{}-{workload}/cutover", Phase::Moves.prefix())
+}
+
+/// `2 volumes, 1 network interface`.
+fn count_types(f: &Facts, arns: &[Shared]) -> String {
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for arn in arns {
+        let ty = f
+            .resource(arn)
+            .map_or("resource".to_owned(), |r| type_word(&r.resource_type).into_owned());
+        *counts.entry(ty).or_default() += 1;
     }
-    let mut action = format!(
-        "Bring the {} of move group {} (table above) to the {name} account:\n",
-        plural(rows.len(), "resource", "resources"),
-        md_code(&group.id)
-    );
-    for (method, n) in &methods {
-        action.push_str(&format!("\n- {}", method_guidance(method, *n, &name)));
-        if *method == "recreate" {
-            action.push_str(&recreate_guidance(&recreated, &name));
-        }
-    }
-    let edges: Vec<_> = group_edges
-        .iter()
-        .filter(|e| e.kind != "policy-names-account")
+    let parts: Vec<String> = counts
+        .into_iter()
+        .map(|(ty, n)| format!("{n} {}", if n == 1 { ty } else { plural_word(&ty) }))
         .collect();
-    if !edges.is_empty() {
-        action.push_str("\n\nDependencies that cross accounts, to resolve in this step:\n");
-        for e in &edges {
-            action.push_str(&format!(
-                "\n- {} ({}) {} {} ({}): {}",
-                md_code(&e.from_arn),
-                md_text(&e.from_target),
-                md_text(&e.kind),
-                md_code(&e.to_arn),
-                md_text(&e.to_target),
-                md_text(&e.note)
-            ));
-        }
+    join_words(&parts)
+}
+
+pub(crate) fn plural_word(word: &str) -> String {
+    if word.ends_with('s') {
+        format!("{word}es")
+    } else if let Some(stem) = word.strip_suffix('y') {
+        format!("{stem}ies")
+    } else {
+        format!("{word}s")
     }
-    let (summary, owner, verify) = match group.stage.as_str() {
-        "network" => (
-            format!("Recreate the network of {} ({})", target.name, group.id),
-            NETWORK,
-            format!(
-                "In {name}, the new VPCs, subnets, route tables and gateways match the originals listed above, \
-                 their CIDRs fit the network plan, and a test instance reaches what it must reach."
-            ),
-        ),
-        "security" => (
-            format!("Recreate security groups and keys for {} ({})", target.name, group.id),
-            SECURITY,
-            format!(
-                "In {name}, each security group has the rules of its original, with references to other groups \
-                 and to the legacy account rewritten, and each key policy names the new account."
-            ),
-        ),
-        "data" => (
-            format!("Copy the data of {} ({})", target.name, group.id),
-            PLATFORM,
-            format!(
-                "Object counts and total sizes, volume sizes or row counts match the originals, and the copies \
-                 are owned by the {name} account, not shared from the legacy account."
-            ),
-        ),
-        "compute" => (
-            format!("Rebuild the compute of {} ({})", target.name, group.id),
-            PLATFORM,
-            format!(
-                "Each new instance or function runs in {name} from the copied image or code, passes its health \
-                 check and carries its tags."
-            ),
-        ),
-        _ => (
-            format!("Move the resources of {} ({})", target.name, group.id),
-            PLATFORM,
-            format!("Each resource exists in {name} with the configuration of its original."),
-        ),
+}
+
+/// The ids of resources, `vol-1, vol-2`, at most `max` and a count of the rest.
+fn id_list(f: &Facts, arns: &[&Shared], max: usize) -> String {
+    let mut ids: Vec<String> = arns.iter().take(max).map(|a| f.md_label(a)).collect();
+    if arns.len() > max {
+        ids.push(format!("{} more (see `assignments.csv`)", arns.len() - max));
+    }
+    join_words(&ids)
+}
+
+/// The step of one move unit; returns its id.
+fn unit_step(
+    b: &mut Builder,
+    f: &Facts,
+    target: &MoveTarget,
+    workload: &Workload,
+    unit: &MoveUnit,
+    deps: Vec<String>,
+) -> String {
+    let name = md_text(&target.name);
+    let region = md_text(&unit.region);
+    let mut action = String::new();
+    let (summary, owner, verify) = match unit.kind {
+        UnitKind::LandingNetwork => {
+            let landing = target.landing.iter().find(|l| l.unit == unit.id);
+            let vpcs = landing.map_or(0, |l| l.vpcs.len());
+            let copies: Vec<String> = landing
+                .into_iter()
+                .flat_map(|l| &l.vpcs)
+                .filter(|v| !v.moves)
+                .map(|v| f.md_label(&v.arn))
+                .collect();
+            let others: Vec<Shared> = unit
+                .resources
+                .iter()
+                .filter(|a| {
+                    f.resource(a)
+                        .is_none_or(|r| !matches!(r.resource_type.as_str(), "ec2:vpc" | "ec2:subnet"))
+                })
+                .cloned()
+                .collect();
+            action.push_str(&format!(
+                "Build in {name}, {region}, from infrastructure as code (procedure `recreate`): the {} of the \
+                 table with the subnets listed{}. ",
+                plural(vpcs, "VPC", "VPCs"),
+                if others.is_empty() {
+                    String::new()
+                } else {
+                    format!(", and {}", count_types(f, &others))
+                }
+            ));
+            if !copies.is_empty() {
+                action.push_str(&format!(
+                    "Copies (the original stays in the legacy account): {}. ",
+                    join_words(&copies)
+                ));
+            }
+            let overlaps: Vec<String> = f
+                .plan
+                .cidr_overlaps
+                .iter()
+                .filter(|o| {
+                    landing.is_some_and(|l| {
+                        l.vpcs.iter().any(|v| {
+                            (v.arn == o.a.arn && o.a.target == target.name.as_str())
+                                || (v.arn == o.b.arn && o.b.target == target.name.as_str())
+                        })
+                    })
+                })
+                .map(|o| {
+                    if o.a.arn == o.b.arn {
+                        format!(
+                            "{} {} in {} and in {}",
+                            f.md_label(&o.a.arn),
+                            md_code(&o.a.cidr),
+                            md_text(&o.a.target),
+                            md_text(&o.b.target)
+                        )
+                    } else {
+                        format!(
+                            "{} {} ({}) and {} {} ({})",
+                            f.md_label(&o.a.arn),
+                            md_code(&o.a.cidr),
+                            md_text(&o.a.target),
+                            f.md_label(&o.b.arn),
+                            md_code(&o.b.cidr),
+                            md_text(&o.b.target)
+                        )
+                    }
+                })
+                .collect();
+            if !overlaps.is_empty() {
+                action.push_str(&format!(
+                    "Overlapping CIDRs across accounts (they cannot be peered or share a transit gateway): {}. \
+                     Give each new VPC a range that overlaps nothing. ",
+                    join_words(&overlaps)
+                ));
+            }
+            action.push_str("Attach each VPC to the network hub.");
+            (
+                format!("Build the landing network of {} in {}", target.name, unit.region),
+                NETWORK,
+                "Each VPC and subnet exists with its planned CIDR, routes and gateways, and a test instance reaches \
+                 what it must reach."
+                    .to_owned(),
+            )
+        }
+        UnitKind::Identities => {
+            let arns: Vec<&Shared> = unit.resources.iter().collect();
+            action.push_str(&format!(
+                "Recreate in {name}, before the units that use them, the {} ({}): procedures `recreate`, \
+                 `recreate-key` and `recreate-secret`.",
+                count_types(f, &unit.resources),
+                id_list(f, &arns, 8)
+            ));
+            (
+                format!("Recreate the shared roles, keys and secrets of {}", target.name),
+                SECURITY,
+                "Each exists in the new account, and its policy names the new account, not the legacy one.".to_owned(),
+            )
+        }
+        _ => {
+            let anchor = unit.anchor.as_deref().unwrap_or_default();
+            let anchor_res = f.resource(anchor);
+            let anchor_type = anchor_res.map_or("resource".to_owned(), |r| type_word(&r.resource_type).into_owned());
+            action.push_str(&format!("Procedure `{}`.", md_text(&unit.method)));
+            let others: Vec<&Shared> = unit.resources.iter().filter(|a| a.as_str() != anchor).collect();
+            let of_type = |ty: &str| -> Vec<&Shared> {
+                others
+                    .iter()
+                    .copied()
+                    .filter(|a| f.resource(a).is_some_and(|r| r.resource_type == ty))
+                    .collect()
+            };
+            let (volumes, enis, eips, snapshots) = (
+                of_type("ec2:volume"),
+                of_type("ec2:network-interface"),
+                of_type("ec2:elastic-ip"),
+                of_type("ec2:snapshot"),
+            );
+            if !volumes.is_empty() {
+                action.push_str(&format!(
+                    " The AMI carries its volumes ({}): no separate snapshot.",
+                    id_list(f, &volumes, 6)
+                ));
+            }
+            if !snapshots.is_empty() {
+                action.push_str(&format!(
+                    " It carries its snapshots ({}): no separate copy.",
+                    id_list(f, &snapshots, 6)
+                ));
+            }
+            if !enis.is_empty() {
+                action.push_str(&format!(
+                    " Network interfaces ({}) come back with it; keep any fixed private IP.",
+                    id_list(f, &enis, 6)
+                ));
+            }
+            if !eips.is_empty() {
+                action.push_str(&format!(
+                    " Its Elastic IP ({}): procedure `transfer`.",
+                    id_list(f, &eips, 6)
+                ));
+            }
+            let rest: Vec<&Shared> = others
+                .iter()
+                .copied()
+                .filter(|a| !volumes.contains(a) && !enis.contains(a) && !eips.contains(a) && !snapshots.contains(a))
+                .collect();
+            if !rest.is_empty() {
+                action.push_str(&format!(" With it: {}.", id_list(f, &rest, 6)));
+            }
+            for arn in &unit.resources {
+                if let Some(r) = f.resource(arn) {
+                    for caveat in caveats::applying(r) {
+                        action.push_str(&format!("\n\n- {}: {}", f.md_label(arn), caveat.text));
+                    }
+                }
+            }
+            // Links to VPCs, subnets and security groups are the landing network's business.
+            let edges: Vec<_> = f
+                .unit_edges(unit)
+                .into_iter()
+                .filter(|e| !matches!(e.kind.as_str(), "in-vpc" | "in-subnet" | "has-security-group"))
+                .collect();
+            for e in edges.iter().take(6) {
+                let (here, there, there_target) = if unit.resources.contains(&e.from_arn) {
+                    (&e.from_arn, &e.to_arn, &e.to_target)
+                } else {
+                    (&e.to_arn, &e.from_arn, &e.from_target)
+                };
+                if e.kind == "policy-names-account" {
+                    action.push_str(&format!(
+                        "\n\n- {}: its policy names the legacy account: rewrite it for {name}.",
+                        f.md_label(here)
+                    ));
+                } else {
+                    action.push_str(&format!(
+                        "\n\n- {} {} {} ({}): recreate or share it in {name} first, or keep the link across \
+                         accounts.",
+                        f.md_label(here),
+                        md_text(&e.kind),
+                        f.md_label(there),
+                        md_text(there_target)
+                    ));
+                }
+            }
+            if edges.len() > 6 {
+                action.push_str(&format!(
+                    "\n\n- and {} more links across accounts (appendix).",
+                    edges.len() - 6
+                ));
+            }
+            let label = super::text::truncate(&f.label(anchor), super::text::MAX_NAME_CHARS).into_owned();
+            let summary = match workload.kind {
+                WorkloadKind::LogArchive => format!("Move the log delivery of {} ({label})", target.name),
+                _ => format!("{} {anchor_type} {label} in {}", verb(&unit.method), target.name),
+            };
+            let verify = match unit.kind {
+                _ if workload.kind == WorkloadKind::LogArchive => "New trail and Config records arrive in the \
+                                                                   log-archive account, and the legacy bucket is \
+                                                                   protected for its retention period."
+                    .to_owned(),
+                UnitKind::Data => "Sizes and counts match the original; the new account owns the copy.".to_owned(),
+                UnitKind::Compute => "It runs in the new account and passes its health check.".to_owned(),
+                _ => "It exists in the new account, configured as the original.".to_owned(),
+            };
+            let owner = if workload.kind == WorkloadKind::LogArchive {
+                SECURITY
+            } else {
+                PLATFORM
+            };
+            (summary, owner, verify)
+        }
     };
-    let mut last = b.add(
+    b.add_named(
         Phase::Moves,
+        &unit.id,
         Draft {
             summary,
             owner,
             action,
             verify,
-            rollback: format!(
-                "Delete what this step created in {name}; the originals in the legacy account stay untouched until \
-                 the last step of this target."
-            ),
+            rollback: "Delete what this step made; the originals stay until the cleanup.".into(),
             depends_on: deps,
             target: Some(target.name.clone()),
-            group: Some(group.id.to_string()),
-        },
-    );
-    let policies: Vec<_> = group_edges
-        .iter()
-        .filter(|e| e.kind == "policy-names-account")
-        .collect();
-    if !policies.is_empty() {
-        let mut list = String::new();
-        for e in &policies {
-            list.push_str(&format!("\n- {}: {}", md_code(&e.from_arn), md_text(&e.note)));
-        }
-        last = b.add(
-            Phase::Moves,
-            Draft {
-                summary: format!("Rewrite the policies in {} that name the legacy account id", group.id),
-                owner: SECURITY,
-                action: format!(
-                    "These policies name the legacy account {}:\n{list}\n\nIn each copy in {name}, replace the \
-                     legacy id with the new account's id where it means \"this account\"; keep it only where \
-                     the production account must still have access; prefer an `aws:PrincipalOrgID` condition to \
-                     lists of account ids. Keep a copy of every document before editing it.",
-                    md_code(&f.inventory.account.id)
-                ),
-                verify: "IAM Access Analyzer in the new account reports no access from the legacy account that was \
-                         not intended, and the application still works with the rewritten policies."
-                    .into(),
-                rollback: "Put back the saved policy documents.".into(),
-                depends_on: vec![last],
-                target: Some(target.name.clone()),
-                group: Some(group.id.to_string()),
-            },
-        );
-    }
-    if matches!(group.stage.as_str(), "network" | "security") {
-        return last;
-    }
-    b.add(
-        Phase::Moves,
-        Draft {
-            summary: format!("Cut over {} to {} and verify", group.id, target.name),
-            owner: APP_OWNER,
-            action: "Agree a change window with the users. Stop writes to the originals (or put the application in \
-                     maintenance mode), run a final sync (let S3 replication drain, or copy a final incremental \
-                     snapshot), switch DNS records, configuration and endpoints to the new resources, then \
-                     reopen. Leave the originals as they are, ready to switch back."
-                .into(),
-            verify: "Health checks, error rates and a business check stay normal on the new resources for at \
-                     least one business day, and nothing writes to the originals any more (CloudTrail or access \
-                     logs)."
-                .into(),
-            rollback: "Switch DNS and configuration back to the originals, which were left intact; sync back what \
-                       was written to the new copies in the meantime."
-                .into(),
-            depends_on: vec![last],
-            target: Some(target.name.clone()),
-            group: Some(group.id.to_string()),
+            unit: Some(unit.id.to_string()),
+            workload: Some(workload.id.to_string()),
         },
     )
 }
 
-/// The recreate advice for the resource types in one group, as indented sub-bullets.
-fn recreate_guidance(types: &BTreeSet<&str>, target: &str) -> String {
-    let has = |prefixes: &[&str]| types.iter().any(|t| prefixes.iter().any(|p| t.starts_with(p)));
-    let mut out = String::new();
-    if has(&[
-        "ec2:vpc",
-        "ec2:subnet",
-        "ec2:route-table",
-        "ec2:internet-gateway",
-        "ec2:natgateway",
-        "ec2:nat-gateway",
-        "ec2:transit-gateway",
-    ]) {
-        out.push_str(&format!(
-            "\n  - Network: recreate VPCs, subnets, route tables and gateways in {target} on a CIDR range from \
-             the network plan that overlaps neither the hub nor another account, and attach the VPC to the hub."
-        ));
+/// The verb of a unit's summary, by its method.
+fn verb(method: &str) -> &'static str {
+    match method {
+        "share-ami" => "Rebuild from an AMI:",
+        "share-snapshot" => "Copy",
+        "replicate" => "Replicate",
+        "share-rds-snapshot" => "Restore from a snapshot:",
+        "transfer" => "Transfer",
+        "redeploy" => "Redeploy",
+        "export-import" => "Export and import",
+        _ => "Recreate",
     }
-    if has(&["ec2:security-group"]) {
-        out.push_str(
-            "\n  - Security groups: copy every rule; rules that reference another group or the legacy account id \
-             must point at the new ones.",
-        );
-    }
-    if has(&["ec2:instance"]) {
-        out.push_str(&format!(
-            "\n  - Instances: launch them in {target} from the AMIs copied in the data step (or a fresh AMI of the \
-             original), in the new subnets and security groups, with the same instance type and tags."
-        ));
-    }
-    if has(&["ec2:network-interface"]) {
-        out.push_str("\n  - Network interfaces: they come back with their instances; note any fixed private IP.");
-    }
-    let known = [
-        "ec2:vpc",
-        "ec2:subnet",
-        "ec2:route-table",
-        "ec2:internet-gateway",
-        "ec2:natgateway",
-        "ec2:nat-gateway",
-        "ec2:transit-gateway",
-        "ec2:security-group",
-        "ec2:instance",
-        "ec2:network-interface",
-    ];
-    let others: Vec<String> = types
+}
+
+/// A workload's cutover, after all its units; returns its id.
+fn cutover_step(b: &mut Builder, target: &MoveTarget, workload: &Workload) -> String {
+    let depends_on: Vec<String> = workload
+        .cutover_after
         .iter()
-        .filter(|t| !known.iter().any(|k| t.starts_with(k)))
-        .map(|t| md_code(t))
+        .map(|d| match d {
+            Dependency::Unit(u) => unit_step_id(u),
+            Dependency::Workload(w) => cutover_step_id(w),
+            Dependency::Step(s) => s.clone(),
+        })
         .collect();
-    if !others.is_empty() {
-        out.push_str(&format!(
-            "\n  - {}: recreate from the recorded configuration and the method notes in the table.",
-            join_words(&others)
-        ));
+    b.add_with_id(
+        Phase::Moves,
+        cutover_step_id(&workload.id),
+        Draft {
+            summary: format!("Cut over {} and verify", workload.id),
+            owner: APP_OWNER,
+            action: format!(
+                "Procedure `cutover`, for the {} of this workload at once, in one change window.",
+                plural(workload.units.len(), "unit", "units")
+            ),
+            verify: "Health checks, error rates and a business check stay normal for a business day, and nothing \
+                     writes to the originals any more."
+                .into(),
+            rollback: "Switch DNS and configuration back to the originals, and sync back what was written since."
+                .into(),
+            depends_on,
+            target: Some(target.name.clone()),
+            unit: None,
+            workload: Some(workload.id.to_string()),
+        },
+    )
+}
+
+/// A procedure written once in the runbook and referred to by its id from the steps.
+#[derive(Debug, Clone, Serialize)]
+pub struct Procedure {
+    pub id: &'static str,
+    pub title: &'static str,
+    pub text: String,
+}
+
+/// The shared procedures the move steps refer to, in the order they are printed.
+pub fn procedures() -> Vec<Procedure> {
+    let p = |id: &'static str, title: &'static str, text: &str| Procedure {
+        id,
+        title,
+        text: text.to_owned(),
+    };
+    let mut out = vec![
+        p(
+            "share-ami",
+            "Rebuild an instance from an AMI",
+            "Create an AMI of the instance (it snapshots every attached EBS volume, so the volumes come with \
+             it), share the AMI with the target account, copy it there so the target owns it, stop sharing, \
+             and launch the new instance from the copy in the landing network, with the instance type, \
+             security groups and tags of the original. An AMI whose snapshots use the default AWS-managed key \
+             cannot be shared: copy it first under a customer-managed key the target may use.",
+        ),
+        p(
+            "share-snapshot",
+            "Copy a volume or snapshot",
+            "Snapshot the volume (a snapshot needs no new one), share the snapshot with the target account, \
+             copy it there so the target owns it, and create the volume from the copy. A snapshot encrypted \
+             with the default AWS-managed key cannot be shared: copy it first under a customer-managed key.",
+        ),
+        p(
+            "replicate",
+            "Replicate a bucket",
+            "Bucket names are global: create the new bucket in the target account under a new name. Turn on \
+             versioning on both, add a replication rule from the original (a role in the legacy account, a \
+             bucket policy on the destination, ownership given to the target), then run S3 Batch Replication \
+             for the objects that existed before the rule. At cutover, let replication drain before switching \
+             clients.",
+        ),
+        p(
+            "share-rds-snapshot",
+            "Restore a database from a snapshot",
+            "Take a manual snapshot (automated ones cannot be shared), share it with the target account, copy \
+             it there and restore from the copy, with a new subnet group, parameter group and option group made \
+             like the originals. A snapshot on the default `aws/rds` key cannot be shared: copy it under a \
+             customer-managed key first. Writes after the snapshot need a final snapshot or a short freeze at \
+             cutover.",
+        ),
+        p(
+            "recreate",
+            "Recreate from configuration",
+            "Build it again in the target account from infrastructure as code where possible, with the \
+             configuration and tags of the original, and with references to the legacy account rewritten.",
+        ),
+        p(
+            "transfer",
+            "Transfer an Elastic IP",
+            "Disassociate the address, enable its transfer to the target account in the legacy account, and \
+             accept it in the target within 7 days; then associate it with the new instance. The address stays \
+             the same, so allow-lists elsewhere keep working.",
+        ),
+        p(
+            "cutover",
+            "Cut a workload over",
+            "Agree a change window. Stop writes to the originals, run the final sync each unit needs (its \
+             procedure says which), switch DNS records, configuration and endpoints to the new resources, then \
+             reopen. Leave the originals as they are, ready to switch back.",
+        ),
+        p(
+            "log-archive",
+            "Move log delivery (CloudTrail, Config)",
+            "Point the organization trail and the Config delivery channel at a bucket in the new log-archive \
+             account first. Keep the legacy log buckets for their retention period, protected by S3 Object Lock \
+             or a legal hold where compliance requires one. Deleting them needs a written sign-off from the \
+             security owner; this is not an application cutover.",
+        ),
+        p(
+            "backup-before-delete",
+            "Back up before deleting",
+            "Take a final AMI or snapshot, a final database snapshot, or keep a copy of each bucket for the \
+             retention period, and record where each backup is. A deleted bucket's name becomes free for anyone \
+             to take.",
+        ),
+    ];
+    for method in [
+        "redeploy",
+        "export-import",
+        "replicate-images",
+        "recreate-key",
+        "recreate-secret",
+        "reissue",
+        "backup-copy",
+    ] {
+        let text = method_guidance(method, 1, "the target account");
+        let text = text.split_once("): ").map_or(text.as_str(), |(_, t)| t);
+        let mut chars = text.chars();
+        let text: String = chars
+            .next()
+            .map(|c| c.to_uppercase().chain(chars).collect())
+            .unwrap_or_default();
+        out.push(Procedure {
+            id: method,
+            title: match method {
+                "redeploy" => "Redeploy code",
+                "export-import" => "Export and import a table",
+                "replicate-images" => "Replicate container images",
+                "recreate-key" => "Recreate a KMS key",
+                "recreate-secret" => "Recreate a secret",
+                "reissue" => "Reissue a certificate",
+                _ => "Copy a backup",
+            },
+            text,
+        });
     }
     out
 }
@@ -1261,7 +1531,8 @@ mod tests {
             owner: FINANCE.into(),
             depends_on: deps.iter().map(|d| d.to_string()).collect(),
             target: None,
-            group: None,
+            unit: None,
+            workload: None,
         }
     }
 

@@ -74,7 +74,8 @@ fn plan_all_prod(inv: &Inventory, review: bool) -> Plan {
                 "Tag Environment=prod means prod".into()
             },
             rule: if review { "no-signal".into() } else { "env-tag".into() },
-            move_group: None,
+            workload: None,
+            unit: None,
             method: "stay".into(),
             method_notes: "".into(),
         })
@@ -116,7 +117,10 @@ fn plan_all_prod(inv: &Inventory, review: bool) -> Plan {
             vec![]
         },
         assignments,
-        move_groups: vec![],
+        workloads: vec![],
+        units: vec![],
+        landing_networks: vec![],
+        cidr_overlaps: vec![],
         conflicts: vec![],
         cross_target: vec![],
     }
@@ -481,21 +485,24 @@ fn the_mixed_runbook_covers_every_required_topic() {
         "two bills",
         "aws/ebs",
         "Batch Replication",
-        "bucket names are global",
+        "Bucket names are global",
         "Elastic IP",
         "CIDR",
-        "Rewrite the policies in dev-03-data that name the legacy account id",
-        "Cut over dev-04-compute",
+        "its policy names the legacy account",
+        "Cut over dev/golden",
+        "The AMI carries its volumes",
+        "procedure `transfer`",
+        "Build the landing network of dev in eu-west-1",
         "Delete the originals of dev from the legacy account, after verification and a backup",
         "IAM Identity Center",
     ] {
         assert!(md.contains(needle), "missing: {needle}");
     }
-    // Move groups appear in the plan's order.
+    // Units appear in the plan's order, each as one step.
     let positions: Vec<usize> = plan
-        .move_groups
+        .units
         .iter()
-        .map(|g| md.find(&format!("#### Move group `{}`", g.id)).unwrap())
+        .map(|u| md.find(&format!("##### MOVE-{}: ", u.id)).unwrap())
         .collect();
     assert!(positions.windows(2).all(|w| w[0] < w[1]), "{positions:?}");
     // The region guard lists exactly the regions of the scanned resources.
@@ -563,9 +570,9 @@ fn a_cost_export_for_another_account_is_refused() {
 }
 
 #[test]
-fn a_move_group_that_depends_on_a_later_group_is_refused() {
+fn a_move_unit_that_depends_on_a_later_unit_is_refused() {
     let (inv, mut plan, costs) = mixed();
-    plan.move_groups[0].depends_on = vec!["dev-04-compute".into()];
+    plan.units[0].depends_on = vec![Dependency::Unit("dev/dev-api-1".into())];
     let err = render(&RunbookInput {
         inventory: &inv,
         plan: &plan,
@@ -576,9 +583,9 @@ fn a_move_group_that_depends_on_a_later_group_is_refused() {
     .unwrap_err();
     assert_eq!(
         err.to_string(),
-        "the plan's move group dev-01-network depends on move group dev-04-compute, which comes after it: regenerate the plan"
+        "the plan's move unit dev/network-eu-west-1 depends on MOVE-dev/dev-api-1, which comes after it: regenerate the plan"
     );
-    plan.move_groups[0].depends_on = vec!["nowhere".into()];
+    plan.units[0].depends_on = vec![Dependency::Unit("nowhere".into())];
     let err = render(&RunbookInput {
         inventory: &inv,
         plan: &plan,

@@ -81,7 +81,7 @@ fn classify_writes_the_expected_plan_and_csv() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
     let stderr = stderr_of(&output);
     assert!(
-        stderr.contains("classified 26 resources (prod 10, dev 10, shared 3, sandbox 2, log-archive 1); 7 to review"),
+        stderr.contains("classified 26 resources (prod 9, dev 11, shared 3, sandbox 2, log-archive 1); 6 to review"),
         "{stderr}"
     );
     let plan_bytes = std::fs::read(out.join("plan.json")).unwrap();
@@ -116,7 +116,7 @@ fn classify_writes_the_expected_plan_and_csv() {
     ];
     for (arn, target, review, rule, method) in table {
         let r = row_of(&rows, arn);
-        assert_eq!((&r[4], &r[5], &r[7], &r[9]), (target, review, rule, method), "{arn}");
+        assert_eq!((&r[4], &r[5], &r[7], &r[10]), (target, review, rule, method), "{arn}");
     }
     assert_eq!(
         row_of(&rows, "volume/vol-0dev1")[6],
@@ -132,7 +132,7 @@ fn classify_writes_the_expected_plan_and_csv() {
     );
 
     let plan: serde_json::Value = serde_json::from_slice(&plan_bytes).unwrap();
-    assert_eq!(plan["schema_version"], 1);
+    assert_eq!(plan["schema_version"], 2);
     assert_eq!(plan["account_id"], "123456789012");
     assert_eq!(plan["conflicts"].as_array().unwrap().len(), 3);
     let kinds: Vec<&str> = plan["cross_target"]
@@ -144,13 +144,15 @@ fn classify_writes_the_expected_plan_and_csv() {
     assert!(kinds.contains(&"policy-names-account"), "{kinds:?}");
     assert!(kinds.contains(&"from-volume"), "{kinds:?}");
     assert!(kinds.contains(&"has-security-group"), "{kinds:?}");
-    let groups: Vec<&str> = plan["move_groups"]
+    // Ids from names: the landing network of dev comes first, then dev's workloads.
+    let units: Vec<(&str, &str)> = plan["units"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|g| g["id"].as_str().unwrap())
+        .map(|u| (u["id"].as_str().unwrap(), u["kind"].as_str().unwrap()))
         .collect();
-    assert_eq!(&groups[..3], ["dev-01-network", "dev-02-security", "dev-03-data"]);
+    assert!(units[0].0.starts_with("dev/network-"), "{units:?}");
+    assert_eq!(units[0].1, "landing-network");
     let targets: Vec<(&str, &str)> = plan["targets"]
         .as_array()
         .unwrap()
@@ -377,6 +379,16 @@ async fn scan_then_classify_a_seeded_account_places_each_resource_by_its_evidenc
     let out = out_dir(&tmp);
     let output = classify(inventory.to_str().unwrap(), None, &out);
     assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+
+    // Units keep attached volumes and interfaces with their instance, VPCs stay whole, and
+    // every cutover waits for its units, on the seeded account too.
+    let typed_plan = acctsplit::model::read_plan(&out.join("plan.json")).unwrap();
+    let typed_inventory = acctsplit::model::read_inventory(&inventory).unwrap();
+    assert_eq!(
+        acctsplit::classify::invariants::plan_problems(&typed_inventory, &typed_plan),
+        Vec::<String>::new()
+    );
+    assert!(!typed_plan.units.is_empty() && !typed_plan.workloads.is_empty());
 
     let plan: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("plan.json")).unwrap()).unwrap();
     let snapshot: serde_json::Value = serde_json::from_slice(&std::fs::read(&inventory).unwrap()).unwrap();
