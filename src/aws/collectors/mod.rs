@@ -3,6 +3,7 @@
 //! table in `docs/collectors.md` are all derived from this list. `docs/collectors.md` says how
 //! to add a service.
 
+pub mod autoscaling;
 pub mod cloudformation;
 mod common;
 pub mod ec2;
@@ -24,6 +25,7 @@ pub static REGISTRY: &[&dyn Collector<AwsScanSource>] = &[
     &cloudformation::CloudFormation,
     &ecs::Ecs,
     &eks::Eks,
+    &autoscaling::AutoScaling,
 ];
 
 /// The Markdown table of `docs/collectors.md`: each collector, its units, the Cost Explorer
