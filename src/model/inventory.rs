@@ -185,6 +185,7 @@ pub enum Source {
     Ecs,
     Eks,
     Autoscaling,
+    Efs,
 }
 
 /// What happened to one (service, region) stream of the scan.

@@ -27,6 +27,9 @@ pub struct Workloads {
     /// Auto Scaling groups: (name, tagged, relations a scan must report, sorted). The
     /// `has-instance` ones are every instance the emulator started for the group.
     pub autoscaling: Vec<(String, bool, Relations)>,
+    /// EFS file systems: (file system id, tagged, relations a scan must report, sorted, mount
+    /// target count).
+    pub efs: Vec<(String, bool, Relations, usize)>,
 }
 
 /// `(kind, arn)` relations, sorted.
@@ -58,12 +61,14 @@ pub async fn seed_workloads(cfg: &SdkConfig) -> Workloads {
     let (ecs_clusters, ecs_services) = seed_ecs(cfg, &account_id, &net).await;
     let eks = seed_eks(cfg, &account_id, &net).await;
     let (autoscaling, lb_stack) = seed_autoscaling(cfg, &account_id, &net).await;
+    let efs = seed_efs(cfg, &account_id, &net).await;
     let mut stacks = stacks;
     stacks.push(lb_stack);
     stacks.sort();
     Workloads {
         eks,
         autoscaling,
+        efs,
         account_id,
         stacks,
         ecs_clusters,
@@ -559,4 +564,73 @@ async fn seed_autoscaling(
         ],
         ("asg-web-lb".to_owned(), false, vec![target_group]),
     )
+}
+
+/// A tagged, encrypted file system with a lifecycle policy and a mount target in the workload
+/// subnet; a never-tagged one with neither.
+async fn seed_efs(cfg: &SdkConfig, account: &str, net: &Network) -> Vec<(String, bool, Relations, usize)> {
+    use aws_sdk_efs as efs;
+    let client = client!(efs, cfg, REGION);
+    let ec2_arn = |kind: &str, id: &str| format!("arn:aws:ec2:{REGION}:{account}:{kind}/{id}");
+    let mut out = Vec::new();
+    for (name, tagged) in [("shared-data", true), ("scratch", false)] {
+        let mut create = client.create_file_system().creation_token(name).encrypted(tagged);
+        if tagged {
+            create = create
+                .tags(
+                    efs::types::Tag::builder()
+                        .key("Name")
+                        .value(name)
+                        .build()
+                        .expect("a tag"),
+                )
+                .tags(
+                    efs::types::Tag::builder()
+                        .key("Environment")
+                        .value("prod")
+                        .build()
+                        .expect("a tag"),
+                );
+        }
+        let created = must("efs CreateFileSystem", create.send().await);
+        let id = created.file_system_id().to_owned();
+        if !tagged {
+            out.push((id, false, Vec::new(), 0));
+            continue;
+        }
+        must(
+            "efs PutLifecycleConfiguration",
+            client
+                .put_lifecycle_configuration()
+                .file_system_id(&id)
+                .lifecycle_policies(
+                    efs::types::LifecyclePolicy::builder()
+                        .transition_to_ia(efs::types::TransitionToIaRules::After30Days)
+                        .build(),
+                )
+                .send()
+                .await,
+        );
+        must(
+            "efs CreateMountTarget",
+            client
+                .create_mount_target()
+                .file_system_id(&id)
+                .subnet_id(&net.subnet)
+                .security_groups(&net.security_group)
+                .send()
+                .await,
+        );
+        let mut relations = vec![
+            (
+                "has-security-group".to_owned(),
+                ec2_arn("security-group", &net.security_group),
+            ),
+            ("in-subnet".to_owned(), ec2_arn("subnet", &net.subnet)),
+        ];
+        relations.sort();
+        out.push((id, true, relations, 1));
+    }
+    out.sort();
+    out
 }

@@ -8,6 +8,7 @@ pub mod cloudformation;
 mod common;
 pub mod ec2;
 pub mod ecs;
+pub mod efs;
 pub mod eks;
 pub mod iam;
 pub mod s3;
@@ -26,6 +27,7 @@ pub static REGISTRY: &[&dyn Collector<AwsScanSource>] = &[
     &ecs::Ecs,
     &eks::Eks,
     &autoscaling::AutoScaling,
+    &efs::Efs,
 ];
 
 /// The Markdown table of `docs/collectors.md`: each collector, its units, the Cost Explorer
