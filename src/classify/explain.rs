@@ -65,6 +65,7 @@ fn follow_phrase(kind: &str) -> Cow<'_, str> {
         "from-volume" | "from-snapshot" => "it was made from",
         "associated-with" => "it is associated with",
         "uses-key" => "it is encrypted with",
+        "has-instance" => "it runs",
         other => return Cow::Owned(format!("it is related to ({other})")),
     })
 }

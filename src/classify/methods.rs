@@ -98,6 +98,7 @@ pub const CATALOG: &[CatalogEntry] = &[
     entry("ecs:service", "redeploy", Stage::Compute),
     entry("eks:cluster", "recreate", Stage::Compute),
     entry("eks:nodegroup", "recreate", Stage::Compute),
+    entry("autoscaling:autoScalingGroup", "recreate", Stage::Compute),
     entry("elasticloadbalancing:loadbalancer", "recreate", Stage::Compute),
     entry("elasticloadbalancing:targetgroup", "recreate", Stage::Compute),
     entry("states:stateMachine", "redeploy", Stage::Compute),

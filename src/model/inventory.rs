@@ -157,7 +157,8 @@ pub struct Relation {
     /// `attached-to`, `in-subnet`, `in-vpc`, `uses-key`, `from-snapshot`, `from-volume`,
     /// `has-security-group`, `associated-with`, `uses-address`, `routes-to`, `connects`,
     /// `in-transit-gateway`, `monitors`, `logs-to`, `uses-role`, `owns`, `nested-in`,
-    /// `in-cluster`, `in-target-group`, `uses-launch-template` (see
+    /// `in-cluster`, `in-target-group`, `uses-launch-template`, `in-load-balancer`,
+    /// `has-instance` (see
     /// `docs/snapshot.md`).
     pub kind: String,
     pub arn: String,
@@ -189,6 +190,8 @@ pub enum Source {
     Ssm,
     Logs,
     Eks,
+    Autoscaling,
+    Efs,
 }
 
 /// What happened to one (service, region) stream of the scan.

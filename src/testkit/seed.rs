@@ -24,7 +24,7 @@ pub const LEGACY_REGIONS: [&str; 2] = ["us-east-1", "eu-west-1"];
 /// The regions of the built-in sample account.
 pub const SAMPLE_REGIONS: [&str; 3] = ["us-east-1", "eu-west-1", "us-west-2"];
 /// An Amazon-owned image that moto serves in every region.
-const BASE_IMAGE: &str = "ami-12c6146b";
+pub(crate) const BASE_IMAGE: &str = "ami-12c6146b";
 
 /// What a correct scan of a seeded account must contain.
 #[derive(Debug, Clone)]

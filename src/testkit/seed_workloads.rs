@@ -24,6 +24,12 @@ pub struct Workloads {
     pub ecs_services: Vec<(String, bool, Relations)>,
     /// EKS clusters and node groups: (resource type, name, tagged, relations), sorted.
     pub eks: Vec<(String, String, bool, Relations)>,
+    /// Auto Scaling groups: (name, tagged, relations a scan must report, sorted). The
+    /// `has-instance` ones are every instance the emulator started for the group.
+    pub autoscaling: Vec<(String, bool, Relations)>,
+    /// EFS file systems: (file system id, tagged, relations a scan must report, sorted, mount
+    /// target count).
+    pub efs: Vec<(String, bool, Relations, usize)>,
 }
 
 /// `(kind, arn)` relations, sorted.
@@ -31,6 +37,7 @@ pub type Relations = Vec<(String, String)>;
 
 /// A subnet and a security group in a fresh VPC of [`REGION`], for the services to run in.
 pub struct Network {
+    pub vpc: String,
     pub subnet: String,
     pub security_group: String,
 }
@@ -53,8 +60,15 @@ pub async fn seed_workloads(cfg: &SdkConfig) -> Workloads {
     let net = seed_network(cfg).await;
     let (ecs_clusters, ecs_services) = seed_ecs(cfg, &account_id, &net).await;
     let eks = seed_eks(cfg, &account_id, &net).await;
+    let (autoscaling, lb_stack) = seed_autoscaling(cfg, &account_id, &net).await;
+    let efs = seed_efs(cfg, &account_id, &net).await;
+    let mut stacks = stacks;
+    stacks.push(lb_stack);
+    stacks.sort();
     Workloads {
         eks,
+        autoscaling,
+        efs,
         account_id,
         stacks,
         ecs_clusters,
@@ -174,6 +188,7 @@ async fn seed_network(cfg: &SdkConfig) -> Network {
             .await,
     );
     Network {
+        vpc: vpc_id,
         subnet: subnet
             .subnet()
             .and_then(|s| s.subnet_id())
@@ -363,6 +378,258 @@ async fn seed_eks(cfg: &SdkConfig, account: &str, net: &Network) -> Vec<(String,
         ];
         relations.sort();
         out.push(("eks:nodegroup".to_owned(), group, tagged, relations));
+    }
+    out.sort();
+    out
+}
+
+/// A target group for the web Auto Scaling group, made through CloudFormation (the emulator
+/// checks a group's target groups exist, and the test kit has no load balancing client).
+const ASG_LB_TEMPLATE: &str = r#"{
+  "Parameters": {"VpcId": {"Type": "String"}},
+  "Resources": {
+    "WebTargets": {"Type": "AWS::ElasticLoadBalancingV2::TargetGroup",
+                   "Properties": {"Name": "asg-web", "Port": 80, "Protocol": "HTTP",
+                                  "VpcId": {"Ref": "VpcId"}}}
+  }
+}"#;
+
+/// A tagged group started from a launch template, registered with a target group and running
+/// one instance; a never-tagged group from a launch configuration, naming a Classic Load
+/// Balancer, running none. Also returns the stack that made the target group, as
+/// [`Workloads::stacks`] lists it.
+async fn seed_autoscaling(
+    cfg: &SdkConfig,
+    account: &str,
+    net: &Network,
+) -> (Vec<(String, bool, Relations)>, (String, bool, Vec<String>)) {
+    use aws_sdk_autoscaling as asg;
+    use aws_sdk_cloudformation as cfn;
+    use aws_sdk_ec2 as ec2;
+    let ec2_arn = |kind: &str, id: &str| format!("arn:aws:ec2:{REGION}:{account}:{kind}/{id}");
+    let role =
+        format!("arn:aws:iam::{account}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling");
+
+    let stacks = client!(cfn, cfg, REGION);
+    let stack = must(
+        "cloudformation CreateStack asg-web-lb",
+        stacks
+            .create_stack()
+            .stack_name("asg-web-lb")
+            .template_body(ASG_LB_TEMPLATE)
+            .parameters(
+                cfn::types::Parameter::builder()
+                    .parameter_key("VpcId")
+                    .parameter_value(&net.vpc)
+                    .build(),
+            )
+            .send()
+            .await,
+    );
+    let listed = must(
+        "cloudformation ListStackResources asg-web-lb",
+        stacks
+            .list_stack_resources()
+            .stack_name(stack.stack_id().unwrap_or("asg-web-lb"))
+            .send()
+            .await,
+    );
+    let target_group = listed
+        .stack_resource_summaries()
+        .iter()
+        .find_map(|r| r.physical_resource_id())
+        .expect("the target group's ARN")
+        .to_owned();
+
+    let ec2c = client!(ec2, cfg, REGION);
+    let template = must(
+        "ec2 CreateLaunchTemplate",
+        ec2c.create_launch_template()
+            .launch_template_name("asg-web")
+            .launch_template_data(
+                ec2::types::RequestLaunchTemplateData::builder()
+                    .image_id(super::seed::BASE_IMAGE)
+                    .instance_type(ec2::types::InstanceType::T3Micro)
+                    .build(),
+            )
+            .send()
+            .await,
+    );
+    let template_id = template
+        .launch_template()
+        .and_then(|t| t.launch_template_id())
+        .expect("a launch template id")
+        .to_owned();
+
+    let client = client!(asg, cfg, REGION);
+    must(
+        "autoscaling CreateAutoScalingGroup asg-web",
+        client
+            .create_auto_scaling_group()
+            .auto_scaling_group_name("asg-web")
+            .launch_template(
+                asg::types::LaunchTemplateSpecification::builder()
+                    .launch_template_id(&template_id)
+                    .version("$Latest")
+                    .build(),
+            )
+            .min_size(1)
+            .max_size(3)
+            .desired_capacity(1)
+            .vpc_zone_identifier(&net.subnet)
+            .target_group_arns(&target_group)
+            .tags(
+                asg::types::Tag::builder()
+                    .resource_id("asg-web")
+                    .resource_type("auto-scaling-group")
+                    .key("Environment")
+                    .value("dev")
+                    .propagate_at_launch(true)
+                    .build(),
+            )
+            .send()
+            .await,
+    );
+    must(
+        "autoscaling CreateLaunchConfiguration",
+        client
+            .create_launch_configuration()
+            .launch_configuration_name("asg-legacy")
+            .image_id(super::seed::BASE_IMAGE)
+            .instance_type("t3.micro")
+            .send()
+            .await,
+    );
+    must(
+        "autoscaling CreateAutoScalingGroup asg-legacy",
+        client
+            .create_auto_scaling_group()
+            .auto_scaling_group_name("asg-legacy")
+            .launch_configuration_name("asg-legacy")
+            .min_size(0)
+            .max_size(2)
+            .desired_capacity(0)
+            .vpc_zone_identifier(&net.subnet)
+            .load_balancer_names("legacy-classic")
+            .send()
+            .await,
+    );
+
+    // The instances the emulator started for the web group, found through EC2 (the emulator
+    // tags them with the group's name, as AWS does), not through the API under test.
+    let running = must(
+        "ec2 DescribeInstances",
+        ec2c.describe_instances()
+            .filters(
+                ec2::types::Filter::builder()
+                    .name("tag:aws:autoscaling:groupName")
+                    .values("asg-web")
+                    .build(),
+            )
+            .send()
+            .await,
+    );
+    let mut web = vec![
+        ("in-subnet".to_owned(), ec2_arn("subnet", &net.subnet)),
+        ("in-target-group".to_owned(), target_group.clone()),
+        (
+            "uses-launch-template".to_owned(),
+            ec2_arn("launch-template", &template_id),
+        ),
+        ("uses-role".to_owned(), role.clone()),
+    ];
+    let instances: Vec<String> = running
+        .reservations()
+        .iter()
+        .flat_map(|r| r.instances())
+        .filter_map(|i| i.instance_id())
+        .map(|id| ec2_arn("instance", id))
+        .collect();
+    assert_eq!(instances.len(), 1, "the web group runs one instance: {instances:?}");
+    web.extend(instances.into_iter().map(|arn| ("has-instance".to_owned(), arn)));
+    web.sort();
+    let mut legacy = vec![
+        (
+            "in-load-balancer".to_owned(),
+            format!("arn:aws:elasticloadbalancing:{REGION}:{account}:loadbalancer/legacy-classic"),
+        ),
+        ("in-subnet".to_owned(), ec2_arn("subnet", &net.subnet)),
+        ("uses-role".to_owned(), role),
+    ];
+    legacy.sort();
+    (
+        vec![
+            ("asg-legacy".to_owned(), false, legacy),
+            ("asg-web".to_owned(), true, web),
+        ],
+        ("asg-web-lb".to_owned(), false, vec![target_group]),
+    )
+}
+
+/// A tagged, encrypted file system with a lifecycle policy and a mount target in the workload
+/// subnet; a never-tagged one with neither.
+async fn seed_efs(cfg: &SdkConfig, account: &str, net: &Network) -> Vec<(String, bool, Relations, usize)> {
+    use aws_sdk_efs as efs;
+    let client = client!(efs, cfg, REGION);
+    let ec2_arn = |kind: &str, id: &str| format!("arn:aws:ec2:{REGION}:{account}:{kind}/{id}");
+    let mut out = Vec::new();
+    for (name, tagged) in [("shared-data", true), ("scratch", false)] {
+        let mut create = client.create_file_system().creation_token(name).encrypted(tagged);
+        if tagged {
+            create = create
+                .tags(
+                    efs::types::Tag::builder()
+                        .key("Name")
+                        .value(name)
+                        .build()
+                        .expect("a tag"),
+                )
+                .tags(
+                    efs::types::Tag::builder()
+                        .key("Environment")
+                        .value("prod")
+                        .build()
+                        .expect("a tag"),
+                );
+        }
+        let created = must("efs CreateFileSystem", create.send().await);
+        let id = created.file_system_id().to_owned();
+        if !tagged {
+            out.push((id, false, Vec::new(), 0));
+            continue;
+        }
+        must(
+            "efs PutLifecycleConfiguration",
+            client
+                .put_lifecycle_configuration()
+                .file_system_id(&id)
+                .lifecycle_policies(
+                    efs::types::LifecyclePolicy::builder()
+                        .transition_to_ia(efs::types::TransitionToIaRules::After30Days)
+                        .build(),
+                )
+                .send()
+                .await,
+        );
+        must(
+            "efs CreateMountTarget",
+            client
+                .create_mount_target()
+                .file_system_id(&id)
+                .subnet_id(&net.subnet)
+                .security_groups(&net.security_group)
+                .send()
+                .await,
+        );
+        let mut relations = vec![
+            (
+                "has-security-group".to_owned(),
+                ec2_arn("security-group", &net.security_group),
+            ),
+            ("in-subnet".to_owned(), ec2_arn("subnet", &net.subnet)),
+        ];
+        relations.sort();
+        out.push((id, true, relations, 1));
     }
     out.sort();
     out

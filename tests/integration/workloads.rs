@@ -1,5 +1,5 @@
-//! The workload collectors of issue 14 (CloudFormation; ECS, EKS, EFS, Auto Scaling and
-//! ElastiCache follow) against the moto emulator, on an account seeded by
+//! The workload collectors of issue 14 (CloudFormation, ECS, EKS, Auto Scaling, EFS;
+//! ElastiCache follows) against the moto emulator, on an account seeded by
 //! `acctsplit::testkit::seed_workloads`: each seeded resource is found once, with its relations,
 //! tagged and never tagged alike; every call sent is read-only and in the published policy; and
 //! no secret value the emulator hands back reaches `inventory.json`.
@@ -160,6 +160,59 @@ async fn workload_services_are_found_with_their_relations_and_every_call_is_in_t
         assert_eq!(sources(found), vec!["eks"], "{found}");
     }
 
+    // Auto Scaling: groups tagged and never tagged, with tags the collector read itself (AWS's
+    // Tagging API does not return Auto Scaling groups), each group linked to the instances it
+    // runs, and each of those instances in the inventory.
+    for (name, tagged, relations) in &seeded.autoscaling {
+        let found = find(&inventory, "autoscaling:autoScalingGroup", name);
+        assert_eq!(all_relations(found), *relations, "{name}");
+        assert_eq!(found["tags"].as_object().unwrap().is_empty(), !tagged, "{found}");
+        assert_eq!(sources(found), vec!["autoscaling"], "{found}");
+        for instance in related(found, "has-instance") {
+            let instance = of_type(&inventory, "ec2:instance")
+                .find(|r| r["arn"] == instance)
+                .unwrap_or_else(|| panic!("{name}: instance {instance} not in the inventory"));
+            assert_eq!(
+                instance["tags"]["aws:autoscaling:groupName"],
+                name.as_str(),
+                "{instance}"
+            );
+        }
+    }
+    let web = find(&inventory, "autoscaling:autoScalingGroup", "asg-web");
+    assert_eq!(related(web, "has-instance").len(), 1, "{web}");
+    assert_eq!(web["attributes"]["desired_capacity"], 1, "{web}");
+    let legacy = find(&inventory, "autoscaling:autoScalingGroup", "asg-legacy");
+    assert_eq!(legacy["attributes"]["launch_configuration"], "asg-legacy", "{legacy}");
+
+    // EFS: file systems tagged and never tagged, with their mount targets' subnets and security
+    // groups and the lifecycle policy. The Tagging API sees the tagged one too, so the two merge.
+    for (id, tagged, relations, mount_targets) in &seeded.efs {
+        let found = find(&inventory, "elasticfilesystem:file-system", id);
+        let all = all_relations(found);
+        for relation in relations {
+            assert!(all.contains(relation), "{id}: {relation:?} missing from {all:?}");
+        }
+        assert_eq!(found["tags"].as_object().unwrap().is_empty(), !tagged, "{found}");
+        let expected = if *tagged { vec!["tagging", "efs"] } else { vec!["efs"] };
+        assert_eq!(sources(found), expected, "{found}");
+        let attrs = &found["attributes"];
+        assert_eq!(
+            attrs["mount_targets"].as_array().unwrap().len(),
+            *mount_targets,
+            "{found}"
+        );
+        assert_eq!(attrs["encrypted"], *tagged, "{found}");
+        if *tagged {
+            assert_eq!(found["name"], "shared-data", "{found}");
+            assert_eq!(
+                attrs["lifecycle"],
+                serde_json::json!([{"transition_to_ia": "AFTER_30_DAYS"}]),
+                "{found}"
+            );
+        }
+    }
+
     // The emulator does hand the value back to DescribeTaskDefinition, so the check below means
     // something: the collector dropped it.
     let ecs = aws_sdk_ecs::Client::new(&emulator.sdk_config().await);
@@ -208,6 +261,11 @@ async fn workload_services_are_found_with_their_relations_and_every_call_is_in_t
         "EKS\tDescribeCluster",
         "EKS\tListNodegroups",
         "EKS\tDescribeNodegroup",
+        "Auto Scaling\tDescribeAutoScalingGroups",
+        "EFS\tDescribeFileSystems",
+        "EFS\tDescribeLifecycleConfiguration",
+        "EFS\tDescribeMountTargets",
+        "EFS\tDescribeMountTargetSecurityGroups",
     ] {
         assert!(
             operations.iter().any(|o| o == expected),

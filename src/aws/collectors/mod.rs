@@ -3,10 +3,12 @@
 //! table in `docs/collectors.md` are all derived from this list. `docs/collectors.md` says how
 //! to add a service.
 
+pub mod autoscaling;
 pub mod cloudformation;
 mod common;
 pub mod ec2;
 pub mod ecs;
+pub mod efs;
 pub mod eks;
 #[cfg(test)]
 mod fake_pages;
@@ -38,6 +40,8 @@ pub static REGISTRY: &[&dyn Collector<AwsScanSource>] = &[
     &ssm::Ssm,
     &logs::Logs,
     &eks::Eks,
+    &autoscaling::AutoScaling,
+    &efs::Efs,
 ];
 
 /// The Markdown table of `docs/collectors.md`: each collector, its units, the Cost Explorer
