@@ -185,6 +185,7 @@ pub enum Source {
     Cloudformation,
     Ecs,
     Kms,
+    Rds,
 }
 
 /// What happened to one (service, region) stream of the scan.

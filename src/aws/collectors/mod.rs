@@ -11,6 +11,7 @@ pub mod ecs;
 mod fake_pages;
 pub mod iam;
 pub mod kms;
+pub mod rds;
 pub mod s3;
 pub mod sns;
 pub mod sqs;
@@ -30,6 +31,7 @@ pub static REGISTRY: &[&dyn Collector<AwsScanSource>] = &[
     &cloudformation::CloudFormation,
     &ecs::Ecs,
     &kms::Kms,
+    &rds::Rds,
 ];
 
 /// The Markdown table of `docs/collectors.md`: each collector, its units, the Cost Explorer
