@@ -61,6 +61,7 @@ pub const CATALOG: &[CatalogEntry] = &[
     entry("ec2:transit-gateway-route-table", "recreate", Stage::Network),
     entry("ec2:dhcp-options", "recreate", Stage::Network),
     entry("ec2:network-interface", "recreate", Stage::Network),
+    entry("rds:subgrp", "recreate", Stage::Network),
     entry("ec2:elastic-ip", "transfer", Stage::Network),
     entry("route53:hostedzone", "recreate", Stage::Network),
     entry("route53domains:domain", "transfer", Stage::Network),

@@ -192,6 +192,7 @@ pub enum Source {
     Eks,
     Autoscaling,
     Efs,
+    Rds,
 }
 
 /// What happened to one (service, region) stream of the scan.

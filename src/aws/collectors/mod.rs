@@ -15,6 +15,7 @@ mod fake_pages;
 pub mod iam;
 pub mod kms;
 pub mod logs;
+pub mod rds;
 pub mod s3;
 pub mod secretsmanager;
 pub mod sns;
@@ -42,6 +43,7 @@ pub static REGISTRY: &[&dyn Collector<AwsScanSource>] = &[
     &eks::Eks,
     &autoscaling::AutoScaling,
     &efs::Efs,
+    &rds::Rds,
 ];
 
 /// The Markdown table of `docs/collectors.md`: each collector, its units, the Cost Explorer
