@@ -493,8 +493,8 @@ fn refusal(why: Refusal, service: &str, region: &str, id: u64) -> Response {
                 ),
             )
         }
-        // awsQuery services.
-        "sts" | "iam" | "sns" | "elasticloadbalancing" | "rds" | "cloudformation" => {
+        // awsQuery services (by signing name).
+        "sts" | "iam" | "sns" | "elasticloadbalancing" | "rds" | "cloudformation" | "autoscaling" | "elasticache" => {
             let (status, code) = if throttled {
                 ("400 Bad Request", "Throttling")
             } else {
