@@ -22,6 +22,8 @@ impl Layout {
     pub const RUNBOOK_MD: &'static str = "runbook.md";
     pub const RUNBOOK_HTML: &'static str = "runbook.html";
     pub const TASKS: &'static str = "tasks.csv";
+    /// Every link from a resource of one target account to a resource of another.
+    pub const DEPENDENCIES: &'static str = "dependencies.csv";
     pub const SCP: &'static str = "scp";
     /// What the account pays for that the scan did not see (`runbook`, with a cost export).
     pub const BLIND_SPOTS: &'static str = "blind-spots.csv";
@@ -62,6 +64,10 @@ impl Layout {
         self.root.join(Self::TASKS)
     }
 
+    pub fn dependencies(&self) -> PathBuf {
+        self.root.join(Self::DEPENDENCIES)
+    }
+
     pub fn blind_spots(&self) -> PathBuf {
         self.root.join(Self::BLIND_SPOTS)
     }
@@ -89,6 +95,7 @@ mod tests {
             layout.tasks(),
             layout.scp("deny-leave.json"),
             layout.blind_spots(),
+            layout.dependencies(),
         ];
         let expected = [
             "out/inventory.json",
@@ -100,6 +107,7 @@ mod tests {
             "out/tasks.csv",
             "out/scp/deny-leave.json",
             "out/blind-spots.csv",
+            "out/dependencies.csv",
         ];
         assert_eq!(names, expected.iter().map(PathBuf::from).collect::<Vec<_>>());
     }

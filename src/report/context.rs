@@ -1,6 +1,8 @@
 //! The template context: the facts and steps turned into plain, serialisable values, with
 //! every sentence that depends on the account decided here rather than in template logic.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use super::RunbookInput;
@@ -10,7 +12,7 @@ use super::facts::{Facts, MoveTarget};
 use super::steps::{Phase, Step};
 use super::text::{amount_2dp, coverage_gap, join_words, md_code, md_text, money, plural};
 use crate::classify::type_word_of as type_word;
-use crate::model::{MoveUnit, OrgStatus, UnitKind, WorkloadKind};
+use crate::model::{MoveUnit, OrgStatus, WorkloadKind};
 
 #[derive(Serialize)]
 pub struct Context {
@@ -39,7 +41,9 @@ pub struct Context {
     pub procedures: Vec<ProcedureCtx>,
     pub review: Vec<ReviewRow>,
     pub conflicts: Vec<ConflictRow>,
-    pub cross_target: Vec<EdgeRow>,
+    pub cross_target: Vec<EdgeGroupRow>,
+    /// Links across targets, all groups together.
+    pub cross_target_links: usize,
     pub coverage: Vec<CoverageRow>,
     pub cost_history: Vec<MonthRow>,
     pub top_services: Vec<NamedRow>,
@@ -125,8 +129,11 @@ pub struct ProcedureCtx {
 }
 
 #[derive(Serialize)]
+/// Review items with the same target, reason and decision: one row, each item named once.
 pub struct ReviewRow {
-    pub arn: String,
+    /// The resources, by name and id (Markdown).
+    pub resources: String,
+    pub count: usize,
     pub target: String,
     pub reason: String,
     pub decision: String,
@@ -134,21 +141,24 @@ pub struct ReviewRow {
 
 #[derive(Serialize)]
 pub struct ConflictRow {
-    pub arn: String,
+    /// The resource, by name and id (Markdown).
+    pub resource: String,
     pub resource_type: String,
     pub used_by: String,
     pub reason: String,
-    pub decision: String,
 }
 
+/// The cross-target dependencies of one workload (or target) on one other target, by relation:
+/// one row and one action for many links. Every link is in `dependencies.csv`.
 #[derive(Serialize)]
-pub struct EdgeRow {
-    pub from_arn: String,
-    pub from_target: String,
-    pub kind: String,
-    pub to_arn: String,
+pub struct EdgeGroupRow {
+    /// The workload the links start from (Markdown), or its target when it has none.
+    pub from: String,
     pub to_target: String,
-    pub note: String,
+    pub kind: String,
+    pub links: usize,
+    /// What to do, once for the group (Markdown).
+    pub action: String,
 }
 
 #[derive(Serialize)]
@@ -252,7 +262,7 @@ pub fn build(input: &RunbookInput, f: &Facts, steps: &[Step]) -> Context {
         .collect();
 
     let cost_sentence = match f.costs {
-        None => "**not saved by this run.** Export it before the invitation (PRE-02).".to_string(),
+        None => "**not saved by this run.** Export it before the invitation (PRE-cost-export).".to_string(),
         Some(c) => format!(
             "saved: {} ({}), {} sent, {}{}.",
             plural(c.monthly_totals.len(), "month", "months"),
@@ -316,41 +326,32 @@ pub fn build(input: &RunbookInput, f: &Facts, steps: &[Step]) -> Context {
         })
         .collect();
 
-    let legacy_name = plan
-        .targets
-        .iter()
-        .find(|t| t.stays_in_legacy)
-        .map(|t| t.name.clone())
-        .unwrap_or_else(|| "prod".into());
     let conflicts = plan
         .conflicts
         .iter()
-        .map(|c| {
-            let others: Vec<String> = c
-                .used_by
-                .iter()
-                .filter(|t| **t != legacy_name)
-                .map(|t| md_text(t))
-                .collect();
-            ConflictRow {
-                arn: c.arn.to_string(),
-                resource_type: c.resource_type.to_string(),
-                used_by: c.used_by.join(", "),
-                reason: c.reason.to_string(),
-                decision: if others.is_empty() {
-                    format!(
-                        "Keep it in {}; confirm no other account needs it.",
-                        md_text(&legacy_name)
-                    )
-                } else {
-                    format!(
-                        "Keep the original in {}, recreate an equivalent in {}, and move each account's \
-                         resources onto its own copy; or assign it to one target with an explicit rule.",
-                        md_text(&legacy_name),
-                        join_words(&others)
-                    )
-                },
-            }
+        .map(|c| ConflictRow {
+            resource: f.md_label(&c.arn),
+            resource_type: c.resource_type.to_string(),
+            used_by: c.used_by.join(", "),
+            reason: c.reason.to_string(),
+        })
+        .collect();
+    let conflicted: std::collections::BTreeSet<&str> = plan.conflicts.iter().map(|c| c.arn.as_str()).collect();
+    let mut review_groups: BTreeMap<(String, String, String), Vec<String>> = BTreeMap::new();
+    for r in plan.review.iter().filter(|r| !conflicted.contains(r.arn.as_str())) {
+        review_groups
+            .entry((r.target.to_string(), r.reason.to_string(), r.decision.to_string()))
+            .or_default()
+            .push(f.md_label(&r.arn));
+    }
+    let review: Vec<ReviewRow> = review_groups
+        .into_iter()
+        .map(|((target, reason, decision), resources)| ReviewRow {
+            count: resources.len(),
+            resources: resources.join(", "),
+            target,
+            reason,
+            decision,
         })
         .collect();
 
@@ -388,29 +389,10 @@ pub fn build(input: &RunbookInput, f: &Facts, steps: &[Step]) -> Context {
         phases,
         moves,
         procedures,
-        review: plan
-            .review
-            .iter()
-            .map(|r| ReviewRow {
-                arn: r.arn.to_string(),
-                target: r.target.to_string(),
-                reason: r.reason.to_string(),
-                decision: r.decision.to_string(),
-            })
-            .collect(),
+        review,
         conflicts,
-        cross_target: plan
-            .cross_target
-            .iter()
-            .map(|e| EdgeRow {
-                from_arn: e.from_arn.to_string(),
-                from_target: e.from_target.to_string(),
-                kind: e.kind.to_string(),
-                to_arn: e.to_arn.to_string(),
-                to_target: e.to_target.to_string(),
-                note: e.note.to_string(),
-            })
-            .collect(),
+        cross_target: edge_groups(f),
+        cross_target_links: plan.cross_target.len(),
         coverage: inv
             .coverage
             .iter()
@@ -500,6 +482,61 @@ pub fn build(input: &RunbookInput, f: &Facts, steps: &[Step]) -> Context {
 }
 
 /// What the preflight does, and which of its usual steps this account does not need.
+/// [`EdgeGroupRow`]s, sorted by workload, target and relation.
+fn edge_groups(f: &Facts) -> Vec<EdgeGroupRow> {
+    let mut groups: BTreeMap<(String, String, String), Vec<&crate::model::CrossTargetEdge>> = BTreeMap::new();
+    for e in &f.plan.cross_target {
+        let from = f
+            .workload_of(&e.from_arn)
+            .map(str::to_owned)
+            .unwrap_or_else(|| e.from_target.to_string());
+        // A VPC and its subnets are one thing to the reader: the landing network replaces both.
+        let kind = match e.kind.as_str() {
+            "in-vpc" | "in-subnet" => "in-vpc, in-subnet".to_string(),
+            other => other.to_string(),
+        };
+        groups.entry((from, e.to_target.to_string(), kind)).or_default().push(e);
+    }
+    groups
+        .into_iter()
+        .map(|((from, to_target, kind), edges)| {
+            let from_target = md_text(&edges[0].from_target);
+            let mut others: Vec<String> = edges.iter().map(|e| f.md_label(&e.to_arn)).collect();
+            others.sort();
+            others.dedup();
+            let n = others.len();
+            let named = if n > 3 {
+                format!("{} and {} more", others[..3].join(", "), n - 3)
+            } else {
+                join_words(&others)
+            };
+            let action = match kind.as_str() {
+                "in-vpc, in-subnet" => format!(
+                    "none of its own: the landing network of {from_target} replaces {named}, which {} in {}",
+                    if n == 1 { "stays" } else { "stay" },
+                    md_text(&to_target)
+                ),
+                "has-security-group" => format!(
+                    "recreate the security {} {named} in {from_target}, with rules for the new ranges",
+                    if n == 1 { "group" } else { "groups" }
+                ),
+                "policy-names-account" => {
+                    format!("rewrite each policy for the {from_target} account after the move")
+                }
+                "associated-with" => format!("re-associate with {named} once they are in {}", md_text(&to_target)),
+                _ => format!("recreate or share {named} in {from_target} first, or grant access across the accounts"),
+            };
+            EdgeGroupRow {
+                from: md_code(&from),
+                to_target,
+                kind,
+                links: edges.len(),
+                action,
+            }
+        })
+        .collect()
+}
+
 fn preflight_intro(f: &Facts) -> String {
     let mut intro = String::from("Save what joining an organization would lose and settle the open questions.");
     intro.push_str(match f.inventory.account.organization.status {
@@ -733,8 +770,8 @@ fn move_target_ctx(f: &Facts, t: &MoveTarget, steps: &[Step]) -> MoveTargetCtx {
             .filter(|w| !matches!(w.kind, WorkloadKind::LandingNetwork | WorkloadKind::Identities))
             .count();
         format!(
-            "{} in {} of {}: the landing network first, then the shared identities, then each workload's \
-             units and its cutover, then the cleanup.",
+            "{} in {} of {}: the landing network first, then the shared identities, then for each workload \
+             one step that copies its units and one that cuts over, then the cleanup.",
             plural(moving, "resource", "resources"),
             plural(t.units.len(), "move unit", "move units"),
             plural(apps, "workload", "workloads"),
@@ -755,9 +792,10 @@ fn move_target_ctx(f: &Facts, t: &MoveTarget, steps: &[Step]) -> MoveTargetCtx {
             };
             let units: Vec<UnitRow> = t
                 .units_of(w)
-                .filter(|u| !matches!(u.kind, UnitKind::LandingNetwork | UnitKind::Identities))
+                // Units of other workloads each have a step of their own, which names them.
+                .filter(|_| matches!(w.kind, WorkloadKind::Application | WorkloadKind::Unassigned))
                 .map(|u| UnitRow {
-                    name: md_code(u.id.split_once('/').map_or(u.id.as_str(), |(_, n)| n)),
+                    name: md_code(&u.id),
                     kind: u.anchor.as_deref().and_then(|a| f.resource(a)).map_or_else(
                         || u.kind.as_str().to_owned(),
                         |r| type_word(&r.resource_type).into_owned(),

@@ -11,12 +11,26 @@ use crate::model::{CostSummary, CrossTargetEdge, Inventory, LandingNetwork, Move
 
 /// The OUs every runbook creates, in the order they are listed.
 pub const BASELINE_OUS: &[&str] = &[
+    TRANSITIONAL_OU,
+    POLICY_STAGING_OU,
     "Security",
     "Infrastructure",
     "Workloads/Prod",
     "Workloads/NonProd",
     "Sandbox",
 ];
+
+/// Where an invited account waits between the root and its final OU. It has no SCP of its
+/// own, so moving an account into it changes nothing for its workloads (AWS's
+/// "Organizing your AWS environment" whitepaper, transitional OU).
+pub const TRANSITIONAL_OU: &str = "Transitional";
+
+/// Where the production guardrails are attached first, to a test account, and checked before
+/// any real account is under them (the same whitepaper, policy staging OU).
+pub const POLICY_STAGING_OU: &str = "PolicyStaging";
+
+/// The test account of the policy staging OU.
+pub const POLICY_TEST_ACCOUNT: &str = "policy-test";
 
 /// Core accounts the foundation always creates, with their default OU.
 pub const CORE_ACCOUNTS: &[(&str, &str)] = &[
@@ -34,6 +48,12 @@ pub struct Facts<'a> {
     pub costs: Option<&'a CostSummary>,
     pub blind_spots: Option<&'a crate::blindspots::BlindSpotReport>,
     pub currency: String,
+    /// Regions with spend in the cost history but no scanned resource, sorted (from the
+    /// blind-spot check; empty without it).
+    pub spend_only_regions: Vec<String>,
+    /// The regions the region guard allows: [`Facts::regions_in_use`] and
+    /// [`Facts::spend_only_regions`], sorted.
+    pub guard_regions: Vec<String>,
     /// Regions of the scanned resources (bucket locations included), sorted.
     pub regions_in_use: Vec<String>,
     /// True when no resource had a region and `regions_in_use` holds the fallback.
@@ -47,6 +67,8 @@ pub struct Facts<'a> {
     /// Plan targets in plan order, with their workloads and units in plan order.
     pub move_targets: Vec<MoveTarget>,
     resources: BTreeMap<&'a str, &'a Resource>,
+    /// ARN -> the workload of its assignment.
+    workloads: BTreeMap<&'a str, &'a str>,
     /// ARN -> indices into `plan.cross_target` of the edges that start or end there.
     edges_by_arn: BTreeMap<&'a str, Vec<usize>>,
 }
@@ -102,6 +124,27 @@ impl<'a> Facts<'a> {
             regions.insert(FALLBACK_REGION.to_string());
         }
         let regions_in_use: Vec<String> = regions.into_iter().collect();
+        let spend_only_regions: Vec<String> = input
+            .blind_spots
+            .map(|report| {
+                report
+                    .rows
+                    .iter()
+                    .filter(|row| row.monthly_usd > 0.0 && is_region_name(&row.region))
+                    .map(|row| row.region.clone())
+                    .filter(|region| !regions_in_use.contains(region))
+                    .collect::<BTreeSet<_>>()
+                    .into_iter()
+                    .collect()
+            })
+            .unwrap_or_default();
+        let guard_regions: Vec<String> = regions_in_use
+            .iter()
+            .chain(&spend_only_regions)
+            .cloned()
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
 
         let mut ous: Vec<(String, Vec<String>)> = BASELINE_OUS.iter().map(|ou| (ou.to_string(), vec![])).collect();
         let mut place = |ou: &str, account: String| {
@@ -130,6 +173,8 @@ impl<'a> Facts<'a> {
             };
             place(&t.ou, label);
         }
+        place(TRANSITIONAL_OU, "(the legacy account, while it joins)".to_string());
+        place(POLICY_STAGING_OU, POLICY_TEST_ACCOUNT.to_string());
 
         let sandbox_ou = plan
             .targets
@@ -137,7 +182,14 @@ impl<'a> Facts<'a> {
             .find(|t| t.name == "sandbox")
             .map(|t| t.ou.clone())
             .unwrap_or_else(|| "Sandbox".to_string());
-        let scps = scp::policies(&regions_in_use, &sandbox_ou);
+        let guarded_ous: Vec<String> = ous
+            .iter()
+            .map(|(ou, _)| ou.split('/').next().unwrap_or(ou).to_string())
+            .filter(|ou| ou != TRANSITIONAL_OU && ou != POLICY_STAGING_OU)
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let scps = scp::policies(&guard_regions, &sandbox_ou, &guarded_ous);
 
         let target_names: Vec<String> = plan.targets.iter().map(|t| t.name.clone()).collect();
         let attribution = input
@@ -203,6 +255,8 @@ impl<'a> Facts<'a> {
             costs: input.costs,
             blind_spots: input.blind_spots,
             currency: input.costs.map(|c| c.currency.clone()).unwrap_or_else(|| "USD".into()),
+            spend_only_regions,
+            guard_regions,
             regions_in_use,
             regions_fallback,
             ous,
@@ -212,6 +266,11 @@ impl<'a> Facts<'a> {
             move_targets,
             resources: inventory.resources.iter().map(|r| (r.arn.as_str(), r)).collect(),
             edges_by_arn,
+            workloads: plan
+                .assignments
+                .iter()
+                .filter_map(|a| a.workload.as_deref().map(|w| (a.arn.as_str(), w)))
+                .collect(),
         }
     }
 
@@ -271,6 +330,11 @@ impl<'a> Facts<'a> {
         indices.into_iter().map(|i| &self.plan.cross_target[i]).collect()
     }
 
+    /// The workload the plan puts a resource in.
+    pub fn workload_of(&self, arn: &str) -> Option<&'a str> {
+        self.workloads.get(arn).copied()
+    }
+
     /// The scanned resource of an ARN.
     pub fn resource(&self, arn: &str) -> Option<&'a Resource> {
         self.resources.get(arn).copied()
@@ -300,6 +364,16 @@ impl<'a> Facts<'a> {
             None => super::text::md_code(arn),
         }
     }
+}
+
+/// A Cost Explorer region that is an AWS Region (`eu-west-1`), not `global` or `NoRegion`.
+fn is_region_name(region: &str) -> bool {
+    let parts: Vec<&str> = region.split('-').collect();
+    parts.len() >= 3
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()))
+        && parts.last().is_some_and(|p| p.chars().all(|c| c.is_ascii_digit()))
 }
 
 /// The region of an S3 bucket, whose ARN has none: its location constraint, where an empty

@@ -41,6 +41,8 @@ pub struct Runbook {
     pub markdown: String,
     pub html: String,
     pub tasks_csv: String,
+    /// Every cross-target link of the plan, one row each (the runbook summarises them).
+    pub dependencies_csv: String,
     /// (file name under `scp/`, policy JSON), sorted by file name.
     pub scps: Vec<(String, String)>,
     pub steps: usize,
@@ -61,8 +63,10 @@ pub enum ReportError {
         expected: String,
         found: String,
     },
-    #[error("the plan's move unit {unit} depends on {depends_on}, which {problem}: regenerate the plan")]
+    #[error("the plan's {what} {unit} depends on {depends_on}, which {problem}: regenerate the plan")]
     UnitOrder {
+        /// `move unit` or `workload`.
+        what: &'static str,
         unit: String,
         depends_on: String,
         problem: &'static str,
@@ -107,6 +111,7 @@ pub fn render(input: &RunbookInput) -> Result<Runbook, ReportError> {
         markdown,
         html,
         tasks_csv: tasks_csv(&steps),
+        dependencies_csv: dependencies_csv(&facts),
         scps: facts.scps.iter().map(|s| (s.file.clone(), s.json.clone())).collect(),
         steps: steps.len(),
         words,
@@ -119,6 +124,7 @@ pub fn write_runbook(runbook: &Runbook, layout: &Layout) -> Result<(), WriteErro
     write_atomic(&layout.runbook_md(), runbook.markdown.as_bytes())?;
     write_atomic(&layout.runbook_html(), runbook.html.as_bytes())?;
     write_atomic(&layout.tasks(), runbook.tasks_csv.as_bytes())?;
+    write_atomic(&layout.dependencies(), runbook.dependencies_csv.as_bytes())?;
     for (file, json) in &runbook.scps {
         write_atomic(&layout.scp(file), json.as_bytes())?;
     }
@@ -158,11 +164,18 @@ pub fn check_inputs(inventory: &Inventory, plan: &Plan, costs: Option<&CostSumma
 /// plan's fault; anything else would be a bug in the step builder.
 fn order_error(steps: &[Step], err: steps::OrderError) -> ReportError {
     let from = steps.iter().find(|s| s.id == err.step);
-    if let Some(unit) = from.and_then(|s| s.unit.clone())
+    let named = from.and_then(|s| {
+        s.unit
+            .clone()
+            .map(|u| ("move unit", u))
+            .or_else(|| s.workload.clone().map(|w| ("workload", w)))
+    });
+    if let Some((what, unit)) = named
         && err.depends_on.starts_with("MOVE-")
     {
         let later = steps.iter().any(|s| s.id == err.depends_on);
         return ReportError::UnitOrder {
+            what,
             unit,
             depends_on: err.depends_on,
             problem: if later { "comes after it" } else { "does not exist" },
@@ -255,32 +268,98 @@ fn count_words(markdown: &str) -> usize {
         .count()
 }
 
-/// One row per step: `id, phase, summary, description, owner, depends_on`.
+/// The longest description `tasks.csv` holds, so every tracker imports it whole.
+pub const MAX_TASK_DESCRIPTION: usize = 2000;
+
+/// One row per step: `id, phase, summary, description, owner, target, workload, region,
+/// depends_on`, `depends_on` being comma-separated ids. The description is plain text of at most
+/// [`MAX_TASK_DESCRIPTION`] characters that ends by pointing at the step in the runbook.
 fn tasks_csv(steps: &[Step]) -> String {
     let mut writer = crate::csvsafe::Writer::new(vec![]);
-    let write = |w: &mut crate::csvsafe::Writer<Vec<u8>>, row: [&str; 6]| {
+    let write = |w: &mut crate::csvsafe::Writer<Vec<u8>>, row: [&str; 9]| {
         w.write_record(row).expect("writing CSV to memory cannot fail");
     };
     write(
         &mut writer,
-        ["id", "phase", "summary", "description", "owner", "depends_on"],
+        [
+            "id",
+            "phase",
+            "summary",
+            "description",
+            "owner",
+            "target",
+            "workload",
+            "region",
+            "depends_on",
+        ],
     );
     for step in steps {
-        let description = format!(
-            "{}\n\nVerify: {}\n\nRoll back: {}",
-            step.action, step.verify, step.rollback
-        );
         write(
             &mut writer,
             [
                 &step.id,
                 step.phase.as_str(),
                 &step.summary,
-                &description,
+                &task_description(step),
                 &step.owner,
-                &step.depends_on.join(";"),
+                step.target.as_deref().unwrap_or_default(),
+                step.workload.as_deref().unwrap_or_default(),
+                step.region.as_deref().unwrap_or_default(),
+                &step.depends_on.join(","),
             ],
         );
+    }
+    let bytes = writer.into_inner().expect("flushing CSV to memory cannot fail");
+    String::from_utf8(bytes).expect("CSV of UTF-8 strings is UTF-8")
+}
+
+/// The step as plain text, cut to fit [`MAX_TASK_DESCRIPTION`], ending with where the whole
+/// step is.
+fn task_description(step: &Step) -> String {
+    let pointer = format!("\n\nThe whole step: runbook.md, step {}.", step.id);
+    let text = text::plain(&format!(
+        "{}\n\nVerify: {}\n\nRoll back: {}",
+        step.action, step.verify, step.rollback
+    ));
+    let room = MAX_TASK_DESCRIPTION.saturating_sub(pointer.chars().count());
+    let text = if text.chars().count() > room {
+        let cut: String = text.chars().take(room.saturating_sub(2)).collect();
+        format!("{} …", cut.trim_end())
+    } else {
+        text
+    };
+    format!("{text}{pointer}")
+}
+
+/// One row per cross-target link of the plan, in plan order:
+/// `from_arn, from_target, from_workload, relation, to_arn, to_target, to_workload, note`.
+fn dependencies_csv(f: &facts::Facts) -> String {
+    let mut writer = crate::csvsafe::Writer::new(vec![]);
+    writer
+        .write_record([
+            "from_arn",
+            "from_target",
+            "from_workload",
+            "relation",
+            "to_arn",
+            "to_target",
+            "to_workload",
+            "note",
+        ])
+        .expect("writing CSV to memory cannot fail");
+    for e in &f.plan.cross_target {
+        writer
+            .write_record([
+                e.from_arn.as_str(),
+                &e.from_target,
+                f.workload_of(&e.from_arn).unwrap_or_default(),
+                &e.kind,
+                &e.to_arn,
+                &e.to_target,
+                f.workload_of(&e.to_arn).unwrap_or_default(),
+                &e.note,
+            ])
+            .expect("writing CSV to memory cannot fail");
     }
     let bytes = writer.into_inner().expect("flushing CSV to memory cannot fail");
     String::from_utf8(bytes).expect("CSV of UTF-8 strings is UTF-8")

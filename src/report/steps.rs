@@ -8,8 +8,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use super::caveats;
-use super::facts::{Facts, MoveTarget};
-use super::text::{coverage_gap, join_words, md_code, md_text, money, plural};
+use super::facts::{FALLBACK_REGION, Facts, MoveTarget, POLICY_STAGING_OU, POLICY_TEST_ACCOUNT, TRANSITIONAL_OU};
+use super::text::{coverage_gap, join_words, md_code, md_text, plural};
 use crate::classify::type_word_of as type_word;
 use crate::model::{CostSummary, Dependency, MoveUnit, OrgStatus, Shared, UnitKind, Workload, WorkloadKind};
 
@@ -64,6 +64,18 @@ pub struct Step {
     pub unit: Option<String>,
     /// The workload a move step belongs to.
     pub workload: Option<String>,
+    /// The service control policies the step attaches, and where.
+    pub attaches: Vec<Attachment>,
+    /// The regions a move step works in, space-separated.
+    pub region: Option<String>,
+}
+
+/// A service control policy attached by a step: `policy` on `target`, which is
+/// [`super::scp::ROOT`] or an OU name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Attachment {
+    pub policy: String,
+    pub target: String,
 }
 
 pub const ARCHITECT: &str = "cloud architect";
@@ -85,25 +97,20 @@ struct Draft {
     target: Option<String>,
     unit: Option<String>,
     workload: Option<String>,
+    attaches: Vec<Attachment>,
+    region: Option<String>,
 }
 
 #[derive(Default)]
 struct Builder {
     steps: Vec<Step>,
-    counters: BTreeMap<Phase, usize>,
 }
 
 impl Builder {
-    fn add(&mut self, phase: Phase, draft: Draft) -> String {
-        let n = self.counters.entry(phase).or_insert(0);
-        *n += 1;
-        let id = format!("{}-{:02}", phase.prefix(), n);
-        self.add_with_id(phase, id, draft)
-    }
-
-    /// A step whose id is derived from a name (a unit or workload id), so it stays the same
-    /// when other steps come and go.
-    fn add_named(&mut self, phase: Phase, name: &str, draft: Draft) -> String {
+    /// A step whose id is the phase prefix and a name (`FND-organization`, `MOVE-dev/payments`),
+    /// so it stays the same when other steps come and go and a tracker can match it on the
+    /// next import.
+    fn add(&mut self, phase: Phase, name: &str, draft: Draft) -> String {
         self.add_with_id(phase, format!("{}-{name}", phase.prefix()), draft)
     }
 
@@ -122,6 +129,8 @@ impl Builder {
             target: draft.target,
             unit: draft.unit,
             workload: draft.workload,
+            attaches: draft.attaches,
+            region: draft.region,
         });
         id
     }
@@ -157,7 +166,7 @@ pub fn build(facts: &Facts) -> Vec<Step> {
     let pre = preflight(&mut b, facts);
     let fnd = foundation(&mut b, facts);
     let accounts = core_accounts(&mut b, facts, &fnd);
-    let join = joining(&mut b, facts, &pre, &accounts);
+    let join = joining(&mut b, facts, &pre, &fnd, &accounts);
     moves(&mut b, facts, &pre, &accounts, &join);
     b.steps
 }
@@ -205,6 +214,7 @@ fn preflight(b: &mut Builder, f: &Facts) -> Preflight {
     }
     let multi = b.add(
         Phase::Preflight,
+        "history-depth",
         Draft {
             summary: "Decide how much cost history to keep; enable multi-year data 48 hours ahead if needed".into(),
             owner: FINANCE,
@@ -260,6 +270,7 @@ fn preflight(b: &mut Builder, f: &Facts) -> Preflight {
     });
     let export_id = b.add(
         Phase::Preflight,
+        "cost-export",
         Draft {
             summary: "Export the Cost Explorer history before the invitation".into(),
             owner: FINANCE,
@@ -280,6 +291,7 @@ fn preflight(b: &mut Builder, f: &Facts) -> Preflight {
         before_review.push(
             b.add(
                 Phase::Preflight,
+                "rescan",
                 Draft {
                     summary: "Scan again what the first scan could not see".into(),
                     owner: PLATFORM,
@@ -310,6 +322,7 @@ fn preflight(b: &mut Builder, f: &Facts) -> Preflight {
             before_review.push(
                 b.add(
                     Phase::Preflight,
+                    "blind-spots",
                     Draft {
                         summary: "Account for the spend the scan did not see".into(),
                         owner: PLATFORM,
@@ -339,6 +352,7 @@ fn preflight(b: &mut Builder, f: &Facts) -> Preflight {
         Some(
             b.add(
                 Phase::Preflight,
+                "review",
                 Draft {
                     summary: "Decide every resource in the review queue and every conflict".into(),
                     owner: ARCHITECT,
@@ -381,6 +395,7 @@ fn preflight(b: &mut Builder, f: &Facts) -> Preflight {
         OrgStatus::Member => Some(
             b.add(
                 Phase::Preflight,
+                "leave-old-organization",
                 Draft {
                     summary: "Take the legacy account out of its current organization".into(),
                     owner: ARCHITECT,
@@ -405,6 +420,7 @@ fn preflight(b: &mut Builder, f: &Facts) -> Preflight {
         OrgStatus::Management => Some(
             b.add(
                 Phase::Preflight,
+                "dissolve-old-organization",
                 Draft {
                     summary: "Dissolve the organization the legacy account manages".into(),
                     owner: ARCHITECT,
@@ -430,6 +446,7 @@ fn preflight(b: &mut Builder, f: &Facts) -> Preflight {
         ),
         OrgStatus::Unknown => Some(b.add(
             Phase::Preflight,
+            "organization-status",
             Draft {
                 summary: "Find out whether the legacy account is in an organization".into(),
                 owner: ARCHITECT,
@@ -459,14 +476,49 @@ fn preflight(b: &mut Builder, f: &Facts) -> Preflight {
 }
 
 struct Foundation {
-    scps: String,
+    /// The policy staging OU's checks passed and the guardrails are on the final OUs.
+    guardrails: String,
+    /// Deny-leave is on the root, which carries nothing else but FullAWSAccess.
+    root: String,
     sso: String,
     budgets: String,
+}
+
+/// `- RestrictRegions: \`scp/restrict-regions.json\``, one line per policy matching `keep`.
+fn scp_lines(f: &Facts, keep: impl Fn(&super::scp::Scp) -> bool) -> String {
+    f.scps
+        .iter()
+        .filter(|s| keep(s))
+        .map(|s| {
+            format!(
+                "- {} ({}): {}",
+                md_text(&s.name),
+                md_code(&format!("scp/{}", s.file)),
+                md_text(&s.purpose)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The attachments of the root policy (`root`) or of the other policies, on `targets`.
+fn attachments(f: &Facts, root: bool, targets: impl Fn(&super::scp::Scp) -> Vec<String>) -> Vec<Attachment> {
+    f.scps
+        .iter()
+        .filter(|scp| (scp.targets == [super::scp::ROOT]) == root)
+        .flat_map(|scp| {
+            targets(scp).into_iter().map(|target| Attachment {
+                policy: scp.name.clone(),
+                target,
+            })
+        })
+        .collect()
 }
 
 fn foundation(b: &mut Builder, f: &Facts) -> Foundation {
     let mgmt = b.add(
         Phase::Foundation,
+        "management-account",
         Draft {
             summary: "Create the new management account, with its own billing".into(),
             owner: ARCHITECT,
@@ -485,12 +537,14 @@ fn foundation(b: &mut Builder, f: &Facts) -> Foundation {
     );
     let org = b.add(
         Phase::Foundation,
+        "organization",
         Draft {
             summary: "Create the organization with all features".into(),
             owner: ARCHITECT,
             action: "In the management account, create an organization with all features (not only \
                      consolidated billing), so that SCPs and delegated administration are available, and enable \
-                     the service control policy type on the root."
+                     the service control policy type on the root. Attach no policy to the root yet: it keeps \
+                     only `FullAWSAccess`, which AWS attaches by default."
                 .into(),
             verify: "`aws organizations describe-organization` shows `FeatureSet: ALL`, and the root lists \
                      `SERVICE_CONTROL_POLICY` as enabled."
@@ -512,12 +566,17 @@ fn foundation(b: &mut Builder, f: &Facts) -> Foundation {
     }
     let ous = b.add(
         Phase::Foundation,
+        "ous",
         Draft {
             summary: "Create the organizational units".into(),
             owner: ARCHITECT,
             action: format!(
                 "Create these OUs under the root (a `/` means a child OU), and note which account goes in \
-                 each:\n\n{ou_rows}"
+                 each:\n\n{ou_rows}\n{transitional} holds the legacy account between the invitation and its \
+                 final OU and never gets a policy of its own. {staging} is where every guardrail is tried on a \
+                 test account before a real account is under it.",
+                transitional = md_code(TRANSITIONAL_OU),
+                staging = md_code(POLICY_STAGING_OU),
             ),
             verify: "`aws organizations list-organizational-units-for-parent` lists each OU under its parent.".into(),
             rollback: "Delete the OUs while they are empty.".into(),
@@ -525,51 +584,9 @@ fn foundation(b: &mut Builder, f: &Facts) -> Foundation {
             ..Draft::default()
         },
     );
-    let mut scp_rows = String::from("| File | Policy name | Attach to | Effect |\n|---|---|---|---|\n");
-    for scp in &f.scps {
-        scp_rows.push_str(&format!(
-            "| {} | {} | {} | {} |\n",
-            md_code(&format!("scp/{}", scp.file)),
-            md_text(&scp.name),
-            md_text(&scp.attach_to),
-            md_text(&scp.purpose)
-        ));
-    }
-    let region_note = if f.regions_fallback {
-        format!(
-            "The scan found no regional resource, so the region guard allows only {}: edit it before \
-             attaching if the team works elsewhere.",
-            md_code(&f.regions_in_use.join(", "))
-        )
-    } else {
-        format!(
-            "The region guard allows {}, the regions where the scan found resources; widen it before \
-             attaching if the team plans to use other regions.",
-            join_words(&f.regions_in_use.iter().map(|r| md_code(r)).collect::<Vec<_>>())
-        )
-    };
-    let scps = b.add(
-        Phase::Foundation,
-        Draft {
-            summary: "Create and attach the service control policies".into(),
-            owner: SECURITY,
-            action: format!(
-                "The policy documents are in the `scp/` folder next to this runbook. Create each policy in \
-                 the management account and attach it:\n\n{scp_rows}\n{region_note} SCPs do not apply to \
-                 the management account. Try each policy on a test account in the Sandbox OU before attaching \
-                 it to the root."
-            ),
-            verify: "From a sandbox account, launching a `p5.48xlarge` instance and calling a regional API in a \
-                     region outside the list are both denied; from any member account, \
-                     `aws organizations leave-organization` is denied."
-                .into(),
-            rollback: "Detach the policy from its root or OU; the change takes effect within minutes.".into(),
-            depends_on: vec![ous],
-            ..Draft::default()
-        },
-    );
     let sso = b.add(
         Phase::Foundation,
+        "identity-center",
         Draft {
             summary: "Set up IAM Identity Center and its permission sets".into(),
             owner: SECURITY,
@@ -579,9 +596,10 @@ fn foundation(b: &mut Builder, f: &Facts) -> Foundation {
                      AdministratorAccess for the platform team on every account; PowerUserAccess for developers \
                      on the non-production and sandbox accounts; ReadOnlyAccess for developers on the \
                      production (legacy) account and on log-archive; SecurityAudit for the security team on \
-                     every account; the Billing job function for finance on the management account. People \
-                     sign in through the access portal instead of IAM users; the root credentials are sealed \
-                     for emergencies."
+                     every account; the Billing job function for finance on the management account. Keep the \
+                     name `AdministratorAccess`: the guardrails exempt its roles \
+                     (`AWSReservedSSO_AdministratorAccess_*`). People sign in through the access portal instead \
+                     of IAM users; the root credentials are sealed for emergencies."
                 .into(),
             verify: "Each person signs in through the access portal and sees only their accounts and roles.".into(),
             rollback: "Remove the assignments and permission sets; disable Identity Center if nothing else uses it."
@@ -590,30 +608,142 @@ fn foundation(b: &mut Builder, f: &Facts) -> Foundation {
             ..Draft::default()
         },
     );
+    let root = b.add(
+        Phase::Foundation,
+        "root-policy",
+        Draft {
+            summary: "Create the service control policies; attach only deny-leave to the root".into(),
+            owner: SECURITY,
+            action: format!(
+                "Create the {n} policies of the `scp/` folder next to this runbook (the appendix lists them) \
+                 in the management account, unattached. Attach only {deny_leave} to the root. Every other \
+                 policy goes on OUs, after the policy staging step: a policy on the root applies at once to \
+                 every account, and the legacy account lands in the root when it accepts the invitation. Keep \
+                 a documented break-glass path (the management account can still remove an account).",
+                n = f.scps.len(),
+                deny_leave = md_code("DenyLeaveOrganization"),
+            ),
+            verify: "`aws organizations list-policies-for-target --target-id <root id> --filter \
+                     SERVICE_CONTROL_POLICY` lists exactly `FullAWSAccess` and `DenyLeaveOrganization`."
+                .into(),
+            rollback: "Detach `DenyLeaveOrganization` from the root; detaching an SCP takes effect immediately.".into(),
+            depends_on: vec![ous.clone()],
+            attaches: attachments(f, true, |_| vec![super::scp::ROOT.to_string()]),
+            ..Draft::default()
+        },
+    );
+    let regions = join_words(&f.guard_regions.iter().map(|r| md_code(r)).collect::<Vec<_>>());
+    let region_note = if f.regions_fallback {
+        format!(
+            "The scan found no regional resource, so the region guard allows only {regions}: edit it before \
+             staging if the team works elsewhere."
+        )
+    } else if f.spend_only_regions.is_empty() {
+        format!(
+            "The region guard allows {regions}, the regions with scanned resources; add any region the team \
+             plans to use before staging."
+        )
+    } else {
+        format!(
+            "The region guard allows {regions}: the regions with scanned resources, and {} where the cost \
+             history shows spend but the scan found nothing. Remove a region only once its spend is gone.",
+            join_words(&f.spend_only_regions.iter().map(|r| md_code(r)).collect::<Vec<_>>())
+        )
+    };
+    let exempt = super::scp::ADMIN_ROLE_PATTERNS
+        .iter()
+        .map(|p| md_code(p))
+        .collect::<Vec<_>>()
+        .join(", ");
+    // A region enabled by default that the guard denies.
+    let outside = ["sa-east-1", "ca-central-1", "eu-north-1", "ap-northeast-3"]
+        .into_iter()
+        .find(|r| !f.guard_regions.iter().any(|g| g == r))
+        .unwrap_or("sa-east-1");
+    let inside = f.regions_in_use.first().map(String::as_str).unwrap_or(FALLBACK_REGION);
+    let staging = b.add(
+        Phase::Foundation,
+        "policy-staging",
+        Draft {
+            summary: "Try the guardrails on a test account in the policy staging OU".into(),
+            owner: SECURITY,
+            action: format!(
+                "Create the {test} account in OU {staging} from AWS Organizations and give the platform team \
+                 the AdministratorAccess permission set on it. Attach to OU {staging} every policy except \
+                 deny-leave (already on the root):\n\n{guards}\n\n{region_note} The CloudTrail/Config guard \
+                 and the region guard exempt the roles this runbook's own steps use: {exempt}.",
+                test = md_code(POLICY_TEST_ACCOUNT),
+                staging = md_code(POLICY_STAGING_OU),
+                guards = scp_lines(f, |s| s.targets != [super::scp::ROOT]),
+            ),
+            verify: format!(
+                "In {test}, with a role other than the exempt ones, and without changing anything:\n\n\
+                 - `aws ec2 create-vpc --dry-run --cidr-block 10.0.0.0/16 --region {inside}` answers \
+                 `DryRunOperation` (allowed), and the same with `--region {outside}` answers \
+                 `UnauthorizedOperation` (denied by the region guard).\n\
+                 - `aws ec2 run-instances --dry-run --instance-type p5.48xlarge --image-id <any AMI of the \
+                 region>` answers `UnauthorizedOperation` (the sandbox guard).\n\
+                 - `aws iam simulate-principal-policy --policy-source-arn <that role's ARN> --action-names \
+                 cloudtrail:StopLogging config:StopConfigurationRecorder organizations:LeaveOrganization` \
+                 shows `AllowedByOrganizations: false` for each; for the AdministratorAccess role, only \
+                 `organizations:LeaveOrganization` is denied.\n\n\
+                 Never check with a real launch or a real leave.",
+                test = md_code(POLICY_TEST_ACCOUNT),
+            ),
+            rollback: format!(
+                "Detach the policies from OU {}; it takes effect immediately, and no real account is under them.",
+                md_code(POLICY_STAGING_OU)
+            ),
+            depends_on: vec![root.clone(), sso.clone()],
+            attaches: attachments(f, false, |_| vec![POLICY_STAGING_OU.to_string()]),
+            ..Draft::default()
+        },
+    );
+    let guardrails = b.add(
+        Phase::Foundation,
+        "guardrails",
+        Draft {
+            summary: "Attach the checked guardrails to the final OUs".into(),
+            owner: SECURITY,
+            action: format!(
+                "Attach each policy checked in the staging step to the OUs its row names (the `Attach to` \
+                 column of the appendix), never to the root or to OU {}. No account is in those OUs yet, so \
+                 nothing running is affected; every account created or moved there later is under them from \
+                 its first minute.",
+                md_code(TRANSITIONAL_OU)
+            ),
+            verify: "`aws organizations list-targets-for-policy --policy-id <id>` lists, for each policy, exactly \
+                     the OUs of its row, and the root still carries only `FullAWSAccess` and \
+                     `DenyLeaveOrganization`."
+                .into(),
+            rollback: "Detach the policy from the OU; it takes effect immediately.".into(),
+            depends_on: vec![staging],
+            attaches: attachments(f, false, |scp| scp.targets.clone()),
+            ..Draft::default()
+        },
+    );
     let mut budget = "In the management account, create one AWS Budget per account (filtered on the linked \
                       account) and one for the whole organization, alerting the account's owner at 80 % of \
-                      actual and 100 % of forecast spend. Use AWS Budgets, not CloudWatch billing alarms: the \
-                      billing metric leaves out AWS Marketplace charges, a budget does not. Add each new \
-                      account's budget as soon as the account exists (the account steps below remind you)."
+                      actual and 100 % of forecast spend. Use AWS Budgets rather than a CloudWatch billing \
+                      alarm, which fires on actual charges only, never on a forecast. Add each new account's \
+                      budget as soon as the account exists."
         .to_string();
     match &f.attribution {
         Some(a) if !a.months.is_empty() => {
             budget.push_str(&format!(
-                "\n\nStarting amounts, from the average of {} attributed by environment tag (see the cost \
-                 estimate in the appendix):\n\n| Account | Estimated monthly cost |\n|---|---|\n",
+                " Starting amounts are in the appendix's cost estimate (the average of {}, attributed by \
+                 environment tag).",
                 join_words(&a.months.clone())
             ));
-            for (target, amount) in &a.per_target {
-                budget.push_str(&format!("| {} | {} |\n", md_text(target), money(&f.currency, *amount)));
-            }
         }
         _ => budget.push_str(
-            "\n\nThis run has no cost history to estimate from: start from the legacy account's last bill and \
+            " This run has no cost history to estimate from: start from the legacy account's last bill and \
              adjust after the first month.",
         ),
     }
     let budgets = b.add(
         Phase::Foundation,
+        "budgets",
         Draft {
             summary: "Set up AWS Budgets per account".into(),
             owner: FINANCE,
@@ -624,7 +754,12 @@ fn foundation(b: &mut Builder, f: &Facts) -> Foundation {
             ..Draft::default()
         },
     );
-    Foundation { scps, sso, budgets }
+    Foundation {
+        guardrails,
+        root,
+        sso,
+        budgets,
+    }
 }
 
 /// Target name -> the step that creates its account.
@@ -632,7 +767,7 @@ type AccountSteps = BTreeMap<String, String>;
 
 fn core_accounts(b: &mut Builder, f: &Facts, fnd: &Foundation) -> AccountSteps {
     let mut accounts = AccountSteps::new();
-    let base = vec![fnd.scps.clone(), fnd.sso.clone(), fnd.budgets.clone()];
+    let base = vec![fnd.guardrails.clone(), fnd.sso.clone(), fnd.budgets.clone()];
     let moving = |name: &str| -> String {
         match f.moving_count(name) {
             0 => String::new(),
@@ -645,6 +780,7 @@ fn core_accounts(b: &mut Builder, f: &Facts, fnd: &Foundation) -> AccountSteps {
     };
     let log = b.add(
         Phase::CoreAccounts,
+        "log-archive",
         Draft {
             summary: "Create the log-archive account: organization trail and Config delivery".into(),
             owner: SECURITY,
@@ -671,6 +807,7 @@ fn core_accounts(b: &mut Builder, f: &Facts, fnd: &Foundation) -> AccountSteps {
     accounts.insert("log-archive".into(), log.clone());
     let sec = b.add(
         Phase::CoreAccounts,
+        "security",
         Draft {
             summary: "Create the security account: GuardDuty and Security Hub with delegated administration".into(),
             owner: SECURITY,
@@ -695,6 +832,7 @@ fn core_accounts(b: &mut Builder, f: &Facts, fnd: &Foundation) -> AccountSteps {
     accounts.insert("security".into(), sec.clone());
     let shared = b.add(
         Phase::CoreAccounts,
+        "shared",
         Draft {
             summary: "Create the shared account: CI/CD, DNS and the network hub".into(),
             owner: NETWORK,
@@ -731,6 +869,7 @@ fn core_accounts(b: &mut Builder, f: &Facts, fnd: &Foundation) -> AccountSteps {
         deps.push(sec.clone());
         let id = b.add(
             Phase::CoreAccounts,
+            &target.name,
             Draft {
                 summary: format!("Create the {} account", target.name),
                 owner: PLATFORM,
@@ -761,25 +900,30 @@ struct Joining {
     in_ou: String,
 }
 
-fn joining(b: &mut Builder, f: &Facts, pre: &Preflight, accounts: &AccountSteps) -> Joining {
+fn joining(b: &mut Builder, f: &Facts, pre: &Preflight, fnd: &Foundation, accounts: &AccountSteps) -> Joining {
     let id = md_code(&f.inventory.account.id);
-    let mut deps = vec![pre.export.clone()];
+    let mut deps = vec![pre.export.clone(), fnd.root.clone()];
     deps.extend(pre.leave.clone());
     deps.extend(pre.review.clone());
     deps.push(accounts["log-archive"].clone());
     deps.push(accounts["security"].clone());
     let invite = b.add(
         Phase::Joining,
+        "invite",
         Draft {
             summary: "Invite the legacy account to the organization".into(),
             owner: ARCHITECT,
             action: format!(
-                "From the management account, invite the legacy account {id} by its account id. The \
-                 invitation expires after 15 days: if it lapses, cancel it and send a new one. Run \
-                 `acctsplit costs` once more just before sending it, so the saved history reaches the last \
-                 standalone day."
+                "Check first that the root carries only `FullAWSAccess` and `DenyLeaveOrganization`: the \
+                 account lands in the root when it accepts, and every policy there applies to it at once. Then, \
+                 from the management account, invite the legacy account {id} by its account id. The invitation \
+                 expires after 15 days: if it lapses, cancel it and send a new one. Run `acctsplit costs` once \
+                 more just before sending it, so the saved history reaches the last standalone day."
             ),
-            verify: "`aws organizations list-handshakes-for-organization` shows the invitation as `OPEN`.".into(),
+            verify: "`aws organizations list-policies-for-target --target-id <root id> --filter \
+                     SERVICE_CONTROL_POLICY` lists exactly `FullAWSAccess` and `DenyLeaveOrganization`, and \
+                     `aws organizations list-handshakes-for-organization` shows the invitation as `OPEN`."
+                .into(),
             rollback: "Cancel the invitation (`aws organizations cancel-handshake`).".into(),
             depends_on: deps,
             ..Draft::default()
@@ -787,19 +931,21 @@ fn joining(b: &mut Builder, f: &Facts, pre: &Preflight, accounts: &AccountSteps)
     );
     let accept = b.add(
         Phase::Joining,
+        "accept",
         Draft {
             summary: "Accept the invitation from the legacy account".into(),
             owner: ARCHITECT,
             action: format!(
-                "Sign in to the legacy account {id} and accept the invitation. From this moment its spend goes \
-                 to the consolidated bill, its standalone Cost Explorer history is no longer visible, and the \
-                 organization's SCPs apply to it."
+                "Sign in to the legacy account {id} and accept the invitation. From this moment the management \
+                 account pays its charges, its standalone Cost Explorer history is no longer visible, and it \
+                 sits in the root under `FullAWSAccess` and `DenyLeaveOrganization` only: nothing its workloads \
+                 do is denied."
             ),
             verify: "In the legacy account, `aws organizations describe-organization` shows the new organization \
-                     and management account."
+                     and management account, and production health checks stay normal."
                 .into(),
             rollback: "Remove the account from the organization again; to stand alone it needs a payment method, \
-                       a support plan and contact information."
+                       a support plan and contact information, and it loses the cost data of its member months."
                 .into(),
             depends_on: vec![invite],
             ..Draft::default()
@@ -807,6 +953,7 @@ fn joining(b: &mut Builder, f: &Facts, pre: &Preflight, accounts: &AccountSteps)
     );
     let role = b.add(
         Phase::Joining,
+        "admin-role",
         Draft {
             summary: "Create OrganizationAccountAccessRole by hand in the legacy account".into(),
             owner: PLATFORM,
@@ -814,7 +961,8 @@ fn joining(b: &mut Builder, f: &Facts, pre: &Preflight, accounts: &AccountSteps)
                 "Accounts that join by invitation do not get the role that accounts created by Organizations \
                  get. In the legacy account {id}, create an IAM role named `OrganizationAccountAccessRole` \
                  whose trust policy lets the management account assume it, with the `AdministratorAccess` \
-                 managed policy. The CloudTrail and Config guard exempts exactly this role name."
+                 managed policy. The guardrails exempt exactly this role name. Assign the Identity Center \
+                 permission sets to the account as well."
             ),
             verify: format!(
                 "From the management account, `aws sts assume-role --role-arn \
@@ -826,24 +974,51 @@ fn joining(b: &mut Builder, f: &Facts, pre: &Preflight, accounts: &AccountSteps)
             ..Draft::default()
         },
     );
-    let prod_ou = md_text(&f.legacy_ou());
-    let in_ou = b.add(
+    let transitional = b.add(
         Phase::Joining,
+        "transitional-ou",
         Draft {
-            summary: "Move the legacy account into its OU; it stays the production account".into(),
+            summary: "Move the legacy account into the transitional OU".into(),
             owner: ARCHITECT,
             action: format!(
-                "Move the legacy account from the root into OU {prod_ou}. It stays the production account: \
-                 its {} stay where they are. The SCPs now apply to it, including the region guard ({}); the \
-                 scan found resources in no other region.",
-                plural(f.staying_count(), "resource", "resources"),
-                join_words(&f.regions_in_use.iter().map(|r| md_code(r)).collect::<Vec<_>>())
+                "Move the legacy account from the root into OU {}. The OU has no policy of its own, so nothing \
+                 changes for the running workloads; the account stays there until the next step's checks pass.",
+                md_code(TRANSITIONAL_OU)
             ),
-            verify: "Production health checks and alarms stay normal for a day, and CloudTrail shows no access \
-                     denied by a service control policy for production roles."
-                .into(),
-            rollback: "Move the account back to the root, or detach the policy that gets in the way.".into(),
+            verify: "`aws organizations list-parents --child-id <legacy account id>` names the transitional OU.".into(),
+            rollback: "Move the account back to the root.".into(),
             depends_on: vec![role],
+            ..Draft::default()
+        },
+    );
+    let prod_ou = md_text(&f.legacy_ou());
+    let regions = join_words(&f.guard_regions.iter().map(|r| md_code(r)).collect::<Vec<_>>());
+    let in_ou = b.add(
+        Phase::Joining,
+        "final-ou",
+        Draft {
+            summary: "Check the legacy account against the guardrails, then move it into its OU".into(),
+            owner: ARCHITECT,
+            action: format!(
+                "Before the guardrails apply, look for what they would deny, read-only. In the legacy account's \
+                 CloudTrail event history (90 days, per region): no calls in a region other than {regions}, \
+                 except by the exempt roles; and no `StopLogging`, `UpdateTrail`, `DeleteTrail`, \
+                 `PutEventSelectors`, `PutConfigurationRecorder`, `PutDeliveryChannel` or \
+                 `StopConfigurationRecorder` by a role other than the exempt ones (a pipeline that manages the \
+                 trail would be denied: move it to an exempt role or drop it). Once clean, move the account \
+                 from OU {transitional} into OU {prod_ou}. It stays the production account: its {} stay where \
+                 they are.",
+                plural(f.staying_count(), "resource", "resources"),
+                transitional = md_code(TRANSITIONAL_OU),
+            ),
+            verify: "Production health checks and alarms stay normal for a business day, and CloudTrail shows no \
+                     error that names a service control policy for production roles."
+                .into(),
+            rollback: format!(
+                "Move the account back into OU {}: the OU's guardrails stop applying to it.",
+                md_code(TRANSITIONAL_OU)
+            ),
+            depends_on: vec![transitional, fnd.guardrails.clone()],
             ..Draft::default()
         },
     );
@@ -855,55 +1030,69 @@ fn joining(b: &mut Builder, f: &Facts, pre: &Preflight, accounts: &AccountSteps)
     } else {
         format!("Activate: {}.", join_words(&tag_keys))
     };
+    // Backfill: up to 12 months, from the first of a month, management account only, one
+    // request per 24 hours; it applies current activation to past months of the organization's
+    // data, so it cannot reach the legacy account's standalone months
+    // (https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/cost-allocation-backfill.html).
     b.add(
         Phase::Joining,
+        "cost-tags",
         Draft {
             summary: "Activate the cost allocation tags again in the management account".into(),
             owner: FINANCE,
             action: format!(
                 "Cost allocation tags activated in the legacy account do not carry over: in the management \
-                 account, activate them again under Billing, Cost allocation tags. {tags} Activation does not \
-                 apply to the past, so do it on the day the account joins."
+                 account, activate them again under Billing, Cost allocation tags. {tags} Then request a \
+                 backfill from the first day of the join month, so the post-join usage is grouped by them even \
+                 if activation came late. The backfill only adds values where the tag was on the resource at \
+                 the time, and it does not reach the months before the join: for those, use the export of \
+                 the preflight."
             ),
-            verify: "The tags show as active in the management account, and Cost Explorer groups by them from the \
-                     next day."
+            verify: "The tags show as active in the management account, and Cost Explorer groups the join month \
+                     by them once the backfill has finished."
                 .into(),
             rollback: "Deactivate the tags.".into(),
             depends_on: vec![accept.clone()],
             ..Draft::default()
         },
     );
+    // The final bill uses the preferences in force at 23:59:59 UTC on the month's last day
+    // (https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/ri-turn-off.html).
     b.add(
         Phase::Joining,
+        "commitment-sharing",
         Draft {
             summary: "Decide how Reserved Instances and Savings Plans are shared".into(),
             owner: FINANCE,
             action: "Reserved Instances and Savings Plans bought by the legacy account are shared across the \
                      organization by default: the discount applies first to the account that bought them, then \
-                     to matching usage in any other account. That is usually what you want; to keep a \
-                     commitment for the legacy account alone, turn off discount sharing for it in the \
-                     management account's billing preferences. Buy new commitments centrally once the moves \
-                     are done."
+                     to matching usage in any other account. To keep a commitment for the legacy account alone, \
+                     turn off discount sharing for it in the management account's billing preferences. Only the \
+                     management account can change this. Buy new commitments centrally once the moves are done."
                 .into(),
             verify: "The Reserved Instance and Savings Plans utilization reports in the management account show \
                      each commitment and the accounts using it."
                 .into(),
-            rollback: "Switch the sharing preference back; it applies to future usage only.".into(),
+            rollback: "Switch the preference back before the month ends: the month's final bill uses the \
+                       preferences in force at 23:59:59 UTC on its last day."
+                .into(),
             depends_on: vec![accept.clone()],
             ..Draft::default()
         },
     );
+    // https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/useconsolidatedbilling-effective.html
     b.add(
         Phase::Joining,
+        "join-month",
         Draft {
-            summary: "Warn finance: the merge month is billed twice".into(),
+            summary: "Warn finance: the join month's usage is split over two invoices".into(),
             owner: FINANCE,
-            action: "In the month the legacy account joins there are two bills: the legacy account's own invoice \
-                     for its spend before joining, and the consolidated invoice of the management account with \
-                     the spend after. Tell accounts payable before it happens and keep both invoices with the \
-                     cost export. Joining early in a month keeps the first bill small."
+            action: "In the month the legacy account joins there are two invoices: the legacy account's own for \
+                     its usage before joining, and the management account's consolidated one for the usage \
+                     after. Nothing is charged twice. Tell accounts payable before it happens and keep both \
+                     invoices with the cost export."
                 .into(),
-            verify: "Finance has both invoices for the merge month, and their sum matches the month's total.".into(),
+            verify: "Finance has both invoices for the join month, and their sum matches the month's total.".into(),
             rollback: "Nothing to roll back.".into(),
             depends_on: vec![accept],
             ..Draft::default()
@@ -913,6 +1102,23 @@ fn joining(b: &mut Builder, f: &Facts, pre: &Preflight, accounts: &AccountSteps)
 }
 
 fn moves(b: &mut Builder, f: &Facts, pre: &Preflight, accounts: &AccountSteps, join: &Joining) {
+    // Units of applications are carried out by their workload's step; the others (landing
+    // networks, identities, log archives) by a step of their own.
+    let unit_step_ids: BTreeMap<&str, String> = f
+        .move_targets
+        .iter()
+        .flat_map(|t| {
+            t.workloads.iter().flat_map(move |w| {
+                t.units_of(w).map(move |u| {
+                    let id = match w.kind {
+                        WorkloadKind::Application | WorkloadKind::Unassigned => workload_step_id(&w.id),
+                        _ => unit_step_id(&u.id),
+                    };
+                    (u.id.as_str(), id)
+                })
+            })
+        })
+        .collect();
     for target in &f.move_targets {
         if target.stays_in_legacy || target.units.is_empty() {
             continue;
@@ -923,25 +1129,39 @@ fn moves(b: &mut Builder, f: &Facts, pre: &Preflight, accounts: &AccountSteps, j
         base.extend(pre.review.clone());
         let mut before_cleanup = Vec::new();
         for workload in &target.workloads {
-            let mut unit_steps = Vec::new();
-            for unit in target.units_of(workload) {
-                let mut deps = base.clone();
+            let deps_of = |unit: &MoveUnit| -> Vec<String> {
                 // A dependency on a unit that is missing or comes later is reported by
                 // `check_order` (as `(unit ...)`).
-                deps.extend(unit.depends_on.iter().map(|d| match d {
-                    Dependency::Unit(u) => unit_step_id(u),
-                    Dependency::Workload(w) => cutover_step_id(w),
-                    Dependency::Step(s) => s.clone(),
-                }));
-                let id = unit_step(b, f, target, workload, unit, deps);
-                unit_steps.push(id);
-            }
+                unit.depends_on
+                    .iter()
+                    .map(|d| match d {
+                        Dependency::Unit(u) => unit_step_ids
+                            .get(u.as_str())
+                            .cloned()
+                            .unwrap_or_else(|| unit_step_id(u)),
+                        Dependency::Workload(w) => cutover_step_id(w),
+                        Dependency::Step(s) => s.clone(),
+                    })
+                    .collect()
+            };
             match workload.kind {
                 WorkloadKind::Application | WorkloadKind::Unassigned => {
-                    let cut = cutover_step(b, target, workload);
+                    let mut deps = base.clone();
+                    let own = workload_step_id(&workload.id);
+                    for unit in target.units_of(workload) {
+                        deps.extend(deps_of(unit).into_iter().filter(|d| *d != own));
+                    }
+                    workload_step(b, f, target, workload, deps);
+                    let cut = cutover_step(b, target, workload, &unit_step_ids);
                     before_cleanup.push(cut);
                 }
-                _ => before_cleanup.extend(unit_steps),
+                _ => {
+                    for unit in target.units_of(workload) {
+                        let mut deps = base.clone();
+                        deps.extend(deps_of(unit));
+                        before_cleanup.push(unit_step(b, f, target, workload, unit, deps));
+                    }
+                }
             }
         }
         let logs = target.workloads.iter().any(|w| w.kind == WorkloadKind::LogArchive);
@@ -949,7 +1169,7 @@ fn moves(b: &mut Builder, f: &Facts, pre: &Preflight, accounts: &AccountSteps, j
             // Log buckets are deleted only with a written sign-off (procedure `log-archive`).
             continue;
         }
-        b.add_named(
+        b.add(
             Phase::Moves,
             &format!("{}/cleanup", target.name),
             Draft {
@@ -985,6 +1205,11 @@ fn moves(b: &mut Builder, f: &Facts, pre: &Preflight, accounts: &AccountSteps, j
 /// The step id of a move unit: `MOVE-dev/payments-db`.
 pub fn unit_step_id(unit: &str) -> String {
     format!("{}-{unit}", Phase::Moves.prefix())
+}
+
+/// The step id of the step that carries out a workload's units: `MOVE-dev/payments`.
+pub fn workload_step_id(workload: &str) -> String {
+    format!("{}-{workload}", Phase::Moves.prefix())
 }
 
 /// The step id of a workload's cutover: `MOVE-dev/payments/cutover`.
@@ -1143,92 +1368,13 @@ fn unit_step(
             let anchor_res = f.resource(anchor);
             let anchor_type = anchor_res.map_or("resource".to_owned(), |r| type_word(&r.resource_type).into_owned());
             action.push_str(&format!("Procedure `{}`.", md_text(&unit.method)));
-            let others: Vec<&Shared> = unit.resources.iter().filter(|a| a.as_str() != anchor).collect();
-            let of_type = |ty: &str| -> Vec<&Shared> {
-                others
-                    .iter()
-                    .copied()
-                    .filter(|a| f.resource(a).is_some_and(|r| r.resource_type == ty))
-                    .collect()
-            };
-            let (volumes, enis, eips, snapshots) = (
-                of_type("ec2:volume"),
-                of_type("ec2:network-interface"),
-                of_type("ec2:elastic-ip"),
-                of_type("ec2:snapshot"),
-            );
-            if !volumes.is_empty() {
-                action.push_str(&format!(
-                    " The AMI carries its volumes ({}): no separate snapshot.",
-                    id_list(f, &volumes, 6)
-                ));
+            let notes = unit_notes(f, target, unit);
+            for sentence in notes.carried.iter().chain(&notes.extra) {
+                action.push(' ');
+                action.push_str(sentence);
             }
-            if !snapshots.is_empty() {
-                action.push_str(&format!(
-                    " It carries its snapshots ({}): no separate copy.",
-                    id_list(f, &snapshots, 6)
-                ));
-            }
-            if !enis.is_empty() {
-                action.push_str(&format!(
-                    " Network interfaces ({}) come back with it; keep any fixed private IP.",
-                    id_list(f, &enis, 6)
-                ));
-            }
-            if !eips.is_empty() {
-                action.push_str(&format!(
-                    " Its Elastic IP ({}): procedure `transfer`.",
-                    id_list(f, &eips, 6)
-                ));
-            }
-            let rest: Vec<&Shared> = others
-                .iter()
-                .copied()
-                .filter(|a| !volumes.contains(a) && !enis.contains(a) && !eips.contains(a) && !snapshots.contains(a))
-                .collect();
-            if !rest.is_empty() {
-                action.push_str(&format!(" With it: {}.", id_list(f, &rest, 6)));
-            }
-            for arn in &unit.resources {
-                if let Some(r) = f.resource(arn) {
-                    for caveat in caveats::applying(r) {
-                        action.push_str(&format!("\n\n- {}: {}", f.md_label(arn), caveat.text));
-                    }
-                }
-            }
-            // Links to VPCs, subnets and security groups are the landing network's business.
-            let edges: Vec<_> = f
-                .unit_edges(unit)
-                .into_iter()
-                .filter(|e| !matches!(e.kind.as_str(), "in-vpc" | "in-subnet" | "has-security-group"))
-                .collect();
-            for e in edges.iter().take(6) {
-                let (here, there, there_target) = if unit.resources.contains(&e.from_arn) {
-                    (&e.from_arn, &e.to_arn, &e.to_target)
-                } else {
-                    (&e.to_arn, &e.from_arn, &e.from_target)
-                };
-                if e.kind == "policy-names-account" {
-                    action.push_str(&format!(
-                        "\n\n- {}: its policy names the legacy account: rewrite it for {name}.",
-                        f.md_label(here)
-                    ));
-                } else {
-                    action.push_str(&format!(
-                        "\n\n- {} {} {} ({}): recreate or share it in {name} first, or keep the link across \
-                         accounts.",
-                        f.md_label(here),
-                        md_text(&e.kind),
-                        f.md_label(there),
-                        md_text(there_target)
-                    ));
-                }
-            }
-            if edges.len() > 6 {
-                action.push_str(&format!(
-                    "\n\n- and {} more links across accounts (appendix).",
-                    edges.len() - 6
-                ));
+            for bullet in &notes.bullets {
+                action.push_str(&format!("\n\n- {bullet}"));
             }
             let label = super::text::truncate(&f.label(anchor), super::text::MAX_NAME_CHARS).into_owned();
             let summary = match workload.kind {
@@ -1252,7 +1398,7 @@ fn unit_step(
             (summary, owner, verify)
         }
     };
-    b.add_named(
+    b.add(
         Phase::Moves,
         &unit.id,
         Draft {
@@ -1265,6 +1411,181 @@ fn unit_step(
             target: Some(target.name.clone()),
             unit: Some(unit.id.to_string()),
             workload: Some(workload.id.to_string()),
+            region: Some(unit.region.to_string()),
+            ..Draft::default()
+        },
+    )
+}
+
+/// What a unit's step says besides its procedure.
+struct UnitNotes {
+    /// Sentences about what the procedure carries with the anchor (volumes in the AMI...).
+    carried: Vec<String>,
+    /// Sentences about what needs its own action (an Elastic IP, other members).
+    extra: Vec<String>,
+    /// One line per caveat or cross-account link (Markdown, without the bullet).
+    bullets: Vec<String>,
+}
+
+fn unit_notes(f: &Facts, target: &MoveTarget, unit: &MoveUnit) -> UnitNotes {
+    let name = md_text(&target.name);
+    let anchor = unit.anchor.as_deref().unwrap_or_default();
+    let others: Vec<&Shared> = unit.resources.iter().filter(|a| a.as_str() != anchor).collect();
+    let of_type = |ty: &str| -> Vec<&Shared> {
+        others
+            .iter()
+            .copied()
+            .filter(|a| f.resource(a).is_some_and(|r| r.resource_type == ty))
+            .collect()
+    };
+    let (volumes, enis, eips, snapshots) = (
+        of_type("ec2:volume"),
+        of_type("ec2:network-interface"),
+        of_type("ec2:elastic-ip"),
+        of_type("ec2:snapshot"),
+    );
+    let mut notes = UnitNotes {
+        carried: vec![],
+        extra: vec![],
+        bullets: vec![],
+    };
+    if !volumes.is_empty() {
+        notes.carried.push(format!(
+            "The AMI carries its volumes ({}): no separate snapshot.",
+            id_list(f, &volumes, 6)
+        ));
+    }
+    if !snapshots.is_empty() {
+        notes.carried.push(format!(
+            "It carries its snapshots ({}): no separate copy.",
+            id_list(f, &snapshots, 6)
+        ));
+    }
+    if !enis.is_empty() {
+        notes.carried.push(format!(
+            "Network interfaces ({}) come back with it; keep any fixed private IP.",
+            id_list(f, &enis, 6)
+        ));
+    }
+    if !eips.is_empty() {
+        notes.extra.push(format!(
+            "Its Elastic IP ({}): procedure `transfer`.",
+            id_list(f, &eips, 6)
+        ));
+    }
+    let rest: Vec<&Shared> = others
+        .iter()
+        .copied()
+        .filter(|a| !volumes.contains(a) && !enis.contains(a) && !eips.contains(a) && !snapshots.contains(a))
+        .collect();
+    if !rest.is_empty() {
+        notes.extra.push(format!("With it: {}.", id_list(f, &rest, 6)));
+    }
+    for arn in &unit.resources {
+        if let Some(r) = f.resource(arn) {
+            for caveat in caveats::applying(r) {
+                notes.bullets.push(format!("{}: {}", f.md_label(arn), caveat.text));
+            }
+        }
+    }
+    // Links to VPCs, subnets and security groups are the landing network's business.
+    let edges: Vec<_> = f
+        .unit_edges(unit)
+        .into_iter()
+        .filter(|e| !matches!(e.kind.as_str(), "in-vpc" | "in-subnet" | "has-security-group"))
+        .collect();
+    for e in edges.iter().take(6) {
+        let (here, there, there_target) = if unit.resources.contains(&e.from_arn) {
+            (&e.from_arn, &e.to_arn, &e.to_target)
+        } else {
+            (&e.to_arn, &e.from_arn, &e.from_target)
+        };
+        if e.kind == "policy-names-account" {
+            notes.bullets.push(format!(
+                "{}: its policy names the legacy account: rewrite it for {name}.",
+                f.md_label(here)
+            ));
+        } else {
+            notes.bullets.push(format!(
+                "{} {} {} ({}): recreate or share it in {name} first, or keep the link across accounts.",
+                f.md_label(here),
+                md_text(&e.kind),
+                f.md_label(there),
+                md_text(there_target)
+            ));
+        }
+    }
+    if edges.len() > 6 {
+        notes.bullets.push(format!(
+            "and {} more links across accounts (appendix).",
+            edges.len() - 6
+        ));
+    }
+    notes
+}
+
+/// The one step that carries out every unit of an application workload, each by the
+/// procedure its row in the workload's table names; the table lists the units.
+fn workload_step(b: &mut Builder, f: &Facts, target: &MoveTarget, workload: &Workload, deps: Vec<String>) -> String {
+    let units: Vec<&MoveUnit> = target.units_of(workload).collect();
+    let mut action = format!(
+        "Carry out the {} in the table above, in its order, each by the procedure its Method column names \
+         (written once under Procedures), in {}.",
+        plural(units.len(), "unit", "units"),
+        md_text(&target.name)
+    );
+    let mut kinds = BTreeSet::new();
+    for unit in &units {
+        kinds.insert(unit.kind);
+        let notes = unit_notes(f, target, unit);
+        let mut line: Vec<String> = notes.extra;
+        line.extend(notes.bullets);
+        if !line.is_empty() {
+            action.push_str(&format!("\n\n- {}: {}", md_code(&unit.id), line.join(" ")));
+        }
+    }
+    let mut verify = Vec::new();
+    if kinds.contains(&UnitKind::Data) {
+        verify.push("each copied data store matches its original in size and object count");
+    }
+    if kinds.contains(&UnitKind::Compute) {
+        verify.push("each rebuilt server or service runs in the new account and passes its health check");
+    }
+    if verify.is_empty() || kinds.iter().any(|k| !matches!(k, UnitKind::Data | UnitKind::Compute)) {
+        verify.push("every other copy exists in the new account, configured as its original");
+    }
+    let mut verify = join_words(&verify.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+    if let Some(first) = verify.get_mut(..1) {
+        first.make_ascii_uppercase();
+    }
+    verify.push('.');
+    b.add(
+        Phase::Moves,
+        &workload.id,
+        Draft {
+            summary: format!(
+                "Copy the {} of {} into {}",
+                plural(units.len(), "unit", "units"),
+                workload.id,
+                target.name
+            ),
+            owner: PLATFORM,
+            action,
+            verify,
+            rollback: "Delete what this step made; the originals keep serving until the cutover.".into(),
+            depends_on: deps,
+            target: Some(target.name.clone()),
+            workload: Some(workload.id.to_string()),
+            region: Some(
+                units
+                    .iter()
+                    .map(|u| u.region.to_string())
+                    .collect::<BTreeSet<_>>()
+                    .into_iter()
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
+            ..Draft::default()
         },
     )
 }
@@ -1284,16 +1605,26 @@ fn verb(method: &str) -> &'static str {
 }
 
 /// A workload's cutover, after all its units; returns its id.
-fn cutover_step(b: &mut Builder, target: &MoveTarget, workload: &Workload) -> String {
-    let depends_on: Vec<String> = workload
+fn cutover_step(
+    b: &mut Builder,
+    target: &MoveTarget,
+    workload: &Workload,
+    unit_step_ids: &BTreeMap<&str, String>,
+) -> String {
+    let mut depends_on: Vec<String> = workload
         .cutover_after
         .iter()
         .map(|d| match d {
-            Dependency::Unit(u) => unit_step_id(u),
+            Dependency::Unit(u) => unit_step_ids
+                .get(u.as_str())
+                .cloned()
+                .unwrap_or_else(|| unit_step_id(u)),
             Dependency::Workload(w) => cutover_step_id(w),
             Dependency::Step(s) => s.clone(),
         })
         .collect();
+    depends_on.sort();
+    depends_on.dedup();
     b.add_with_id(
         Phase::Moves,
         cutover_step_id(&workload.id),
@@ -1313,6 +1644,7 @@ fn cutover_step(b: &mut Builder, target: &MoveTarget, workload: &Workload) -> St
             target: Some(target.name.clone()),
             unit: None,
             workload: Some(workload.id.to_string()),
+            ..Draft::default()
         },
     )
 }
@@ -1352,7 +1684,9 @@ pub fn procedures() -> Vec<Procedure> {
         p(
             "replicate",
             "Replicate a bucket",
-            "Bucket names are global: create the new bucket in the target account under a new name. Turn on \
+            "Bucket names are global: create the new bucket in the target account under a new name. Keeping the \
+             old name means deleting the original first; a deleted name usually frees up within hours but can \
+             take 48 to 72 hours, and meanwhile any account may claim it, so keep a fallback name ready. Turn on \
              versioning on both, add a replication rule from the original (a role in the legacy account, a \
              bucket policy on the destination, ownership given to the target), then run S3 Batch Replication \
              for the objects that existed before the rule. At cutover, let replication drain before switching \
@@ -1533,6 +1867,8 @@ mod tests {
             target: None,
             unit: None,
             workload: None,
+            attaches: vec![],
+            region: None,
         }
     }
 

@@ -288,13 +288,23 @@ fn task_rows(csv_text: &str) -> Vec<(String, Vec<String>)> {
     let headers = reader.headers().unwrap().clone();
     assert_eq!(
         headers.iter().collect::<Vec<_>>(),
-        ["id", "phase", "summary", "description", "owner", "depends_on"]
+        [
+            "id",
+            "phase",
+            "summary",
+            "description",
+            "owner",
+            "target",
+            "workload",
+            "region",
+            "depends_on"
+        ]
     );
     reader
         .records()
         .map(|r| {
             let r = r.unwrap();
-            let deps = r[5].split(';').filter(|d| !d.is_empty()).map(str::to_string).collect();
+            let deps = r[8].split(',').filter(|d| !d.is_empty()).map(str::to_string).collect();
             (r[0].to_string(), deps)
         })
         .collect()
@@ -472,8 +482,13 @@ fn the_mixed_runbook_covers_every_required_topic() {
         "**This run already saved it:**",
         "48 hours",
         "Workloads/NonProd",
-        "AWS Budgets, not CloudWatch billing alarms",
-        "Marketplace",
+        "AWS Budgets rather than a CloudWatch billing alarm",
+        "`Transitional`",
+        "`DryRunOperation`",
+        "simulate-principal-policy",
+        "AWSReservedSSO_AdministratorAccess_*",
+        "backfill",
+        "23:59:59 UTC",
         "organization trail",
         "GuardDuty",
         "Security Hub",
@@ -482,7 +497,7 @@ fn the_mixed_runbook_covers_every_required_topic() {
         "`OrganizationAccountAccessRole`",
         "cost allocation tags",
         "Savings Plans",
-        "two bills",
+        "Nothing is charged twice",
         "aws/ebs",
         "Batch Replication",
         "Bucket names are global",
@@ -490,7 +505,7 @@ fn the_mixed_runbook_covers_every_required_topic() {
         "CIDR",
         "its policy names the legacy account",
         "Cut over dev/golden",
-        "The AMI carries its volumes",
+        "so the volumes come with it",
         "procedure `transfer`",
         "Build the landing network of dev in eu-west-1",
         "Delete the originals of dev from the legacy account, after verification and a backup",
@@ -498,13 +513,49 @@ fn the_mixed_runbook_covers_every_required_topic() {
     ] {
         assert!(md.contains(needle), "missing: {needle}");
     }
-    // Units appear in the plan's order, each as one step.
+    // Nothing is lost: every unit appears exactly once, as a row of its workload's table or as
+    // a step of its own, in the plan's order.
     let positions: Vec<usize> = plan
         .units
         .iter()
-        .map(|u| md.find(&format!("##### MOVE-{}: ", u.id)).unwrap())
+        .map(|u| {
+            let row = format!("\n| `{}` |", u.id);
+            let step = format!(" MOVE-{}: ", u.id);
+            let found: Vec<usize> = md
+                .match_indices(&row)
+                .chain(md.match_indices(&step))
+                .map(|(i, _)| i)
+                .collect();
+            assert_eq!(found.len(), 1, "unit {} appears {} times", u.id, found.len());
+            found[0]
+        })
         .collect();
     assert!(positions.windows(2).all(|w| w[0] < w[1]), "{positions:?}");
+    // Every review item and conflict exactly once in the Review section, conflicts not in the queue.
+    let review = &md[md.find("## 6. Review").unwrap()..md.find("## Appendix").unwrap()];
+    let conflicts_at = review.find("### Conflicts").unwrap();
+    for r in &plan.review {
+        let label = super::facts::Facts::new(&RunbookInput {
+            inventory: &inv,
+            plan: &plan,
+            costs: Some(&costs),
+            blind_spots: None,
+            generated_at: GENERATED_AT.into(),
+        })
+        .md_label(&r.arn);
+        let is_conflict = plan.conflicts.iter().any(|c| c.arn == r.arn);
+        let (inside, outside) = if is_conflict {
+            (&review[conflicts_at..], &review[..conflicts_at])
+        } else {
+            (&review[..conflicts_at], &review[conflicts_at..])
+        };
+        assert_eq!(inside.matches(&label).count(), 1, "{label}");
+        assert_eq!(outside.matches(&label).count(), 0, "{label}");
+    }
+    // Resources are named by name and id, never by ARN (ARN patterns in commands are fine).
+    for r in &inv.resources {
+        assert!(!md.contains(r.arn.as_str()), "{} is named by its ARN", r.arn);
+    }
     // The region guard lists exactly the regions of the scanned resources.
     let (_, guard) = rb.scps.iter().find(|(f, _)| f == "restrict-regions.json").unwrap();
     let doc: serde_json::Value = serde_json::from_str(guard).unwrap();
@@ -583,7 +634,7 @@ fn a_move_unit_that_depends_on_a_later_unit_is_refused() {
     .unwrap_err();
     assert_eq!(
         err.to_string(),
-        "the plan's move unit dev/network-eu-west-1 depends on MOVE-dev/dev-api-1, which comes after it: regenerate the plan"
+        "the plan's move unit dev/network-eu-west-1 depends on MOVE-dev/golden, which comes after it: regenerate the plan"
     );
     plan.units[0].depends_on = vec![Dependency::Unit("nowhere".into())];
     let err = render(&RunbookInput {
@@ -786,4 +837,137 @@ fn the_export_step_reports_failed_queries_and_an_incomplete_export() {
     assert!(md.contains("**This run saved part of it:**"));
     assert!(md.contains("failed queries `tags` (InternalServerError)"));
     assert!(md.contains("The Cost Explorer export is incomplete; finish it before joining."));
+}
+
+/// When the legacy account accepts the invitation it lands in the root, so every policy on the
+/// root applies to production at that moment: the steps before the acceptance attach nothing
+/// there but deny-leave (`FullAWSAccess` is AWS's default), no step ever attaches another
+/// policy to the root or anything to the transitional OU, and every guardrail on a final OU
+/// was attached to the policy staging OU by an earlier step.
+#[test]
+fn at_the_invitation_the_root_carries_only_deny_leave() {
+    let (inv, plan, costs) = mixed();
+    let input = RunbookInput {
+        inventory: &inv,
+        plan: &plan,
+        costs: Some(&costs),
+        blind_spots: None,
+        generated_at: GENERATED_AT.into(),
+    };
+    let facts = super::facts::Facts::new(&input);
+    let steps = super::steps::build(&facts);
+    let accept = steps
+        .iter()
+        .position(|s| s.id == "JOIN-accept")
+        .expect("an acceptance step");
+    let on_root = |steps: &[super::steps::Step]| -> Vec<String> {
+        steps
+            .iter()
+            .flat_map(|s| &s.attaches)
+            .filter(|a| a.target == super::scp::ROOT)
+            .map(|a| a.policy.clone())
+            .collect()
+    };
+    assert_eq!(on_root(&steps[..=accept]), ["DenyLeaveOrganization"]);
+    assert_eq!(on_root(&steps), ["DenyLeaveOrganization"]);
+    let mut staged = BTreeSet::new();
+    for step in &steps {
+        for a in &step.attaches {
+            assert_ne!(a.target, super::facts::TRANSITIONAL_OU, "{}", step.id);
+            if a.target == super::facts::POLICY_STAGING_OU {
+                staged.insert(a.policy.clone());
+            } else if a.target != super::scp::ROOT {
+                assert!(
+                    staged.contains(&a.policy),
+                    "{} attaches {} before staging it",
+                    step.id,
+                    a.policy
+                );
+            }
+        }
+    }
+    // Every policy is attached somewhere, and the final OUs get the guardrails.
+    let attached: BTreeSet<&str> = steps
+        .iter()
+        .flat_map(|s| &s.attaches)
+        .map(|a| a.policy.as_str())
+        .collect();
+    assert_eq!(attached.len(), facts.scps.len());
+    assert!(
+        steps
+            .iter()
+            .flat_map(|s| &s.attaches)
+            .any(|a| a.policy == "RestrictRegions" && a.target == "Workloads")
+    );
+    // The legacy account is in its final OU only after the guardrails are on that OU.
+    let final_ou = steps.iter().position(|s| s.id == "JOIN-final-ou").unwrap();
+    let guardrails = steps.iter().position(|s| s.id == "FND-guardrails").unwrap();
+    assert!(guardrails < accept && accept < final_ou);
+    assert!(steps[final_ou].depends_on.contains(&"FND-guardrails".to_string()));
+}
+
+/// `tasks.csv` has the tracker columns, descriptions within the limit that point at their step,
+/// and `depends_on` lists of earlier ids, comma-separated.
+#[test]
+fn tasks_csv_rows_fit_a_tracker() {
+    let (mut inv, plan, costs) = mixed();
+    // A very long name makes some step long enough to be cut.
+    let long = "x".repeat(3000);
+    inv.resources[0].name = Some(long.clone());
+    let rb = render_case(&inv, &plan, Some(&costs));
+    let mut reader = csv::Reader::from_reader(rb.tasks_csv.as_bytes());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(
+        header,
+        [
+            "id",
+            "phase",
+            "summary",
+            "description",
+            "owner",
+            "target",
+            "workload",
+            "region",
+            "depends_on"
+        ]
+    );
+    let mut seen = BTreeSet::new();
+    let mut rows = 0;
+    for record in reader.records() {
+        let record = record.unwrap();
+        let id = record[0].to_string();
+        let description = &record[3];
+        assert!(
+            description.chars().count() <= MAX_TASK_DESCRIPTION,
+            "{id}: {} chars",
+            description.chars().count()
+        );
+        assert!(description.ends_with(&format!("runbook.md, step {id}.")), "{id}");
+        assert!(
+            !description.contains('`') && !description.contains("**"),
+            "{id}: not plain text"
+        );
+        for dep in record[8].split(',').filter(|d| !d.is_empty()) {
+            assert!(seen.contains(dep), "{id} depends on {dep}, which is not earlier");
+        }
+        if id.starts_with("MOVE-") {
+            assert!(!record[5].is_empty(), "{id} has no target");
+        }
+        seen.insert(id);
+        rows += 1;
+    }
+    assert_eq!(rows, rb.steps);
+    // A step longer than the limit is cut, and still points at the runbook.
+    let mut step = steps::build(&super::facts::Facts::new(&RunbookInput {
+        inventory: &inv,
+        plan: &plan,
+        costs: Some(&costs),
+        blind_spots: None,
+        generated_at: GENERATED_AT.into(),
+    }))
+    .remove(0);
+    step.action = format!("`{long}`");
+    let cut = task_description(&step);
+    assert_eq!(cut.chars().count(), MAX_TASK_DESCRIPTION);
+    assert!(cut.contains("x …") && cut.ends_with(&format!("runbook.md, step {}.", step.id)));
 }

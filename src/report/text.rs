@@ -159,9 +159,37 @@ pub fn html_escape(value: &str) -> String {
     out
 }
 
+/// Markdown as plain text for a tracker: no backticks, emphasis or backslash escapes.
+pub fn plain(markdown: &str) -> String {
+    let mut out = String::with_capacity(markdown.len());
+    let mut chars = markdown.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '`' => {}
+            '*' if chars.peek() == Some(&'*') => {
+                chars.next();
+            }
+            '\\' if chars.peek().is_some_and(|n| n.is_ascii_punctuation()) => {
+                out.extend(chars.next());
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_drops_code_emphasis_and_escapes() {
+        assert_eq!(
+            plain("**Verify:** run `aws x` on a\\_b\\|c"),
+            "Verify: run aws x on a_b|c"
+        );
+        assert_eq!(plain("2 * 3"), "2 * 3");
+    }
 
     #[test]
     fn coverage_gap_names_service_region_status_and_detail() {

@@ -49,6 +49,7 @@ fn restored_cells(path: &Path) -> Vec<Vec<String>> {
 /// The files `classify` and `runbook` write into one folder.
 const CLASSIFY_AND_RUNBOOK_FILES: &[&str] = &[
     "assignments.csv",
+    "dependencies.csv",
     "plan.json",
     "runbook.html",
     "runbook.md",
@@ -191,6 +192,7 @@ const SAMPLE_FILES: &[&str] = &[
     "costs/reservation-utilization.csv",
     "costs/savings-plans-utilization.csv",
     "costs/summary.json",
+    "dependencies.csv",
     "inventory.json",
     "plan.json",
     "runbook.html",
@@ -345,6 +347,7 @@ const EMULATOR_FILES: &[&str] = &[
     "costs/monthly-tag-Environment.csv",
     "costs/monthly-total.csv",
     "costs/summary.json",
+    "dependencies.csv",
     "inventory.json",
     "plan.json",
     "runbook.html",

@@ -50,6 +50,7 @@ fn runbook_writes_every_file_and_exits_0() {
         "runbook.md",
         "runbook.html",
         "tasks.csv",
+        "dependencies.csv",
         "scp/deny-expensive-instances-sandbox.json",
         "scp/deny-leave-organization.json",
         "scp/protect-cloudtrail-config.json",
@@ -67,7 +68,7 @@ fn runbook_writes_every_file_and_exits_0() {
     );
     assert!(md.contains("**This run already saved it:**"));
     let csv = std::fs::read_to_string(out.join("tasks.csv")).unwrap();
-    assert!(csv.starts_with("id,phase,summary,description,owner,depends_on\n"));
+    assert!(csv.starts_with("id,phase,summary,description,owner,target,workload,region,depends_on\n"));
     let html = std::fs::read_to_string(out.join("runbook.html")).unwrap();
     assert!(!html.contains("http://") && !html.contains("https://"));
     assert_eq!(html.matches("<svg").count(), 3);
