@@ -14,6 +14,7 @@ pub mod eks;
 mod fake_pages;
 pub mod iam;
 pub mod kms;
+pub mod lambda;
 pub mod logs;
 pub mod rds;
 pub mod s3;
@@ -44,6 +45,7 @@ pub static REGISTRY: &[&dyn Collector<AwsScanSource>] = &[
     &autoscaling::AutoScaling,
     &efs::Efs,
     &rds::Rds,
+    &lambda::Lambda,
 ];
 
 /// The Markdown table of `docs/collectors.md`: each collector, its units, the Cost Explorer
