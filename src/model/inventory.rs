@@ -194,6 +194,7 @@ pub enum Source {
     Efs,
     Rds,
     Lambda,
+    Dynamodb,
 }
 
 /// What happened to one (service, region) stream of the scan.

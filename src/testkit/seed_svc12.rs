@@ -45,6 +45,7 @@ macro_rules! regional {
 /// Seeds one region.
 pub async fn seed(seeded: &mut ServicesSeeded, cx: &Ctx<'_>) {
     seed_lambda(seeded, cx).await;
+    seed_dynamodb(seeded, cx).await;
 }
 
 /// A role, a layer, a tagged function in the VPC on the customer key with a layer and a
@@ -163,5 +164,113 @@ async fn seed_lambda(seeded: &mut ServicesSeeded, cx: &Ctx<'_>) {
         seeded.add(&mapping_arn, "lambda:event-source-mapping", cx.region, false);
         seeded.relate(&mapping_arn, "invokes", &arn);
         seeded.relate(&mapping_arn, "reads-from", &queue_arn);
+    }
+}
+
+/// A tagged on-demand table on the customer key with a stream and point-in-time recovery, which
+/// an event source mapping reads into the never-tagged function, and a never-tagged provisioned
+/// table on the default (AWS-owned) key.
+async fn seed_dynamodb(seeded: &mut ServicesSeeded, cx: &Ctx<'_>) {
+    use aws_sdk_dynamodb::types::{
+        AttributeDefinition, BillingMode, KeySchemaElement, KeyType, PointInTimeRecoverySpecification,
+        ProvisionedThroughput, ScalarAttributeType, SseSpecification, SseType, StreamSpecification, StreamViewType,
+        Tag,
+    };
+    let dynamodb = regional!(aws_sdk_dynamodb, cx);
+    let lambda = regional!(aws_sdk_lambda, cx);
+    for tagged in [true, false] {
+        let name = if tagged {
+            format!("orders-dev-{}", cx.short)
+        } else {
+            format!("sessions-untagged-{}", cx.short)
+        };
+        let mut request = dynamodb
+            .create_table()
+            .table_name(&name)
+            .attribute_definitions(
+                AttributeDefinition::builder()
+                    .attribute_name("id")
+                    .attribute_type(ScalarAttributeType::S)
+                    .build()
+                    .unwrap(),
+            )
+            .key_schema(
+                KeySchemaElement::builder()
+                    .attribute_name("id")
+                    .key_type(KeyType::Hash)
+                    .build()
+                    .unwrap(),
+            );
+        request = if tagged {
+            request
+                .billing_mode(BillingMode::PayPerRequest)
+                .stream_specification(
+                    StreamSpecification::builder()
+                        .stream_enabled(true)
+                        .stream_view_type(StreamViewType::NewImage)
+                        .build()
+                        .unwrap(),
+                )
+                // moto reports the key as given: the ARN, as AWS reports it.
+                .sse_specification(
+                    SseSpecification::builder()
+                        .enabled(true)
+                        .sse_type(SseType::Kms)
+                        .kms_master_key_id(cx.key)
+                        .build(),
+                )
+                .tags(Tag::builder().key("Environment").value("dev").build().unwrap())
+        } else {
+            request.provisioned_throughput(
+                ProvisionedThroughput::builder()
+                    .read_capacity_units(1)
+                    .write_capacity_units(1)
+                    .build()
+                    .unwrap(),
+            )
+        };
+        let created = must(&cx.what("dynamodb CreateTable", &name), request.send().await);
+        let table = created.table_description().expect("a table description");
+        let arn = table.table_arn().expect("a table ARN").to_owned();
+        seeded.add(&arn, "dynamodb:table", cx.region, tagged);
+        if !tagged {
+            continue;
+        }
+        seeded.relate(&arn, "uses-key", cx.key);
+        must(
+            &cx.what("dynamodb UpdateContinuousBackups", &name),
+            dynamodb
+                .update_continuous_backups()
+                .table_name(&name)
+                .point_in_time_recovery_specification(
+                    PointInTimeRecoverySpecification::builder()
+                        .point_in_time_recovery_enabled(true)
+                        .build()
+                        .unwrap(),
+                )
+                .send()
+                .await,
+        );
+        let stream = table.latest_stream_arn().expect("a stream ARN").to_owned();
+        let function = format!("resize-untagged-{}", cx.short);
+        let mapping = must(
+            &cx.what("lambda CreateEventSourceMapping", &stream),
+            lambda
+                .create_event_source_mapping()
+                .function_name(&function)
+                .event_source_arn(&stream)
+                .starting_position(aws_sdk_lambda::types::EventSourcePosition::Latest)
+                .send()
+                .await,
+        );
+        let uuid = mapping.uuid().expect("a mapping UUID");
+        let mapping_arn = format!(
+            "arn:aws:lambda:{}:{}:event-source-mapping:{uuid}",
+            cx.region, cx.account
+        );
+        let function_arn = format!("arn:aws:lambda:{}:{}:function:{function}", cx.region, cx.account);
+        seeded.add(&mapping_arn, "lambda:event-source-mapping", cx.region, false);
+        seeded.relate(&mapping_arn, "invokes", &function_arn);
+        seeded.relate(&mapping_arn, "reads-from", &stream);
     }
 }

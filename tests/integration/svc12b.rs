@@ -12,7 +12,7 @@ use acctsplit::testkit::seed_svc12::LAMBDA_ENV_SECRET;
 
 /// The collectors of this file's types: the coverage-row service name (also the signing name the
 /// proxy denies, and the prefix of their resource types) and the SDK's service name in the audit log.
-const SERVICES: &[(&str, &str)] = &[("lambda", "Lambda")];
+const SERVICES: &[(&str, &str)] = &[("lambda", "Lambda"), ("dynamodb", "DynamoDB")];
 
 /// Checks the facts of the seeded Lambda, DynamoDB and load balancing resources in a scan of
 /// the seeded services (`resources` and its file's `text`).
@@ -51,7 +51,26 @@ pub(crate) async fn check(moto: &Moto, seeded: &ServicesSeeded, resources: &[Val
         assert_eq!(a["environment_variable_names"], names, "{}", e.arn);
         assert_eq!(a["layers"].as_array().unwrap().len(), usize::from(e.tagged), "{a}");
     }
-    assert_eq!(seeded.of_type("lambda:event-source-mapping").count(), 4);
+    // Two from queues, one from a table's stream, in each region.
+    assert_eq!(seeded.of_type("lambda:event-source-mapping").count(), 6);
+
+    // DynamoDB: billing mode, stream, encryption and point-in-time recovery.
+    let tables: Vec<_> = seeded.of_type("dynamodb:table").collect();
+    assert_eq!(tables.len(), 4, "two tables in each region");
+    for e in tables {
+        let a = &find(&e.arn)["attributes"];
+        let expected = if e.tagged {
+            ("PAY_PER_REQUEST", true, "KMS", true)
+        } else {
+            ("PROVISIONED", false, "aws-owned", false)
+        };
+        assert_eq!(a["billing_mode"], expected.0, "{a}");
+        assert_eq!(a["stream_enabled"], expected.1, "{a}");
+        assert_eq!(a["encryption"], expected.2, "{a}");
+        assert_eq!(a["point_in_time_recovery"], expected.3, "{a}");
+        assert_eq!(a["status"], "ACTIVE", "{a}");
+        assert_eq!(a["replicas"], serde_json::json!([]), "moto has no replicas: {a}");
+    }
 }
 
 fn scan(endpoint: &str, moto: &Moto, dir: &Path) -> (Option<i32>, Value, String) {

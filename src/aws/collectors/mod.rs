@@ -6,6 +6,7 @@
 pub mod autoscaling;
 pub mod cloudformation;
 mod common;
+pub mod dynamodb;
 pub mod ec2;
 pub mod ecs;
 pub mod efs;
@@ -46,6 +47,7 @@ pub static REGISTRY: &[&dyn Collector<AwsScanSource>] = &[
     &efs::Efs,
     &rds::Rds,
     &lambda::Lambda,
+    &dynamodb::Dynamodb,
 ];
 
 /// The Markdown table of `docs/collectors.md`: each collector, its units, the Cost Explorer
