@@ -95,6 +95,7 @@ pub const CATALOG: &[CatalogEntry] = &[
     entry("ec2:instance", "recreate", Stage::Compute),
     entry("ec2:launch-template", "recreate", Stage::Compute),
     entry("lambda:function", "redeploy", Stage::Compute),
+    entry("lambda:event-source-mapping", "recreate", Stage::Compute),
     entry("ecs:cluster", "recreate", Stage::Compute),
     entry("ecs:service", "redeploy", Stage::Compute),
     entry("eks:cluster", "recreate", Stage::Compute),

@@ -193,6 +193,8 @@ pub enum Source {
     Autoscaling,
     Efs,
     Rds,
+    Lambda,
+    Dynamodb,
 }
 
 /// What happened to one (service, region) stream of the scan.

@@ -15,8 +15,9 @@ pub const MOTO_AWS_RDS_KEY: &str = "f5f30938-abed-41a2-a0f6-5482d02a2489";
 /// The master password of the seeded databases, which no inventory may contain.
 pub const RDS_PASSWORD: &str = "not-a-real-password-1";
 /// Types the seed tags but moto's Tagging API does not list (it lists RDS databases, clusters
-/// and snapshots, not DB subnet groups), so the scan sees them without a `tagging` source.
-pub const UNLISTED_BY_MOTO_TAGGING: &[&str] = &["rds:subgrp"];
+/// and snapshots, not DB subnet groups; nor Lambda event source mappings), so the scan sees them
+/// without a `tagging` source.
+pub const UNLISTED_BY_MOTO_TAGGING: &[&str] = &["rds:subgrp", "lambda:event-source-mapping"];
 
 /// What the services seed created.
 #[derive(Debug, Default)]
@@ -27,7 +28,7 @@ pub struct ServicesSeeded {
 }
 
 impl ServicesSeeded {
-    fn add(&mut self, arn: &str, resource_type: &str, region: &str, tagged: bool) {
+    pub(crate) fn add(&mut self, arn: &str, resource_type: &str, region: &str, tagged: bool) {
         self.expected.push(Expected {
             arn: arn.to_owned(),
             resource_type: resource_type.to_owned(),
@@ -37,7 +38,7 @@ impl ServicesSeeded {
         });
     }
 
-    fn relate(&mut self, arn: &str, kind: &str, target: &str) {
+    pub(crate) fn relate(&mut self, arn: &str, kind: &str, target: &str) {
         let entry = self
             .expected
             .iter_mut()
@@ -77,6 +78,15 @@ pub async fn seed_services(cfg: &SdkConfig, account_id: &str) -> ServicesSeeded 
         Rds::new(cfg, region, account_id)
             .seed(&mut seeded, &net, &key, short)
             .await;
+        let cx = super::seed_svc12::Ctx {
+            cfg,
+            region,
+            account: account_id,
+            short,
+            net: &net,
+            key: &key,
+        };
+        super::seed_svc12::seed(&mut seeded, &cx).await;
     }
     for e in &mut seeded.expected {
         e.relations.sort();

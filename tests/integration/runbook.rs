@@ -315,7 +315,7 @@ fn a_blind_spot_exits_1_with_its_spend_in_the_summary_and_the_csv() {
     );
     assert!(lines[3].starts_with("Tax,NoRegion,25.00,account-level,,"), "{csv}");
     assert!(
-        lines[4].starts_with("AWS Lambda,eu-west-1,0.40,tagged-only,tagging,"),
+        lines[4].starts_with("AWS Lambda,eu-west-1,0.40,not-scanned,lambda,"),
         "below USD 1.00 it is listed but does not count: {csv}"
     );
     assert!(out.join("runbook.md").is_file());

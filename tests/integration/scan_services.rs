@@ -152,6 +152,7 @@ async fn service_resources_are_found_once_with_sources_tags_and_relations() {
     }
     assert!(seeded.of_type("rds:db").count() >= 4, "the RDS seed ran");
     assert!(!text.contains(seed_data::RDS_PASSWORD), "no master password is kept");
+    crate::svc12b::check(&moto, &seeded, resources, &text).await;
 
     // A second scan gives the same inventory.
     let again = tempfile::tempdir().unwrap();

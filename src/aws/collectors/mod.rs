@@ -6,6 +6,7 @@
 pub mod autoscaling;
 pub mod cloudformation;
 mod common;
+pub mod dynamodb;
 pub mod ec2;
 pub mod ecs;
 pub mod efs;
@@ -14,6 +15,7 @@ pub mod eks;
 mod fake_pages;
 pub mod iam;
 pub mod kms;
+pub mod lambda;
 pub mod logs;
 pub mod rds;
 pub mod s3;
@@ -44,6 +46,8 @@ pub static REGISTRY: &[&dyn Collector<AwsScanSource>] = &[
     &autoscaling::AutoScaling,
     &efs::Efs,
     &rds::Rds,
+    &lambda::Lambda,
+    &dynamodb::Dynamodb,
 ];
 
 /// The Markdown table of `docs/collectors.md`: each collector, its units, the Cost Explorer
