@@ -13,6 +13,7 @@ mod scan;
 mod scan_services;
 mod seeders;
 mod services;
+mod svc13b;
 mod test_proxy;
 mod workloads;
 

@@ -16,6 +16,7 @@ pub mod iam;
 pub mod kms;
 pub mod logs;
 pub mod rds;
+pub mod route53;
 pub mod s3;
 pub mod secretsmanager;
 pub mod sns;
@@ -44,6 +45,7 @@ pub static REGISTRY: &[&dyn Collector<AwsScanSource>] = &[
     &autoscaling::AutoScaling,
     &efs::Efs,
     &rds::Rds,
+    &route53::Route53,
 ];
 
 /// The Markdown table of `docs/collectors.md`: each collector, its units, the Cost Explorer
