@@ -214,6 +214,7 @@ pub(crate) fn moving(graph: &Graph<'_>, i: usize, target: &str, account_id: &str
             }
         ),
         "route53:hostedzone" => hosted_zone_notes(res, target),
+        "acm:certificate" => certificate_notes(res, target),
         ty if ty.starts_with("iam:") => iam_notes(res, target, account_id),
         _ => match entry.method {
             "recreate" => format!("recreate it in {target}, preferably from infrastructure as code"),
@@ -242,6 +243,46 @@ pub(crate) fn moving(graph: &Graph<'_>, i: usize, target: &str, account_id: &str
     let mut notes = notes;
     notes.shrink_to_fit();
     (entry.method, notes)
+}
+
+/// A certificate cannot move: an Amazon-issued one is requested again and validated, an imported
+/// one imported again; the resources that use it switch to the new one.
+fn certificate_notes(res: &Resource, target: &str) -> String {
+    let names = res
+        .attributes
+        .get("subject_alternative_names")
+        .and_then(|v| v.as_array())
+        .map(|n| n.iter().filter_map(|v| v.as_str()).collect::<Vec<_>>().join(", "))
+        .filter(|n| !n.is_empty())
+        .or_else(|| res.attr_str("domain_name").map(str::to_owned))
+        .unwrap_or_default();
+    let mut notes = if res.attr_bool("imported") == Some(true) {
+        format!(
+            "import the certificate into ACM in {target} again from its original files (ACM does not export an \
+             imported certificate's private key)"
+        )
+    } else if res.attr_str("validation_method") == Some("EMAIL") {
+        format!("request a new certificate for {names} in {target} and validate it by email again")
+    } else {
+        format!(
+            "request a new certificate for {names} in {target} and validate it with DNS: add the validation \
+             CNAME record ACM gives there to the hosted zone"
+        )
+    };
+    let users = res
+        .attributes
+        .get("in_use_by")
+        .and_then(|v| v.as_array())
+        .map_or(0, Vec::len);
+    if users > 0 {
+        notes.push_str(&format!(
+            "; then switch the {users} resources that use it to the new certificate"
+        ));
+    }
+    if let Some(expires) = res.attr_str("expires") {
+        notes.push_str(&format!("; this one expires {expires}"));
+    }
+    notes
 }
 
 /// A hosted zone is recreated and its records exported; its TTLs say how early to lower them.
@@ -655,6 +696,36 @@ mod tests {
         assert!(notes.contains("already names 444455556666"), "{notes}");
         let notes = method_of(&resources, 1).1;
         assert!(!notes.contains("aws/secretsmanager"), "{notes}");
+    }
+
+    #[test]
+    fn certificate_notes_reissue_or_import_and_name_the_users() {
+        let resources = [
+            res("arn:aws:acm:us-east-1:111122223333:certificate/a", "acm:certificate")
+                .attr("domain_name", "example.com")
+                .attr(
+                    "subject_alternative_names",
+                    serde_json::json!(["example.com", "www.example.com"]),
+                )
+                .attr("validation_method", "DNS")
+                .attr(
+                    "in_use_by",
+                    serde_json::json!(["arn:aws:cloudfront::111122223333:distribution/E1"]),
+                )
+                .attr("expires", "2027-01-15T08:00:00Z"),
+            res("arn:aws:acm:us-east-1:111122223333:certificate/b", "acm:certificate").attr("imported", true),
+        ];
+        let (method, issued) = method_of(&resources, 0);
+        assert_eq!(method, "reissue");
+        assert!(issued.contains("for example.com, www.example.com in dev"), "{issued}");
+        assert!(issued.contains("validation CNAME"), "{issued}");
+        assert!(issued.contains("switch the 1 resources"), "{issued}");
+        assert!(issued.contains("expires 2027-01-15T08:00:00Z"), "{issued}");
+        let (_, imported) = method_of(&resources, 1);
+        assert!(
+            imported.starts_with("import the certificate into ACM in dev"),
+            "{imported}"
+        );
     }
 
     #[test]

@@ -194,6 +194,7 @@ pub enum Source {
     Efs,
     Rds,
     Route53,
+    Acm,
 }
 
 /// What happened to one (service, region) stream of the scan.

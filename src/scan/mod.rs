@@ -5,6 +5,7 @@
 //! `aws::scanner` implements with the registry `aws::collectors::REGISTRY`.
 
 pub mod arn;
+pub mod certs;
 pub mod collector;
 pub mod dns;
 pub mod keys;
@@ -238,6 +239,7 @@ pub async fn scan<S: ScanSource>(
     let resources = merge::merge(results.into_iter().flat_map(|r| r.resources));
     let mut resources = keys::resolve(resources, account);
     dns::link_zones(&mut resources);
+    certs::link_certificates(&mut resources);
 
     let mut inventory = Inventory {
         schema_version: INVENTORY_SCHEMA_VERSION,

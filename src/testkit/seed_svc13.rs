@@ -1,7 +1,8 @@
 //! Seeds the DNS and certificates of issue 13 into moto: hosted zones with records pointing at
-//! buckets and Elastic IPs of the account, for the legacy test account ([`seed_legacy_dns`]);
+//! buckets and Elastic IPs of the account, and certificates, for the legacy test account
+//! ([`seed_legacy_dns`], [`seed_legacy_certificates`]);
 //! and the issue-13 services of the built-in sample account ([`seed_sample_svc13`]: queues,
-//! topics, parameters, log groups and its hosted zone), called last by `seed.rs` so that every
+//! topics, parameters, log groups, its hosted zone and certificate), called last by `seed.rs` so that every
 //! id seeded before stays what it was.
 
 use aws_config::SdkConfig;
@@ -288,6 +289,64 @@ pub async fn seed_legacy_dns(cfg: &SdkConfig) -> Seeded {
     }
 }
 
+/// Requests a DNS-validated certificate for `domain` (and `names`) in `region`; returns its ARN.
+pub async fn certificate(cfg: &SdkConfig, region: &str, domain: &str, names: &[&str], tags: &[(&str, &str)]) -> String {
+    use aws_sdk_acm as acm;
+    let client = acm::Client::from_conf(
+        acm::config::Builder::from(cfg)
+            .region(Region::new(region.to_owned()))
+            .build(),
+    );
+    let tags: Vec<acm::types::Tag> = tags
+        .iter()
+        .map(|(k, v)| must("acm Tag", acm::types::Tag::builder().key(*k).value(*v).build()))
+        .collect();
+    let out = must(
+        &format!("acm RequestCertificate {domain} in {region}"),
+        client
+            .request_certificate()
+            .domain_name(domain)
+            .validation_method(acm::types::ValidationMethod::Dns)
+            .set_subject_alternative_names((!names.is_empty()).then(|| names.iter().map(|n| (*n).to_owned()).collect()))
+            .set_tags((!tags.is_empty()).then_some(tags))
+            .send()
+            .await,
+    );
+    out.certificate_arn()
+        .expect("RequestCertificate returns the ARN")
+        .to_owned()
+}
+
+/// The legacy account's certificates: `legacy-dns.example` (and `www.`), tagged
+/// `Environment=prod`, in us-east-1, and `api.legacy-dns.example`, never tagged, in eu-west-1.
+pub async fn seed_legacy_certificates(cfg: &SdkConfig) -> Seeded {
+    let account = account_id(cfg).await;
+    let mut expected = Vec::new();
+    for (region, domain, names, tags) in [
+        (
+            "us-east-1",
+            legacy_dns::PUBLIC_ZONE,
+            vec!["www.legacy-dns.example"],
+            vec![("Environment", "prod")],
+        ),
+        ("eu-west-1", "api.legacy-dns.example", vec![], vec![]),
+    ] {
+        let arn = certificate(cfg, region, domain, &names, &tags).await;
+        expected.push(Expected {
+            arn,
+            resource_type: "acm:certificate".to_owned(),
+            region: Some(region.to_owned()),
+            tagged: !tags.is_empty(),
+            relations: Vec::new(),
+        });
+    }
+    expected.sort();
+    Seeded {
+        account_id: account,
+        expected,
+    }
+}
+
 /// The sample account's issue-13 services, in us-east-1 (where it pays for CloudWatch and one
 /// hosted zone; SQS, SNS and standard parameters cost it nothing, and it pays for no secret, so
 /// it has none): queues, a topic, parameters, log groups, and the public zone `acme-corp.example`
@@ -361,5 +420,6 @@ pub async fn seed_sample_svc13(cfg: &SdkConfig) -> usize {
         ],
     )
     .await;
-    book.expected.len() + 1
+    certificate(cfg, region, zone, &[&format!("*.{zone}")], &[("TIER", "network")]).await;
+    book.expected.len() + 2
 }

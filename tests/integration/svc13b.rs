@@ -1,7 +1,8 @@
 //! `acctsplit scan` of Route 53 (issue 13) against the moto emulator: public and private hosted
 //! zones with their tags, VPC associations, record TTLs and the `routes-to` relations their
 //! records give to buckets and Elastic IPs of the account; the per-zone record cap as a coverage
-//! row; every call in the published policy; and the built-in sample's zone.
+//! row; ACM certificates, tagged and never tagged, in two regions; every call in the published
+//! policy, and none that reads a certificate body or key; and the built-in sample's zone.
 
 use std::path::Path;
 
@@ -15,14 +16,10 @@ fn scan(moto: &Moto, dir: &Path, extra: &[&str]) -> (Option<i32>, Value, String,
     let audit = dir.join("audit.log");
     let mut env = moto.env();
     env.push(("ACCTSPLIT_AUDIT_LOG".into(), audit.display().to_string()));
-    let mut args = vec![
-        "scan",
-        "--out",
-        out.to_str().unwrap(),
-        "--regions",
-        "us-east-1",
-        "--quiet",
-    ];
+    let mut args = vec!["scan", "--out", out.to_str().unwrap(), "--quiet"];
+    if !extra.contains(&"--regions") {
+        args.extend(["--regions", "us-east-1"]);
+    }
     args.extend_from_slice(extra);
     let output = run_acctsplit(&args, &env);
     let stderr = stderr_of(&output);
@@ -209,4 +206,51 @@ fn the_sample_zone_routes_to_the_web_address_and_the_assets_bucket() {
         );
     }
     assert_eq!(record(zone, &format!("www.{}", seed_svc13::SAMPLE_ZONE))["ttl"], 3600);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn certificates_are_scanned_in_each_region_with_names_status_and_validation() {
+    let Some(moto) = moto::start() else { return };
+    moto.seed_ids(15);
+    let seeded = seed_svc13::seed_legacy_certificates(&moto.sdk_config().await).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (code, inventory, _, log) = scan(&moto, dir.path(), &["--regions", "us-east-1,eu-west-1"]);
+    assert_eq!(code, Some(0), "{}", inventory["coverage"]);
+    for region in ["us-east-1", "eu-west-1"] {
+        assert_eq!(coverage(&inventory, "acm", region)["status"], "ok", "{region}");
+    }
+    for expected in &seeded.expected {
+        let cert = resource(&inventory, &expected.arn);
+        assert_eq!(cert["resource_type"], "acm:certificate");
+        assert_eq!(cert["region"].as_str(), expected.region.as_deref());
+        assert!(cert["sources"].as_array().unwrap().contains(&"acm".into()), "{cert}");
+        let a = &cert["attributes"];
+        assert_eq!(cert["name"], a["domain_name"]);
+        assert_eq!(a["type"], "AMAZON_ISSUED", "{cert}");
+        assert_eq!(a["imported"], false);
+        assert_eq!(a["validation_method"], "DNS", "{cert}");
+        assert!(a["status"].is_string(), "{cert}");
+        assert_eq!(a["in_use"], false);
+        assert_eq!(!cert["tags"].as_object().unwrap().is_empty(), expected.tagged, "{cert}");
+    }
+    let tagged = seeded.expected.iter().find(|e| e.tagged).unwrap();
+    let cert = resource(&inventory, &tagged.arn);
+    assert_eq!(cert["tags"]["Environment"], "prod");
+    assert_eq!(
+        cert["attributes"]["subject_alternative_names"],
+        serde_json::json!([legacy_dns::PUBLIC_ZONE, "www.legacy-dns.example"])
+    );
+    let acm: Vec<&str> = log.lines().filter(|l| l.starts_with("ACM\t")).collect();
+    assert!(!acm.is_empty(), "no ACM call in the audit log");
+    for line in acm {
+        let (service, operation) = line.split_once('\t').unwrap();
+        assert!(
+            !matches!(operation, "GetCertificate" | "ExportCertificate"),
+            "{line} reads a certificate body or key"
+        );
+        assert!(
+            acctsplit::aws::policy::find(service, operation).is_some(),
+            "{line} is missing from the IAM policy"
+        );
+    }
 }

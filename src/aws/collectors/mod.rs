@@ -3,6 +3,7 @@
 //! table in `docs/collectors.md` are all derived from this list. `docs/collectors.md` says how
 //! to add a service.
 
+pub mod acm;
 pub mod autoscaling;
 pub mod cloudformation;
 mod common;
@@ -46,6 +47,7 @@ pub static REGISTRY: &[&dyn Collector<AwsScanSource>] = &[
     &efs::Efs,
     &rds::Rds,
     &route53::Route53,
+    &acm::Acm,
 ];
 
 /// The Markdown table of `docs/collectors.md`: each collector, its units, the Cost Explorer
