@@ -57,6 +57,9 @@ pub struct ScanOptions {
     /// How many (service, region) streams run at once.
     #[arg(long, default_value_t = 16)]
     pub concurrency: usize,
+    /// Records read per Route 53 hosted zone at most; a zone with more is named in the coverage.
+    #[arg(long, default_value_t = 10_000)]
+    pub max_records_per_zone: usize,
 }
 
 #[derive(Debug, Args)]

@@ -26,10 +26,14 @@ pub(super) fn settings(options: &ScanOptions) -> anyhow::Result<ScanSettings> {
     if options.concurrency == 0 {
         anyhow::bail!("`--concurrency` must be at least 1");
     }
+    if options.max_records_per_zone == 0 {
+        anyhow::bail!("`--max-records-per-zone` must be at least 1");
+    }
     Ok(ScanSettings {
         regions: regions::parse(&options.regions)?,
         concurrency: options.concurrency,
         scanned_at: crate::fsutil::now_rfc3339(),
+        max_records_per_zone: options.max_records_per_zone,
     })
 }
 
@@ -37,7 +41,7 @@ pub(super) fn settings(options: &ScanOptions) -> anyhow::Result<ScanSettings> {
 /// and saves the inventory to `out`.
 pub(super) async fn stage(ctx: &Context, aws: &Aws, settings: &ScanSettings, out: &Path) -> anyhow::Result<Inventory> {
     aws.check_credentials().await?;
-    let source = AwsScanSource::new(aws.clone());
+    let source = AwsScanSource::new(aws.clone()).with_max_records_per_zone(settings.max_records_per_zone);
     let (inventory, summary) = crate::scan::scan(&source, settings, &ctx.progress).await?;
     ctx.progress.notice(&summary.line(&inventory));
     write_inventory(&inventory, out)?;

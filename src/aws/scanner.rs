@@ -10,11 +10,25 @@ use crate::scan::{Collector, Preflight, ScanSource};
 
 pub struct AwsScanSource {
     aws: Aws,
+    max_records_per_zone: usize,
 }
 
 impl AwsScanSource {
     pub fn new(aws: Aws) -> Self {
-        AwsScanSource { aws }
+        AwsScanSource {
+            aws,
+            max_records_per_zone: super::collectors::route53::DEFAULT_MAX_RECORDS_PER_ZONE,
+        }
+    }
+
+    /// Reads at most `max` records per Route 53 hosted zone.
+    pub fn with_max_records_per_zone(mut self, max: usize) -> Self {
+        self.max_records_per_zone = max;
+        self
+    }
+
+    pub fn max_records_per_zone(&self) -> usize {
+        self.max_records_per_zone
     }
 
     /// The configuration and client cache collectors build their clients from.

@@ -214,6 +214,8 @@ pub(crate) fn moving(graph: &Graph<'_>, i: usize, target: &str, account_id: &str
                 None => ": it never expires, so export what must be kept to S3 before deleting it".to_owned(),
             }
         ),
+        "route53:hostedzone" => hosted_zone_notes(res, target),
+        "acm:certificate" => certificate_notes(res, target),
         ty if ty.starts_with("iam:") => iam_notes(res, target, account_id),
         _ => match entry.method {
             "recreate" => format!("recreate it in {target}, preferably from infrastructure as code"),
@@ -242,6 +244,76 @@ pub(crate) fn moving(graph: &Graph<'_>, i: usize, target: &str, account_id: &str
     let mut notes = notes;
     notes.shrink_to_fit();
     (entry.method, notes)
+}
+
+/// A certificate cannot move: an Amazon-issued one is requested again and validated, an imported
+/// one imported again; the resources that use it switch to the new one.
+fn certificate_notes(res: &Resource, target: &str) -> String {
+    let names = res
+        .attributes
+        .get("subject_alternative_names")
+        .and_then(|v| v.as_array())
+        .map(|n| n.iter().filter_map(|v| v.as_str()).collect::<Vec<_>>().join(", "))
+        .filter(|n| !n.is_empty())
+        .or_else(|| res.attr_str("domain_name").map(str::to_owned))
+        .unwrap_or_default();
+    let mut notes = if res.attr_bool("imported") == Some(true) {
+        format!(
+            "import the certificate into ACM in {target} again from its original files (ACM does not export an \
+             imported certificate's private key)"
+        )
+    } else if res.attr_str("validation_method") == Some("EMAIL") {
+        format!("request a new certificate for {names} in {target} and validate it by email again")
+    } else {
+        format!(
+            "request a new certificate for {names} in {target} and validate it with DNS: add the validation \
+             CNAME record ACM gives there to the hosted zone"
+        )
+    };
+    let users = res
+        .attributes
+        .get("in_use_by")
+        .and_then(|v| v.as_array())
+        .map_or(0, Vec::len);
+    if users > 0 {
+        notes.push_str(&format!(
+            "; then switch the {users} resources that use it to the new certificate"
+        ));
+    }
+    if let Some(expires) = res.attr_str("expires") {
+        notes.push_str(&format!("; this one expires {expires}"));
+    }
+    notes
+}
+
+/// A hosted zone is recreated and its records exported; its TTLs say how early to lower them.
+fn hosted_zone_notes(res: &Resource, target: &str) -> String {
+    let private = res.attr_bool("private") == Some(true);
+    let mut notes = format!(
+        "create the {} hosted zone in {target} and copy its records there, all but the zone's own NS and SOA records",
+        if private { "private" } else { "public" }
+    );
+    if let Some(max) = res.attributes.get("max_ttl").and_then(|v| v.as_i64()) {
+        notes.push_str(&format!(
+            "; lower the TTLs of the records that change at cutover at least one old TTL before it (the longest is {max} s)"
+        ));
+    }
+    if private {
+        let vpcs = res
+            .attributes
+            .get("vpcs")
+            .and_then(|v| v.as_array())
+            .map_or(0, Vec::len);
+        notes.push_str(&format!(
+            "; associate the new zone with the VPCs this one serves ({vpcs})"
+        ));
+    } else {
+        notes.push_str("; then point the domain's name servers at the new zone");
+    }
+    if res.attr_bool("records_capped") == Some(true) {
+        notes.push_str("; the scan read only part of its records (see the coverage)");
+    }
+    notes
 }
 
 /// Secrets Manager has no cross-account copy: the secret is shared (resource policy plus a
@@ -625,6 +697,59 @@ mod tests {
         assert!(notes.contains("already names 444455556666"), "{notes}");
         let notes = method_of(&resources, 1).1;
         assert!(!notes.contains("aws/secretsmanager"), "{notes}");
+    }
+
+    #[test]
+    fn certificate_notes_reissue_or_import_and_name_the_users() {
+        let resources = [
+            res("arn:aws:acm:us-east-1:111122223333:certificate/a", "acm:certificate")
+                .attr("domain_name", "example.com")
+                .attr(
+                    "subject_alternative_names",
+                    serde_json::json!(["example.com", "www.example.com"]),
+                )
+                .attr("validation_method", "DNS")
+                .attr(
+                    "in_use_by",
+                    serde_json::json!(["arn:aws:cloudfront::111122223333:distribution/E1"]),
+                )
+                .attr("expires", "2027-01-15T08:00:00Z"),
+            res("arn:aws:acm:us-east-1:111122223333:certificate/b", "acm:certificate").attr("imported", true),
+        ];
+        let (method, issued) = method_of(&resources, 0);
+        assert_eq!(method, "reissue");
+        assert!(issued.contains("for example.com, www.example.com in dev"), "{issued}");
+        assert!(issued.contains("validation CNAME"), "{issued}");
+        assert!(issued.contains("switch the 1 resources"), "{issued}");
+        assert!(issued.contains("expires 2027-01-15T08:00:00Z"), "{issued}");
+        let (_, imported) = method_of(&resources, 1);
+        assert!(
+            imported.starts_with("import the certificate into ACM in dev"),
+            "{imported}"
+        );
+    }
+
+    #[test]
+    fn hosted_zone_notes_name_the_ttl_the_vpcs_and_the_cap() {
+        let resources = [
+            res("arn:aws:route53:::hostedzone/Z1", "route53:hostedzone")
+                .attr("private", false)
+                .attr("max_ttl", 86400),
+            res("arn:aws:route53:::hostedzone/Z2", "route53:hostedzone")
+                .attr("private", true)
+                .attr("vpcs", serde_json::json!([{"region": "eu-west-1", "vpc_id": "vpc-1"}]))
+                .attr("records_capped", true),
+        ];
+        let (method, public) = method_of(&resources, 0);
+        assert_eq!(method, "recreate");
+        assert!(public.contains("all but the zone's own NS and SOA records"), "{public}");
+        assert!(public.contains("(the longest is 86400 s)"), "{public}");
+        assert!(public.contains("name servers"), "{public}");
+        let (_, private) = method_of(&resources, 1);
+        assert!(private.contains("private hosted zone"), "{private}");
+        assert!(private.contains("VPCs this one serves (1)"), "{private}");
+        assert!(private.contains("only part of its records"), "{private}");
+        assert!(!private.contains("longest"), "{private}");
     }
 
     #[test]

@@ -195,6 +195,8 @@ pub enum Source {
     Rds,
     Lambda,
     Dynamodb,
+    Route53,
+    Acm,
 }
 
 /// What happened to one (service, region) stream of the scan.

@@ -5,7 +5,9 @@
 //! `aws::scanner` implements with the registry `aws::collectors::REGISTRY`.
 
 pub mod arn;
+pub mod certs;
 pub mod collector;
+pub mod dns;
 pub mod keys;
 pub mod merge;
 pub mod policy;
@@ -83,6 +85,8 @@ pub struct ScanSettings {
     pub regions: RegionSelection,
     pub concurrency: usize,
     pub scanned_at: String,
+    /// Records read per Route 53 hosted zone at most.
+    pub max_records_per_zone: usize,
 }
 
 /// Totals for the one-line summary.
@@ -233,7 +237,9 @@ pub async fn scan<S: ScanSource>(
     // the same service share one row.
     let coverage = fold_same_rows(coverage);
     let resources = merge::merge(results.into_iter().flat_map(|r| r.resources));
-    let resources = keys::resolve(resources, account);
+    let mut resources = keys::resolve(resources, account);
+    dns::link_zones(&mut resources);
+    certs::link_certificates(&mut resources);
 
     let mut inventory = Inventory {
         schema_version: INVENTORY_SCHEMA_VERSION,

@@ -239,6 +239,7 @@ fn settings(concurrency: usize) -> ScanSettings {
         regions: RegionSelection::All,
         concurrency,
         scanned_at: "2026-01-01T00:00:00Z".into(),
+        max_records_per_zone: 10_000,
     }
 }
 

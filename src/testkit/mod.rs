@@ -12,4 +12,5 @@ pub mod seed_bench;
 pub mod seed_data;
 pub mod seed_services;
 pub mod seed_svc12;
+pub mod seed_svc13;
 pub mod seed_workloads;

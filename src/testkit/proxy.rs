@@ -493,8 +493,17 @@ fn refusal(why: Refusal, service: &str, region: &str, id: u64) -> Response {
                 ),
             )
         }
-        // awsQuery services (by signing name).
-        "sts" | "iam" | "sns" | "elasticloadbalancing" | "rds" | "cloudformation" | "autoscaling" | "elasticache" => {
+        // awsQuery services (by signing name), and Route 53, whose REST XML errors have the same
+        // shape.
+        "sts"
+        | "iam"
+        | "sns"
+        | "elasticloadbalancing"
+        | "rds"
+        | "cloudformation"
+        | "autoscaling"
+        | "elasticache"
+        | "route53" => {
             let (status, code) = if throttled {
                 ("400 Bad Request", "Throttling")
             } else {

@@ -966,6 +966,8 @@ pub async fn seed_sample(cfg: &SdkConfig) -> Seeded {
     west.bucket(&mut book, "acme-sandbox-scratch", &[("Environment", "sandbox")])
         .await;
 
+    // The services of issue 13, last, so every id above stays what it was.
+    super::seed_svc13::seed_sample_svc13(cfg).await;
     Seeded {
         account_id,
         expected: book.finish(),

@@ -14,6 +14,7 @@ mod scan_services;
 mod seeders;
 mod services;
 mod svc12b;
+mod svc13b;
 mod test_proxy;
 mod workloads;
 

@@ -3,6 +3,7 @@
 //! table in `docs/collectors.md` are all derived from this list. `docs/collectors.md` says how
 //! to add a service.
 
+pub mod acm;
 pub mod autoscaling;
 pub mod cloudformation;
 mod common;
@@ -18,6 +19,7 @@ pub mod kms;
 pub mod lambda;
 pub mod logs;
 pub mod rds;
+pub mod route53;
 pub mod s3;
 pub mod secretsmanager;
 pub mod sns;
@@ -48,6 +50,8 @@ pub static REGISTRY: &[&dyn Collector<AwsScanSource>] = &[
     &rds::Rds,
     &lambda::Lambda,
     &dynamodb::Dynamodb,
+    &route53::Route53,
+    &acm::Acm,
 ];
 
 /// The Markdown table of `docs/collectors.md`: each collector, its units, the Cost Explorer

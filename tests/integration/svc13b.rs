@@ -1,0 +1,256 @@
+//! `acctsplit scan` of Route 53 (issue 13) against the moto emulator: public and private hosted
+//! zones with their tags, VPC associations, record TTLs and the `routes-to` relations their
+//! records give to buckets and Elastic IPs of the account; the per-zone record cap as a coverage
+//! row; ACM certificates, tagged and never tagged, in two regions; every call in the published
+//! policy, and none that reads a certificate body or key; and the built-in sample's zone.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::moto::{self, Moto, run_acctsplit, stderr_of};
+use acctsplit::testkit::seed_svc13::{self, legacy_dns};
+
+fn scan(moto: &Moto, dir: &Path, extra: &[&str]) -> (Option<i32>, Value, String, String) {
+    let out = dir.join("inventory.json");
+    let audit = dir.join("audit.log");
+    let mut env = moto.env();
+    env.push(("ACCTSPLIT_AUDIT_LOG".into(), audit.display().to_string()));
+    let mut args = vec!["scan", "--out", out.to_str().unwrap(), "--quiet"];
+    if !extra.contains(&"--regions") {
+        args.extend(["--regions", "us-east-1"]);
+    }
+    args.extend_from_slice(extra);
+    let output = run_acctsplit(&args, &env);
+    let stderr = stderr_of(&output);
+    let text = std::fs::read_to_string(&out).unwrap_or_else(|_| panic!("no inventory: {stderr}"));
+    let log = std::fs::read_to_string(&audit).unwrap_or_default();
+    (output.status.code(), serde_json::from_str(&text).unwrap(), text, log)
+}
+
+fn resource<'a>(inventory: &'a Value, arn: &str) -> &'a Value {
+    let found: Vec<&Value> = inventory["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["arn"] == arn)
+        .collect();
+    assert_eq!(found.len(), 1, "{arn} found {} times", found.len());
+    found[0]
+}
+
+fn coverage<'a>(inventory: &'a Value, service: &str, region: &str) -> &'a Value {
+    inventory["coverage"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["service"] == service && r["region"] == region)
+        .unwrap_or_else(|| panic!("no coverage row for {service}/{region}"))
+}
+
+fn record<'a>(zone: &'a Value, name: &str) -> &'a Value {
+    zone["attributes"]["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == name)
+        .unwrap_or_else(|| panic!("no record {name} in {zone}"))
+}
+
+fn relations(r: &Value) -> Vec<(String, String)> {
+    r["relations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| {
+            (
+                x["kind"].as_str().unwrap().to_owned(),
+                x["arn"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn hosted_zones_are_scanned_with_tags_vpcs_ttls_and_links_to_buckets_and_addresses() {
+    use legacy_dns::*;
+    let Some(moto) = moto::start() else { return };
+    moto.seed_ids(13);
+    let seeded = seed_svc13::seed_legacy_dns(&moto.sdk_config().await).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (code, inventory, text, log) = scan(&moto, dir.path(), &[]);
+    assert_eq!(code, Some(0), "{}", inventory["coverage"]);
+    assert_eq!(coverage(&inventory, "route53", "global")["status"], "ok");
+
+    for expected in &seeded.expected {
+        let zone = resource(&inventory, &expected.arn);
+        assert_eq!(zone["resource_type"], "route53:hostedzone");
+        assert_eq!(zone["region"], Value::Null);
+        assert!(
+            zone["sources"].as_array().unwrap().contains(&"route53".into()),
+            "{zone}"
+        );
+        let found = relations(zone);
+        for relation in &expected.relations {
+            assert!(
+                found.contains(relation),
+                "{} lacks {relation:?}: {found:?}",
+                expected.arn
+            );
+        }
+        assert_eq!(
+            !zone["tags"].as_object().unwrap().is_empty(),
+            expected.tagged,
+            "tags of {zone}"
+        );
+    }
+    let zones: Vec<&Value> = seeded.expected.iter().map(|e| resource(&inventory, &e.arn)).collect();
+    let public = zones.iter().find(|z| z["name"] == PUBLIC_ZONE).unwrap();
+    let private = zones.iter().find(|z| z["name"] == PRIVATE_ZONE).unwrap();
+
+    assert_eq!(public["tags"]["Environment"], "prod");
+    assert_eq!(public["attributes"]["private"], false);
+    assert_eq!(public["attributes"]["records_read"], PUBLIC_RECORDS);
+    assert_eq!(public["attributes"]["record_count"], PUBLIC_RECORDS);
+    assert_eq!(public["attributes"]["records_capped"], false);
+    let stat = record(public, &format!("static.{PUBLIC_ZONE}"));
+    assert_eq!(stat["ttl"], 300);
+    assert_eq!(stat["target"], format!("{STATIC_BUCKET}.s3.amazonaws.com"));
+    assert_eq!(record(public, &format!("vpn.{PUBLIC_ZONE}"))["ttl"], 60);
+    let api = record(public, &format!("api.{PUBLIC_ZONE}"));
+    assert_eq!(api["alias"], true);
+    assert_eq!(api["endpoint"], "load-balancer");
+    assert_eq!(api["ttl"], Value::Null, "an alias record has no TTL of its own");
+    // Three targets are in the account; the foreign load balancer is not.
+    assert_eq!(
+        relations(public).iter().filter(|(k, _)| k == "routes-to").count(),
+        3,
+        "{public}"
+    );
+    assert!(
+        !text.contains("txt-value-not-kept"),
+        "a TXT value reached the inventory"
+    );
+
+    assert_eq!(private["attributes"]["private"], true);
+    assert_eq!(private["attributes"]["records_read"], PRIVATE_RECORDS);
+    let vpcs = private["attributes"]["vpcs"].as_array().unwrap();
+    assert_eq!(vpcs.len(), 1, "{private}");
+    assert_eq!(vpcs[0]["region"], "us-east-1");
+    assert_eq!(record(private, &format!("db.{PRIVATE_ZONE}"))["endpoint"], "rds");
+
+    let mut operations: Vec<&str> = log.lines().filter(|l| l.starts_with("Route 53\t")).collect();
+    operations.sort_unstable();
+    operations.dedup();
+    assert_eq!(
+        operations,
+        [
+            "Route 53\tGetHostedZone",
+            "Route 53\tListHostedZones",
+            "Route 53\tListResourceRecordSets",
+            "Route 53\tListTagsForResources"
+        ]
+    );
+    for line in operations {
+        let (service, operation) = line.split_once('\t').unwrap();
+        assert!(
+            acctsplit::aws::policy::find(service, operation).is_some(),
+            "{line} is missing from the IAM policy"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn zones_cut_at_the_record_cap_are_named_in_a_failed_coverage_row() {
+    let Some(moto) = moto::start() else { return };
+    moto.seed_ids(14);
+    let seeded = seed_svc13::seed_legacy_dns(&moto.sdk_config().await).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (code, inventory, _, _) = scan(&moto, dir.path(), &["--max-records-per-zone", "2"]);
+    assert_eq!(code, Some(1), "a capped zone leaves the scan incomplete");
+    let row = coverage(&inventory, "route53", "global");
+    assert_eq!(row["status"], "failed");
+    let detail = row["detail"].as_str().unwrap();
+    assert!(
+        detail.starts_with("ListResourceRecordSets: RecordCapReached (hosted zones "),
+        "{detail}"
+    );
+    assert!(detail.contains("only the first 2 records read"), "{detail}");
+    for expected in &seeded.expected {
+        let zone = resource(&inventory, &expected.arn);
+        let id = expected.arn.rsplit('/').next().unwrap();
+        assert!(detail.contains(id), "{id} not named in {detail}");
+        assert_eq!(zone["attributes"]["records_read"], 2);
+        assert_eq!(zone["attributes"]["records_capped"], true);
+    }
+}
+
+#[test]
+fn the_sample_zone_routes_to_the_web_address_and_the_assets_bucket() {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/sample-data/inventory.json")).unwrap();
+    let inventory: Value = serde_json::from_str(&text).unwrap();
+    let resources = inventory["resources"].as_array().unwrap();
+    let zone = resources
+        .iter()
+        .find(|r| r["resource_type"] == "route53:hostedzone" && r["name"] == seed_svc13::SAMPLE_ZONE)
+        .expect("the sample has its hosted zone");
+    let eip = resources
+        .iter()
+        .find(|r| r["resource_type"] == "ec2:elastic-ip" && r["tags"]["Name"] == "web-prod-eip")
+        .unwrap();
+    let found = relations(zone);
+    for to in [eip["arn"].as_str().unwrap(), "arn:aws:s3:::acme-web-assets"] {
+        assert!(
+            found.contains(&("routes-to".to_owned(), to.to_owned())),
+            "{to}: {found:?}"
+        );
+    }
+    assert_eq!(record(zone, &format!("www.{}", seed_svc13::SAMPLE_ZONE))["ttl"], 3600);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn certificates_are_scanned_in_each_region_with_names_status_and_validation() {
+    let Some(moto) = moto::start() else { return };
+    moto.seed_ids(15);
+    let seeded = seed_svc13::seed_legacy_certificates(&moto.sdk_config().await).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (code, inventory, _, log) = scan(&moto, dir.path(), &["--regions", "us-east-1,eu-west-1"]);
+    assert_eq!(code, Some(0), "{}", inventory["coverage"]);
+    for region in ["us-east-1", "eu-west-1"] {
+        assert_eq!(coverage(&inventory, "acm", region)["status"], "ok", "{region}");
+    }
+    for expected in &seeded.expected {
+        let cert = resource(&inventory, &expected.arn);
+        assert_eq!(cert["resource_type"], "acm:certificate");
+        assert_eq!(cert["region"].as_str(), expected.region.as_deref());
+        assert!(cert["sources"].as_array().unwrap().contains(&"acm".into()), "{cert}");
+        let a = &cert["attributes"];
+        assert_eq!(cert["name"], a["domain_name"]);
+        assert_eq!(a["type"], "AMAZON_ISSUED", "{cert}");
+        assert_eq!(a["imported"], false);
+        assert_eq!(a["validation_method"], "DNS", "{cert}");
+        assert!(a["status"].is_string(), "{cert}");
+        assert_eq!(a["in_use"], false);
+        assert_eq!(!cert["tags"].as_object().unwrap().is_empty(), expected.tagged, "{cert}");
+    }
+    let tagged = seeded.expected.iter().find(|e| e.tagged).unwrap();
+    let cert = resource(&inventory, &tagged.arn);
+    assert_eq!(cert["tags"]["Environment"], "prod");
+    assert_eq!(
+        cert["attributes"]["subject_alternative_names"],
+        serde_json::json!([legacy_dns::PUBLIC_ZONE, "www.legacy-dns.example"])
+    );
+    let acm: Vec<&str> = log.lines().filter(|l| l.starts_with("ACM\t")).collect();
+    assert!(!acm.is_empty(), "no ACM call in the audit log");
+    for line in acm {
+        let (service, operation) = line.split_once('\t').unwrap();
+        assert!(
+            !matches!(operation, "GetCertificate" | "ExportCertificate"),
+            "{line} reads a certificate body or key"
+        );
+        assert!(
+            acctsplit::aws::policy::find(service, operation).is_some(),
+            "{line} is missing from the IAM policy"
+        );
+    }
+}
