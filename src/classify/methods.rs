@@ -79,6 +79,7 @@ pub const CATALOG: &[CatalogEntry] = &[
     entry("iam:instance-profile", "recreate", Stage::Security),
     entry("iam:oidc-provider", "recreate", Stage::Security),
     entry("iam:saml-provider", "recreate", Stage::Security),
+    entry("cloudtrail:trail", "recreate", Stage::Security),
     // data
     entry("ec2:volume", "share-snapshot", Stage::Data),
     entry("ec2:snapshot", "share-snapshot", Stage::Data),

@@ -193,6 +193,7 @@ pub enum Source {
     Autoscaling,
     Efs,
     Rds,
+    Cloudtrail,
 }
 
 /// What happened to one (service, region) stream of the scan.

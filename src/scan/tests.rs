@@ -377,3 +377,35 @@ fn a_preflight_row_and_a_collector_row_of_the_same_service_fold_into_one() {
         ]
     );
 }
+
+#[test]
+fn a_not_enabled_answer_keeps_its_row_ok_and_says_so() {
+    let result = |region: &str, error: Option<ApiError>| UnitResult {
+        service: "guardduty",
+        region: region.to_owned(),
+        resources: Vec::new(),
+        requests: 1,
+        error,
+    };
+    let failed = ApiError::new("ListDetectors", "us-east-1", "InternalFailure", "");
+    let rows = coverage_rows(&[
+        result("eu-west-1", Some(ApiError::not_enabled("ListDetectors", "eu-west-1"))),
+        result("us-east-1", Some(ApiError::not_enabled("ListDetectors", "us-east-1"))),
+        result("us-east-1", Some(failed)),
+    ]);
+    let seen: Vec<(&str, CoverageStatus, Option<&str>)> = rows
+        .iter()
+        .map(|r| (r.region.as_str(), r.status, r.detail.as_deref()))
+        .collect();
+    assert_eq!(
+        seen,
+        vec![
+            ("eu-west-1", CoverageStatus::Ok, Some("not enabled")),
+            (
+                "us-east-1",
+                CoverageStatus::Failed,
+                Some("ListDetectors: InternalFailure; not enabled")
+            ),
+        ]
+    );
+}

@@ -11,4 +11,5 @@ pub mod seed;
 pub mod seed_bench;
 pub mod seed_data;
 pub mod seed_services;
+pub mod seed_svc14;
 pub mod seed_workloads;

@@ -965,6 +965,7 @@ pub async fn seed_sample(cfg: &SdkConfig) -> Seeded {
     west.bucket(&mut book, "acme-ml-poc-datasets", &[]).await;
     west.bucket(&mut book, "acme-sandbox-scratch", &[("Environment", "sandbox")])
         .await;
+    super::seed_svc14::seed_sample_governance(cfg, &trail).await;
 
     Seeded {
         account_id,

@@ -13,6 +13,7 @@ mod scan;
 mod scan_services;
 mod seeders;
 mod services;
+mod svc14b;
 mod test_proxy;
 mod workloads;
 

@@ -5,6 +5,7 @@
 
 pub mod autoscaling;
 pub mod cloudformation;
+pub mod cloudtrail;
 mod common;
 pub mod ec2;
 pub mod ecs;
@@ -44,6 +45,7 @@ pub static REGISTRY: &[&dyn Collector<AwsScanSource>] = &[
     &autoscaling::AutoScaling,
     &efs::Efs,
     &rds::Rds,
+    &cloudtrail::CloudTrail,
 ];
 
 /// The Markdown table of `docs/collectors.md`: each collector, its units, the Cost Explorer
