@@ -764,7 +764,14 @@ tag_keys = ["Environment"]
             .iter()
             .map(|r| (r.id.as_str(), rules.targets[r.target].name.as_str()))
             .collect();
-        assert_eq!(explicit, [("governance-trails", "log-archive")]);
+        assert_eq!(
+            explicit,
+            [
+                ("governance-trails", "log-archive"),
+                ("governance-config", "log-archive"),
+                ("governance-guardduty", "security"),
+            ]
+        );
         assert_eq!(rules.follow.len(), 3);
         assert_eq!(
             rules.purposes[0].write_services,

@@ -6,12 +6,32 @@ use crate::model::Resource;
 use crate::testkit::build::*;
 
 /// `(arn, resource type, target, rule id)` for each governance type the defaults place.
-const PLACED: &[(&str, &str, &str, &str)] = &[(
-    "arn:aws:cloudtrail:us-east-1:111122223333:trail/main",
-    "cloudtrail:trail",
-    "log-archive",
-    "governance-trails",
-)];
+const PLACED: &[(&str, &str, &str, &str)] = &[
+    (
+        "arn:aws:cloudtrail:us-east-1:111122223333:trail/main",
+        "cloudtrail:trail",
+        "log-archive",
+        "governance-trails",
+    ),
+    (
+        "arn:aws:config:us-east-1:111122223333:configuration-recorder/default",
+        "config:configuration-recorder",
+        "log-archive",
+        "governance-config",
+    ),
+    (
+        "arn:aws:config:us-east-1:111122223333:delivery-channel/default",
+        "config:delivery-channel",
+        "log-archive",
+        "governance-config",
+    ),
+    (
+        "arn:aws:guardduty:us-east-1:111122223333:detector/abc",
+        "guardduty:detector",
+        "security",
+        "governance-guardduty",
+    ),
+];
 
 #[test]
 fn governance_facts_go_to_their_baseline_account_even_when_tagged_otherwise() {

@@ -220,6 +220,7 @@ impl ScanSource for Fake {
                 id: "111122223333".into(),
                 alias: None,
                 organization: Organization::standalone(),
+                alternate_contacts: None,
             },
             enabled_regions: vec!["us-east-1".into(), "eu-west-1".into()],
             disabled_regions: vec!["af-south-1".into()],

@@ -12,7 +12,7 @@ use crate::workloads::{all_relations, of_type};
 
 /// Scans both seeded regions with an audit log; returns the inventory and the operations sent
 /// (service, operation), sorted and deduplicated.
-fn scan(moto: &Moto, dir: &Path) -> (Value, Vec<String>) {
+fn scan(moto: &Moto, dir: &Path) -> (Value, String, Vec<String>) {
     let out = dir.join("inventory.json");
     let audit = dir.join("audit.log");
     let mut env = moto.env();
@@ -31,7 +31,7 @@ fn scan(moto: &Moto, dir: &Path) -> (Value, Vec<String>) {
         .collect();
     operations.sort();
     operations.dedup();
-    (serde_json::from_str(&text).unwrap(), operations)
+    (serde_json::from_str(&text).unwrap(), text, operations)
 }
 
 fn coverage<'a>(inventory: &'a Value, service: &str, region: &str) -> &'a Value {
@@ -43,17 +43,17 @@ fn coverage<'a>(inventory: &'a Value, service: &str, region: &str) -> &'a Value 
         .unwrap_or_else(|| panic!("no {service}/{region} coverage row"))
 }
 
-async fn seeded() -> Option<(Moto, Governance, tempfile::TempDir, Value, Vec<String>)> {
+async fn seeded() -> Option<(Moto, Governance, tempfile::TempDir, Value, String, Vec<String>)> {
     let moto = moto::start()?;
     let seeded = seed_svc14::seed_governance(&moto.sdk_config().await).await;
     let dir = tempfile::tempdir().unwrap();
-    let (inventory, operations) = scan(&moto, dir.path());
-    Some((moto, seeded, dir, inventory, operations))
+    let (inventory, text, operations) = scan(&moto, dir.path());
+    Some((moto, seeded, dir, inventory, text, operations))
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn governance_facts_are_found_once_and_every_call_is_in_the_policy() {
-    let Some((_emulator, seeded, _dir, inventory, operations)) = seeded().await else {
+    let Some((_emulator, seeded, _dir, inventory, text, operations)) = seeded().await else {
         return;
     };
 
@@ -76,10 +76,70 @@ async fn governance_facts_are_found_once_and_every_call_is_in_the_policy() {
         assert_eq!(row["status"], "ok", "{row}");
     }
 
+    // AWS Config: the recorder (recording) and the delivery channel in the home region; the
+    // other region has none, an answer rather than a failure.
+    let recorders: Vec<&Value> = of_type(&inventory, "config:configuration-recorder").collect();
+    assert_eq!(recorders.len(), 1, "{recorders:?}");
+    assert_eq!(recorders[0]["region"], seed_svc14::HOME, "{}", recorders[0]);
+    assert_eq!(recorders[0]["attributes"]["recording"], true, "{}", recorders[0]);
+    assert_eq!(all_relations(recorders[0]), seeded.config.recorder_relations);
+    let channels: Vec<&Value> = of_type(&inventory, "config:delivery-channel").collect();
+    assert_eq!(channels.len(), 1, "{channels:?}");
+    assert_eq!(all_relations(channels[0]), seeded.config.channel_relations);
+    let home = coverage(&inventory, "config", seed_svc14::HOME);
+    assert_eq!(
+        (&home["status"], &home["detail"]),
+        (&"ok".into(), &Value::Null),
+        "{home}"
+    );
+    let other = coverage(&inventory, "config", seed_svc14::OTHER);
+    assert_eq!(
+        (&other["status"], &other["detail"]),
+        (&"ok".into(), &"not enabled".into()),
+        "{other}"
+    );
+
+    // GuardDuty: the detector of the home region, with the tags it read itself; none in the
+    // other region, which is "not enabled".
+    let detectors: Vec<&Value> = of_type(&inventory, "guardduty:detector").collect();
+    assert_eq!(detectors.len(), 1, "{detectors:?}");
+    assert_eq!(detectors[0]["id"], seeded.detector.as_str());
+    assert_eq!(detectors[0]["attributes"]["status"], "ENABLED", "{}", detectors[0]);
+    assert_eq!(detectors[0]["tags"]["team"], "security", "{}", detectors[0]);
+    let other = coverage(&inventory, "guardduty", seed_svc14::OTHER);
+    assert_eq!(
+        (&other["status"], &other["detail"]),
+        (&"ok".into(), &"not enabled".into()),
+        "{other}"
+    );
+
+    // Alternate contacts: whether each is set, and nothing of the contact itself.
+    assert_eq!(
+        inventory["account"]["alternate_contacts"],
+        serde_json::json!({"billing": true, "operations": false, "security": false})
+    );
+    assert_eq!(coverage(&inventory, "account", "global")["status"], "ok");
+    for value in seeded.billing_contact {
+        assert!(!text.contains(value), "{value} reached the inventory");
+    }
+
     // Every operation sent is read-only and in the published policy, and each collector's
     // operations were exercised.
     assert_read_only_and_in_policy(&operations);
-    for expected in ["CloudTrail\tDescribeTrails", "CloudTrail\tGetTrailStatus"] {
+    for expected in [
+        "CloudTrail\tDescribeTrails",
+        "CloudTrail\tGetTrailStatus",
+        "Config Service\tDescribeConfigurationRecorders",
+        "Config Service\tDescribeConfigurationRecorderStatus",
+        "Config Service\tDescribeDeliveryChannels",
+        "GuardDuty\tListDetectors",
+        "GuardDuty\tGetDetector",
+        "Account\tGetAlternateContact",
+        "ElastiCache\tDescribeCacheClusters",
+        "ElastiCache\tDescribeReplicationGroups",
+        "ElastiCache\tDescribeCacheSubnetGroups",
+        "ElastiCache\tDescribeSnapshots",
+    ] {
         assert!(
             operations.iter().any(|o| o == expected),
             "{expected} not sent: {operations:?}"

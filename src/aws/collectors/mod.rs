@@ -6,13 +6,16 @@
 pub mod autoscaling;
 pub mod cloudformation;
 pub mod cloudtrail;
-mod common;
+pub(crate) mod common;
+pub mod config;
 pub mod ec2;
 pub mod ecs;
 pub mod efs;
 pub mod eks;
+pub mod elasticache;
 #[cfg(test)]
 mod fake_pages;
+pub mod guardduty;
 pub mod iam;
 pub mod kms;
 pub mod logs;
@@ -46,6 +49,9 @@ pub static REGISTRY: &[&dyn Collector<AwsScanSource>] = &[
     &efs::Efs,
     &rds::Rds,
     &cloudtrail::CloudTrail,
+    &config::Config,
+    &guardduty::GuardDuty,
+    &elasticache::ElastiCache,
 ];
 
 /// The Markdown table of `docs/collectors.md`: each collector, its units, the Cost Explorer
