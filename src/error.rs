@@ -13,6 +13,10 @@ pub enum ErrorKind {
     Throttled,
     /// Anything else: network, timeouts, service faults, not implemented.
     Failed,
+    /// Not a failure: the service answered that it is not set up in this account or region
+    /// (GuardDuty without a detector, AWS Config without a recorder...). The coverage row stays
+    /// `ok` and its detail says `not enabled`; built with [`ApiError::not_enabled`].
+    NotEnabled,
 }
 
 /// A failed AWS call, naming the operation and region.
@@ -49,6 +53,9 @@ const THROTTLE_CODES: &[&str] = &[
     "RequestThrottled",
 ];
 
+/// The coverage detail of a stream whose service is not set up (see [`ErrorKind::NotEnabled`]).
+pub const NOT_ENABLED: &str = "not enabled";
+
 /// Classifies an error code.
 pub fn kind_of_code(code: &str) -> ErrorKind {
     if DENIED_CODES.contains(&code) {
@@ -72,21 +79,42 @@ impl ApiError {
         }
     }
 
+    /// The answer "this service is not set up here" from `operation`: the stream's coverage row
+    /// stays `ok`, with the detail `not enabled`.
+    pub fn not_enabled(operation: &'static str, region: &str) -> ApiError {
+        ApiError {
+            operation,
+            region: region.to_owned(),
+            kind: ErrorKind::NotEnabled,
+            code: NOT_ENABLED.to_owned(),
+            message: String::new(),
+        }
+    }
+
     pub fn is_denied(&self) -> bool {
         self.kind == ErrorKind::Denied
     }
 
-    /// The coverage status this error gives its stream: `denied` or `failed`.
+    /// True for the "not enabled" answer, which is not a failure.
+    pub fn is_not_enabled(&self) -> bool {
+        self.kind == ErrorKind::NotEnabled
+    }
+
+    /// The coverage status this error gives its stream: `denied` or `failed`, and `ok` for a
+    /// "not enabled" answer.
     pub fn coverage_status(&self) -> CoverageStatus {
-        if self.is_denied() {
-            CoverageStatus::Denied
-        } else {
-            CoverageStatus::Failed
+        match self.kind {
+            ErrorKind::Denied => CoverageStatus::Denied,
+            ErrorKind::NotEnabled => CoverageStatus::Ok,
+            ErrorKind::Throttled | ErrorKind::Failed => CoverageStatus::Failed,
         }
     }
 
-    /// `Operation: Code`, as coverage rows record it.
+    /// `Operation: Code`, as coverage rows record it; `not enabled` for that answer.
     pub fn coverage_detail(&self) -> String {
+        if self.is_not_enabled() {
+            return NOT_ENABLED.to_owned();
+        }
         format!("{}: {}", self.operation, self.code)
     }
 }
@@ -103,6 +131,14 @@ mod tests {
         assert_eq!(kind_of_code("ThrottlingException"), ErrorKind::Throttled);
         assert_eq!(kind_of_code("RequestLimitExceeded"), ErrorKind::Throttled);
         assert_eq!(kind_of_code("InternalError"), ErrorKind::Failed);
+    }
+
+    #[test]
+    fn not_enabled_is_an_ok_answer_with_its_detail() {
+        let err = ApiError::not_enabled("ListDetectors", "eu-west-1");
+        assert!(err.is_not_enabled() && !err.is_denied());
+        assert_eq!(err.coverage_status(), CoverageStatus::Ok);
+        assert_eq!(err.coverage_detail(), "not enabled");
     }
 
     #[test]

@@ -24,6 +24,7 @@ pub const NON_COLLECTOR_ACTIONS: &[Action] = &[
         "ce:GetSavingsPlansUtilization",
     ),
     action("Cost Explorer", "ListCostAllocationTags", "ce:ListCostAllocationTags"),
+    action("Account", "GetAlternateContact", "account:GetAlternateContact"),
     action("EC2", "DescribeRegions", "ec2:DescribeRegions"),
     action("IAM", "ListAccountAliases", "iam:ListAccountAliases"),
     action(

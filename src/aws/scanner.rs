@@ -51,6 +51,12 @@ impl ScanSource for AwsScanSource {
         ));
         let (organization, org_result) = identity::organization(&self.aws, &account_id).await;
         coverage.push(identity::global_row("organizations", 1, &org_result));
+        let (alternate_contacts, contacts_result) = identity::alternate_contacts(&self.aws).await;
+        coverage.push(identity::global_row(
+            "account",
+            identity::ALTERNATE_CONTACT_TYPES.len() as u64,
+            &contacts_result,
+        ));
 
         let (enabled_regions, disabled_regions, regions_verified) = match regions(&self.aws.client(&home), &home).await
         {
@@ -75,6 +81,7 @@ impl ScanSource for AwsScanSource {
                 id: account_id,
                 alias: alias.ok().flatten(),
                 organization,
+                alternate_contacts,
             },
             enabled_regions,
             disabled_regions,

@@ -149,6 +149,7 @@ pub const RESOURCE_SERVICES: &[CeService] = &[
     res("Amazon Elastic File System", &["elasticfilesystem"]),
     res("Amazon CloudFront", &["cloudfront"]),
     res("AWS Config", &["config"]),
+    res("Amazon GuardDuty", &["guardduty"]),
     res("AWS Glue", &["glue"]),
     res("Amazon Kinesis", &["kinesis"]),
     res("Amazon API Gateway", &["apigateway"]),

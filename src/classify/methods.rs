@@ -79,6 +79,10 @@ pub const CATALOG: &[CatalogEntry] = &[
     entry("iam:instance-profile", "recreate", Stage::Security),
     entry("iam:oidc-provider", "recreate", Stage::Security),
     entry("iam:saml-provider", "recreate", Stage::Security),
+    entry("cloudtrail:trail", "recreate", Stage::Security),
+    entry("config:configuration-recorder", "recreate", Stage::Security),
+    entry("config:delivery-channel", "recreate", Stage::Security),
+    entry("guardduty:detector", "recreate", Stage::Security),
     // data
     entry("ec2:volume", "share-snapshot", Stage::Data),
     entry("ec2:snapshot", "share-snapshot", Stage::Data),
@@ -90,6 +94,10 @@ pub const CATALOG: &[CatalogEntry] = &[
     entry("rds:cluster-snapshot", "share-rds-snapshot", Stage::Data),
     entry("dynamodb:table", "export-import", Stage::Data),
     entry("ecr:repository", "replicate-images", Stage::Data),
+    entry("elasticache:replicationgroup", "recreate", Stage::Data),
+    entry("elasticache:cluster", "recreate", Stage::Data),
+    entry("elasticache:snapshot", "recreate", Stage::Data),
+    entry("elasticache:subnetgroup", "recreate", Stage::Network),
     entry("elasticfilesystem:file-system", "backup-copy", Stage::Data),
     // compute
     entry("ec2:instance", "recreate", Stage::Compute),

@@ -421,3 +421,5 @@ pub fn write_outputs(plan: &Plan, layout: &Layout) -> Result<(), WriteError> {
 mod tests;
 #[cfg(test)]
 mod tests_services;
+#[cfg(test)]
+mod tests_svc14;

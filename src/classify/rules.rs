@@ -758,7 +758,20 @@ tag_keys = ["Environment"]
         );
         assert_eq!(rules.legacy_target().name, "prod");
         assert_eq!(rules.env_tag_keys, ["environment", "env", "stage", "tier"]);
-        assert!(rules.explicit.is_empty());
+        // The only default rules place the governance facts.
+        let explicit: Vec<(&str, &str)> = rules
+            .explicit
+            .iter()
+            .map(|r| (r.id.as_str(), rules.targets[r.target].name.as_str()))
+            .collect();
+        assert_eq!(
+            explicit,
+            [
+                ("governance-trails", "log-archive"),
+                ("governance-config", "log-archive"),
+                ("governance-guardduty", "security"),
+            ]
+        );
         assert_eq!(rules.follow.len(), 3);
         assert_eq!(
             rules.purposes[0].write_services,

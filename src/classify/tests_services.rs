@@ -6,11 +6,11 @@ use super::*;
 use crate::model::Resource;
 use crate::testkit::build::*;
 
-fn plan_of(resources: Vec<Resource>) -> Plan {
+pub(super) fn plan_of(resources: Vec<Resource>) -> Plan {
     classify(&inventory(resources), &Rules::default_rules())
 }
 
-fn row<'p>(plan: &'p Plan, arn: &str) -> &'p Assignment {
+pub(super) fn row<'p>(plan: &'p Plan, arn: &str) -> &'p Assignment {
     plan.assignments
         .iter()
         .find(|a| a.arn == arn)

@@ -55,6 +55,19 @@ pub struct Account {
     /// The IAM account alias, if one is set.
     pub alias: Option<String>,
     pub organization: Organization,
+    /// Which alternate contacts are set (account `GetAlternateContact`); absent when they were
+    /// not checked or a call was denied or failed. Only whether each is set: never a name,
+    /// email address or phone number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alternate_contacts: Option<AlternateContacts>,
+}
+
+/// Whether each alternate contact type is set for the account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlternateContacts {
+    pub billing: bool,
+    pub operations: bool,
+    pub security: bool,
 }
 
 /// Whether, and how, the account belongs to an AWS Organization.
@@ -197,6 +210,10 @@ pub enum Source {
     Dynamodb,
     Route53,
     Acm,
+    Cloudtrail,
+    Config,
+    Guardduty,
+    Elasticache,
 }
 
 /// What happened to one (service, region) stream of the scan.

@@ -153,6 +153,7 @@ mod tests {
                 id: "111122223333".into(),
                 alias: None,
                 organization: super::super::Organization::standalone(),
+                alternate_contacts: None,
             },
             regions: vec![],
             coverage: vec![],

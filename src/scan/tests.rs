@@ -220,6 +220,7 @@ impl ScanSource for Fake {
                 id: "111122223333".into(),
                 alias: None,
                 organization: Organization::standalone(),
+                alternate_contacts: None,
             },
             enabled_regions: vec!["us-east-1".into(), "eu-west-1".into()],
             disabled_regions: vec!["af-south-1".into()],
@@ -375,6 +376,38 @@ fn a_preflight_row_and_a_collector_row_of_the_same_service_fold_into_one() {
         vec![
             row("iam", CoverageStatus::Denied, Some("ListAccessKeys: AccessDenied"), 5),
             row("sts", CoverageStatus::Ok, None, 1),
+        ]
+    );
+}
+
+#[test]
+fn a_not_enabled_answer_keeps_its_row_ok_and_says_so() {
+    let result = |region: &str, error: Option<ApiError>| UnitResult {
+        service: "guardduty",
+        region: region.to_owned(),
+        resources: Vec::new(),
+        requests: 1,
+        error,
+    };
+    let failed = ApiError::new("ListDetectors", "us-east-1", "InternalFailure", "");
+    let rows = coverage_rows(&[
+        result("eu-west-1", Some(ApiError::not_enabled("ListDetectors", "eu-west-1"))),
+        result("us-east-1", Some(ApiError::not_enabled("ListDetectors", "us-east-1"))),
+        result("us-east-1", Some(failed)),
+    ]);
+    let seen: Vec<(&str, CoverageStatus, Option<&str>)> = rows
+        .iter()
+        .map(|r| (r.region.as_str(), r.status, r.detail.as_deref()))
+        .collect();
+    assert_eq!(
+        seen,
+        vec![
+            ("eu-west-1", CoverageStatus::Ok, Some("not enabled")),
+            (
+                "us-east-1",
+                CoverageStatus::Failed,
+                Some("ListDetectors: InternalFailure; not enabled")
+            ),
         ]
     );
 }

@@ -92,6 +92,7 @@ pub fn inventory(mut resources: Vec<Resource>) -> Inventory {
             id: ACCOUNT_ID.to_owned(),
             alias: None,
             organization: Organization::standalone(),
+            alternate_contacts: None,
         },
         regions: vec!["us-east-1".to_owned()],
         coverage: Vec::new(),

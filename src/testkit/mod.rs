@@ -13,4 +13,5 @@ pub mod seed_data;
 pub mod seed_services;
 pub mod seed_svc12;
 pub mod seed_svc13;
+pub mod seed_svc14;
 pub mod seed_workloads;

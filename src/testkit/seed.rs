@@ -965,6 +965,7 @@ pub async fn seed_sample(cfg: &SdkConfig) -> Seeded {
     west.bucket(&mut book, "acme-ml-poc-datasets", &[]).await;
     west.bucket(&mut book, "acme-sandbox-scratch", &[("Environment", "sandbox")])
         .await;
+    super::seed_svc14::seed_sample_governance(cfg, &trail).await;
 
     // The services of issue 13, last, so every id above stays what it was.
     super::seed_svc13::seed_sample_svc13(cfg).await;

@@ -52,6 +52,7 @@ macro_rules! client {
         )
     };
 }
+pub(crate) use client;
 
 /// Seeds every workload service in [`REGION`].
 pub async fn seed_workloads(cfg: &SdkConfig) -> Workloads {

@@ -15,6 +15,7 @@ mod seeders;
 mod services;
 mod svc12b;
 mod svc13b;
+mod svc14b;
 mod test_proxy;
 mod workloads;
 

@@ -161,3 +161,19 @@ pub fn run_acctsplit(args: &[&str], env: &[(String, String)]) -> Output {
 pub fn stderr_of(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
+
+/// Asserts that every `service\toperation` line of an audit log is a read-only call the
+/// published IAM policy covers.
+pub fn assert_read_only_and_in_policy(operations: &[String]) {
+    for line in operations {
+        let (service, operation) = line.split_once('\t').unwrap();
+        assert!(
+            acctsplit::aws::policy::is_read_only_operation(operation),
+            "{line} is not a List/Describe/Get call"
+        );
+        assert!(
+            acctsplit::aws::policy::find(service, operation).is_some(),
+            "{line} is missing from the IAM policy"
+        );
+    }
+}

@@ -41,7 +41,7 @@ fn scan(moto: &Moto, dir: &Path) -> (Value, String, Vec<String>) {
     (serde_json::from_str(&text).unwrap(), text, operations)
 }
 
-fn of_type<'a>(inventory: &'a Value, ty: &'a str) -> impl Iterator<Item = &'a Value> + 'a {
+pub(crate) fn of_type<'a>(inventory: &'a Value, ty: &'a str) -> impl Iterator<Item = &'a Value> + 'a {
     inventory["resources"]
         .as_array()
         .unwrap()
@@ -67,7 +67,7 @@ fn find<'a>(inventory: &'a Value, ty: &'a str, id: &str) -> &'a Value {
 }
 
 /// Every relation as `(kind, arn)`, in the inventory's order (sorted).
-fn all_relations(resource: &Value) -> Vec<(String, String)> {
+pub(crate) fn all_relations(resource: &Value) -> Vec<(String, String)> {
     resource["relations"]
         .as_array()
         .unwrap()

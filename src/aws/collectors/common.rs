@@ -54,10 +54,12 @@ pub fn tag_map<'a>(pairs: impl IntoIterator<Item = (Option<&'a str>, Option<&'a 
         .collect()
 }
 
-/// The denied error if any (it decides the coverage status), else the first failure.
+/// The denied error if any (it decides the coverage status), else the first failure, else a
+/// "not enabled" answer (which leaves the coverage row `ok`).
 pub fn first_error(mut errors: Vec<ApiError>) -> Option<ApiError> {
     let denied = errors.iter().position(ApiError::is_denied);
-    match denied {
+    let failed = errors.iter().position(|e| !e.is_not_enabled());
+    match denied.or(failed) {
         Some(i) => Some(errors.swap_remove(i)),
         None => errors.into_iter().next(),
     }

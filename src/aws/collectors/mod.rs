@@ -6,14 +6,18 @@
 pub mod acm;
 pub mod autoscaling;
 pub mod cloudformation;
-mod common;
+pub mod cloudtrail;
+pub(crate) mod common;
+pub mod config;
 pub mod dynamodb;
 pub mod ec2;
 pub mod ecs;
 pub mod efs;
 pub mod eks;
+pub mod elasticache;
 #[cfg(test)]
 mod fake_pages;
+pub mod guardduty;
 pub mod iam;
 pub mod kms;
 pub mod lambda;
@@ -52,6 +56,10 @@ pub static REGISTRY: &[&dyn Collector<AwsScanSource>] = &[
     &dynamodb::Dynamodb,
     &route53::Route53,
     &acm::Acm,
+    &cloudtrail::CloudTrail,
+    &config::Config,
+    &guardduty::GuardDuty,
+    &elasticache::ElastiCache,
 ];
 
 /// The Markdown table of `docs/collectors.md`: each collector, its units, the Cost Explorer
