@@ -82,6 +82,30 @@ fn sample_reports_are_up_to_date() {
     }
 }
 
+/// The committed sample runbook stays short enough to hand over, and names no resource by its
+/// ARN (ARNs stay in the CSVs and plan.json). Regression bounds, not targets: lower them as the
+/// runbook gets shorter.
+#[test]
+fn sample_runbook_words_and_arns_stay_down() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("sample-reports");
+    let md = std::fs::read_to_string(dir.join("runbook.md")).unwrap();
+    let words = md
+        .split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .count();
+    assert!(words <= 14_000, "the sample runbook grew to {words} words");
+    let inventory: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("inventory.json")).unwrap()).unwrap();
+    let arns: Vec<&str> = inventory["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["arn"].as_str().unwrap())
+        .filter(|arn| md.contains(arn))
+        .collect();
+    assert_eq!(arns, Vec::<&str>::new(), "resources named by ARN in the sample runbook");
+}
+
 /// The sample pays for services and a region its scan cannot see; its own rules acknowledge
 /// them. The default rules acknowledge nothing, so with them the same run exits 1.
 #[test]
