@@ -1130,18 +1130,9 @@ fn moves(b: &mut Builder, f: &Facts, pre: &Preflight, accounts: &AccountSteps, j
         let mut before_cleanup = Vec::new();
         for workload in &target.workloads {
             let deps_of = |unit: &MoveUnit| -> Vec<String> {
-                // A dependency on a unit that is missing or comes later is reported by
-                // `check_order` (as `(unit ...)`).
                 unit.depends_on
                     .iter()
-                    .map(|d| match d {
-                        Dependency::Unit(u) => unit_step_ids
-                            .get(u.as_str())
-                            .cloned()
-                            .unwrap_or_else(|| unit_step_id(u)),
-                        Dependency::Workload(w) => cutover_step_id(w),
-                        Dependency::Step(s) => s.clone(),
-                    })
+                    .map(|d| dependency_step(d, &unit_step_ids))
                     .collect()
             };
             match workload.kind {
@@ -1205,6 +1196,20 @@ fn moves(b: &mut Builder, f: &Facts, pre: &Preflight, accounts: &AccountSteps, j
 /// The step id of a move unit: `MOVE-dev/payments-db`.
 pub fn unit_step_id(unit: &str) -> String {
     format!("{}-{unit}", Phase::Moves.prefix())
+}
+
+/// The step a plan dependency waits for: the step that carries out the unit (its workload's
+/// step for an application), a workload's cutover, or a named step. A dependency on a unit
+/// that is missing or comes later is reported by `check_order`.
+fn dependency_step(d: &Dependency, unit_step_ids: &BTreeMap<&str, String>) -> String {
+    match d {
+        Dependency::Unit(u) => unit_step_ids
+            .get(u.as_str())
+            .cloned()
+            .unwrap_or_else(|| unit_step_id(u)),
+        Dependency::Workload(w) => cutover_step_id(w),
+        Dependency::Step(s) => s.clone(),
+    }
 }
 
 /// The step id of the step that carries out a workload's units: `MOVE-dev/payments`.
@@ -1614,14 +1619,7 @@ fn cutover_step(
     let mut depends_on: Vec<String> = workload
         .cutover_after
         .iter()
-        .map(|d| match d {
-            Dependency::Unit(u) => unit_step_ids
-                .get(u.as_str())
-                .cloned()
-                .unwrap_or_else(|| unit_step_id(u)),
-            Dependency::Workload(w) => cutover_step_id(w),
-            Dependency::Step(s) => s.clone(),
-        })
+        .map(|d| dependency_step(d, unit_step_ids))
         .collect();
     depends_on.sort();
     depends_on.dedup();

@@ -534,15 +534,16 @@ fn the_mixed_runbook_covers_every_required_topic() {
     // Every review item and conflict exactly once in the Review section, conflicts not in the queue.
     let review = &md[md.find("## 6. Review").unwrap()..md.find("## Appendix").unwrap()];
     let conflicts_at = review.find("### Conflicts").unwrap();
+    let input = RunbookInput {
+        inventory: &inv,
+        plan: &plan,
+        costs: Some(&costs),
+        blind_spots: None,
+        generated_at: GENERATED_AT.into(),
+    };
+    let facts = super::facts::Facts::new(&input);
     for r in &plan.review {
-        let label = super::facts::Facts::new(&RunbookInput {
-            inventory: &inv,
-            plan: &plan,
-            costs: Some(&costs),
-            blind_spots: None,
-            generated_at: GENERATED_AT.into(),
-        })
-        .md_label(&r.arn);
+        let label = facts.md_label(&r.arn);
         let is_conflict = plan.conflicts.iter().any(|c| c.arn == r.arn);
         let (inside, outside) = if is_conflict {
             (&review[conflicts_at..], &review[..conflicts_at])
