@@ -100,6 +100,18 @@ pub fn top(report: &BlindSpotReport, n: usize) -> Vec<&BlindSpotRow> {
 
 /// One row, for a list: service, region, spend, status and what to do; an acknowledged row
 /// gives its reason instead. Markdown.
+/// One blind spot in a few words, for the summary: `AWS Lambda in us-east-1: USD 145.07 a month
+/// (acknowledged)`. The preflight step gives the whole line ([`row_line`]).
+pub fn row_headline(row: &BlindSpotRow, currency: &str) -> String {
+    format!(
+        "{} in {}: {} a month ({})",
+        md_text(&row.service),
+        md_text(&row.region),
+        money(currency, row.monthly_usd),
+        row.status.as_str()
+    )
+}
+
 pub fn row_line(row: &BlindSpotRow, currency: &str) -> String {
     let head = format!(
         "{} in {}: {} a month",

@@ -1,7 +1,7 @@
 //! The template context: the facts and steps turned into plain, serialisable values, with
 //! every sentence that depends on the account decided here rather than in template logic.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
@@ -36,7 +36,10 @@ pub struct Context {
     pub blind_spot_top: Vec<String>,
     pub risks: Vec<String>,
     pub step_count: usize,
+    /// The phases before the moves.
     pub phases: Vec<PhaseCtx>,
+    /// The phases after the moves.
+    pub late_phases: Vec<PhaseCtx>,
     pub moves: Vec<MoveTargetCtx>,
     pub procedures: Vec<ProcedureCtx>,
     pub review: Vec<ReviewRow>,
@@ -164,7 +167,8 @@ pub struct EdgeGroupRow {
 #[derive(Serialize)]
 pub struct CoverageRow {
     pub service: String,
-    pub region: String,
+    /// The regions with this service, status and detail, comma-separated.
+    pub regions: String,
     pub status: String,
     pub detail: String,
     pub requests: u64,
@@ -285,7 +289,7 @@ pub fn build(input: &RunbookInput, f: &Facts, steps: &[Step]) -> Context {
         ),
     };
 
-    let phases = [
+    let mut phases = [
         (Phase::Preflight, "1. Preflight", preflight_intro(f)),
         (
             Phase::Foundation,
@@ -304,6 +308,18 @@ pub fn build(input: &RunbookInput, f: &Facts, steps: &[Step]) -> Context {
             "4. Joining",
             "Bring the legacy account into the organization. It stays the production account.".to_string(),
         ),
+        (
+            Phase::Prepare,
+            "5. Prepare",
+            "Put in place what the moves rely on, from what the scan found: the network hub, identities, secrets, \
+             certificates and DNS, then the baseline and hygiene of every account."
+                .to_string(),
+        ),
+        (
+            Phase::Decommission,
+            "7. Decommission",
+            "Close out the legacy account's part in the migration once every target has cut over.".to_string(),
+        ),
     ]
     .into_iter()
     .map(|(phase, title, intro)| PhaseCtx {
@@ -311,14 +327,26 @@ pub fn build(input: &RunbookInput, f: &Facts, steps: &[Step]) -> Context {
         intro,
         steps: steps.iter().filter(|s| s.phase == phase).map(step_ctx).collect(),
     })
-    .collect();
+    .collect::<Vec<_>>();
+    let late_phases = phases.split_off(phases.len() - 1);
 
     let moves = f.move_targets.iter().map(|t| move_target_ctx(f, t, steps)).collect();
-    // Written once, and only when something moves.
-    let anything_moves = f.move_targets.iter().any(|t| !t.stays_in_legacy && !t.units.is_empty());
+    // Written once, and only those a unit's method or a step names (as `id`).
+    let used: BTreeSet<&str> = f
+        .move_targets
+        .iter()
+        .filter(|t| !t.stays_in_legacy)
+        .flat_map(|t| t.units.iter().map(|u| u.method.as_str()))
+        .collect();
+    let named = |id: &str| {
+        let code = format!("`{id}`");
+        steps
+            .iter()
+            .any(|s| s.action.contains(&code) || s.verify.contains(&code) || s.rollback.contains(&code))
+    };
     let procedures = super::steps::procedures()
         .into_iter()
-        .filter(|_| anything_moves)
+        .filter(|p| used.contains(p.id) || named(p.id))
         .map(|p| ProcedureCtx {
             id: p.id.to_owned(),
             title: p.title.to_owned(),
@@ -380,30 +408,21 @@ pub fn build(input: &RunbookInput, f: &Facts, steps: &[Step]) -> Context {
             .map(|report| {
                 super::completeness::top(report, 5)
                     .into_iter()
-                    .map(|row| super::completeness::row_line(row, &f.currency))
+                    .map(|row| super::completeness::row_headline(row, &f.currency))
                     .collect()
             })
             .unwrap_or_default(),
         risks: risks(f),
         step_count: steps.len(),
         phases,
+        late_phases,
         moves,
         procedures,
         review,
         conflicts,
         cross_target: edge_groups(f),
         cross_target_links: plan.cross_target.len(),
-        coverage: inv
-            .coverage
-            .iter()
-            .map(|c| CoverageRow {
-                service: c.service.clone(),
-                region: c.region.clone(),
-                status: c.status.as_str().to_string(),
-                detail: c.detail.clone().unwrap_or_default(),
-                requests: c.requests,
-            })
-            .collect(),
+        coverage: coverage_rows(inv),
         cost_history: f
             .costs
             .map(|c| {
@@ -511,11 +530,8 @@ fn edge_groups(f: &Facts) -> Vec<EdgeGroupRow> {
                 join_words(&others)
             };
             let action = match kind.as_str() {
-                "in-vpc, in-subnet" => format!(
-                    "none of its own: the landing network of {from_target} replaces {named}, which {} in {}",
-                    if n == 1 { "stays" } else { "stay" },
-                    md_text(&to_target)
-                ),
+                // The landing network's table names the VPCs and subnets it copies.
+                "in-vpc, in-subnet" => format!("none: the landing network of {from_target} replaces them"),
                 "has-security-group" => format!(
                     "recreate the security {} {named} in {from_target}, with rules for the new ranges",
                     if n == 1 { "group" } else { "groups" }
@@ -770,8 +786,7 @@ fn move_target_ctx(f: &Facts, t: &MoveTarget, steps: &[Step]) -> MoveTargetCtx {
             .filter(|w| !matches!(w.kind, WorkloadKind::LandingNetwork | WorkloadKind::Identities))
             .count();
         format!(
-            "{} in {} of {}: the landing network first, then the shared identities, then for each workload \
-             one step that copies its units and one that cuts over, then the cleanup.",
+            "{} in {} of {}.",
             plural(moving, "resource", "resources"),
             plural(t.units.len(), "move unit", "move units"),
             plural(apps, "workload", "workloads"),
@@ -841,7 +856,11 @@ fn move_target_ctx(f: &Facts, t: &MoveTarget, steps: &[Step]) -> MoveTargetCtx {
             WorkloadCtx {
                 id: w.id.to_string(),
                 title,
-                reason: md_text(&w.reason),
+                // A landing network's or the identities' reason is the same for every target.
+                reason: match w.kind {
+                    WorkloadKind::LandingNetwork | WorkloadKind::Identities => String::new(),
+                    _ => md_text(&w.reason),
+                },
                 units,
                 vpcs,
                 steps: steps
@@ -890,4 +909,30 @@ fn unit_resources(f: &Facts, u: &MoveUnit) -> String {
         text.push_str(&format!(" + {}", parts.join(", ")));
     }
     text
+}
+
+/// The scan's coverage, one row per service, status and detail, with the regions that share
+/// them: a service read fine in 17 regions is one row, and a region that failed stands out.
+fn coverage_rows(inv: &crate::model::Inventory) -> Vec<CoverageRow> {
+    let mut groups: BTreeMap<(&str, &str, &str), (Vec<&str>, u64)> = BTreeMap::new();
+    for c in &inv.coverage {
+        let group = groups
+            .entry((c.service.as_str(), c.status.as_str(), c.detail.as_deref().unwrap_or("")))
+            .or_default();
+        group.0.push(&c.region);
+        group.1 += c.requests;
+    }
+    groups
+        .into_iter()
+        .map(|((service, status, detail), (mut regions, requests))| {
+            regions.sort_unstable();
+            CoverageRow {
+                service: service.to_owned(),
+                regions: regions.join(", "),
+                status: status.to_owned(),
+                detail: detail.to_owned(),
+                requests,
+            }
+        })
+        .collect()
 }

@@ -9,6 +9,7 @@ mod charts;
 pub mod completeness;
 mod context;
 mod facts;
+mod html;
 mod scp;
 mod steps;
 mod text;
@@ -18,6 +19,9 @@ use std::path::Path;
 use minijinja::{Environment, UndefinedBehavior};
 
 pub use steps::{Phase, Step, check_order};
+
+#[cfg(test)]
+use html::{is_local_link, markdown_to_html};
 
 use crate::fsutil::{WriteError, write_atomic};
 use crate::layout::Layout;
@@ -99,10 +103,13 @@ pub fn render(input: &RunbookInput) -> Result<Runbook, ReportError> {
     let summary_md = render("summary.md.j2", &md_ctx)?;
     let body_md = render("body.md.j2", &md_ctx)?;
     let markdown = render("runbook.md.j2", &md_ctx)?;
+    let step_ids = steps.iter().map(|s| s.id.as_str()).collect();
+    let page = html::render(&summary_md, &body_md, &step_ids);
     let html_ctx = minijinja::context! {
         ctx => md_ctx,
-        summary_html => minijinja::Value::from_safe_string(markdown_to_html(&summary_md)),
-        body_html => minijinja::Value::from_safe_string(markdown_to_html(&body_md)),
+        summary_html => minijinja::Value::from_safe_string(page.summary),
+        body_html => minijinja::Value::from_safe_string(page.body),
+        toc_html => minijinja::Value::from_safe_string(page.toc),
         charts => context::charts(input, &facts),
     };
     let html = render("runbook.html.j2", &html_ctx)?;
@@ -194,6 +201,7 @@ fn environment() -> Result<Environment<'static>, ReportError> {
         ("summary.md.j2", include_str!("../../templates/summary.md.j2")),
         ("body.md.j2", include_str!("../../templates/body.md.j2")),
         ("step.md.j2", include_str!("../../templates/step.md.j2")),
+        ("phase.md.j2", include_str!("../../templates/phase.md.j2")),
         ("runbook.html.j2", include_str!("../../templates/runbook.html.j2")),
     ];
     let mut env = Environment::new();
@@ -219,44 +227,6 @@ fn environment() -> Result<Environment<'static>, ReportError> {
         })?;
     }
     Ok(env)
-}
-
-/// Converts the rendered Markdown to HTML. Raw HTML in the Markdown (there should be none:
-/// every value from the account is escaped) is shown as text, never passed through. The page
-/// loads nothing and links nowhere outside itself: an image becomes its alt text, and a link
-/// keeps its target only when it is an anchor in the page (`#...`) or a relative path to a file
-/// next to it; any other link (`javascript:`, `http:`, `//host`) becomes plain text.
-fn markdown_to_html(markdown: &str) -> String {
-    use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd, html};
-    let mut kept_links: Vec<bool> = Vec::new();
-    let parser = Parser::new_ext(markdown, Options::ENABLE_TABLES).filter_map(|event| match event {
-        Event::Html(raw) | Event::InlineHtml(raw) => Some(Event::Text(raw)),
-        Event::Start(Tag::Link { ref dest_url, .. }) => {
-            let keep = is_local_link(dest_url);
-            kept_links.push(keep);
-            keep.then_some(event)
-        }
-        Event::End(TagEnd::Link) => kept_links.pop().unwrap_or(false).then_some(event),
-        Event::Start(Tag::Image { .. }) | Event::End(TagEnd::Image) => None,
-        other => Some(other),
-    });
-    let mut out = String::with_capacity(markdown.len() * 2);
-    html::push_html(&mut out, parser);
-    out
-}
-
-/// An anchor in the page or a relative path with no scheme and no host: `#moves`,
-/// `scp/restrict-regions.json`. Not `javascript:x`, `http://host`, `//host` or `/etc/passwd`.
-fn is_local_link(url: &str) -> bool {
-    if url.starts_with('#') {
-        return true;
-    }
-    let before_path = url.split(['/', '?', '#']).next().unwrap_or("");
-    !url.is_empty()
-        && !url.starts_with('/')
-        && !url.starts_with('\\')
-        && !before_path.contains(':')
-        && !url.chars().any(|c| c.is_control() || c.is_whitespace())
 }
 
 /// Words of the Markdown: whitespace-separated tokens with a letter or digit, so table rules
@@ -367,3 +337,5 @@ fn dependencies_csv(f: &facts::Facts) -> String {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_prepare;

@@ -3,6 +3,9 @@
 //! the earlier steps it depends on. The templates only lay these out; `tasks.csv` is one row
 //! per step.
 
+mod decommission;
+mod prepare;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
@@ -21,7 +24,9 @@ pub enum Phase {
     Foundation,
     CoreAccounts,
     Joining,
+    Prepare,
     Moves,
+    Decommission,
 }
 
 impl Phase {
@@ -31,7 +36,9 @@ impl Phase {
             Phase::Foundation => "foundation",
             Phase::CoreAccounts => "core accounts",
             Phase::Joining => "joining",
+            Phase::Prepare => "prepare",
             Phase::Moves => "moves",
+            Phase::Decommission => "decommission",
         }
     }
 
@@ -41,7 +48,9 @@ impl Phase {
             Phase::Foundation => "FND",
             Phase::CoreAccounts => "CORE",
             Phase::Joining => "JOIN",
+            Phase::Prepare => "PREP",
             Phase::Moves => "MOVE",
+            Phase::Decommission => "DEC",
         }
     }
 }
@@ -104,6 +113,8 @@ struct Draft {
 #[derive(Default)]
 struct Builder {
     steps: Vec<Step>,
+    /// Step id -> every step it waits for, directly or not.
+    before: BTreeMap<String, BTreeSet<String>>,
 }
 
 impl Builder {
@@ -115,8 +126,13 @@ impl Builder {
     }
 
     fn add_with_id(&mut self, phase: Phase, id: String, draft: Draft) -> String {
-        let mut depends_on = draft.depends_on;
-        depends_on.dedup();
+        let depends_on = self.direct(draft.depends_on);
+        let mut before: BTreeSet<String> = BTreeSet::new();
+        for dep in &depends_on {
+            before.insert(dep.clone());
+            before.extend(self.before.get(dep).into_iter().flatten().cloned());
+        }
+        self.before.insert(id.clone(), before);
         self.steps.push(Step {
             id: id.clone(),
             phase,
@@ -133,6 +149,22 @@ impl Builder {
             region: draft.region,
         });
         id
+    }
+}
+
+impl Builder {
+    /// The dependencies a step lists: each once, in the order given, without those another of
+    /// them already waits for (`PREP-iam` waits for `JOIN-final-ou`, so a step that needs both
+    /// lists `PREP-iam`). An id that is not a step yet is kept, for [`check_order`] to report.
+    fn direct(&self, deps: Vec<String>) -> Vec<String> {
+        let mut seen = BTreeSet::new();
+        let unique: Vec<String> = deps.into_iter().filter(|d| seen.insert(d.clone())).collect();
+        let implied = |d: &String| {
+            unique
+                .iter()
+                .any(|other| other != d && self.before.get(other).is_some_and(|b| b.contains(d)))
+        };
+        unique.iter().filter(|d| !implied(d)).cloned().collect()
     }
 }
 
@@ -160,6 +192,25 @@ pub fn check_order(steps: &[Step]) -> Result<(), OrderError> {
     Ok(())
 }
 
+/// True when step `id` waits for step `other`, directly or through other steps.
+#[cfg(test)]
+pub fn waits_for(steps: &[Step], id: &str, other: &str) -> bool {
+    let deps: BTreeMap<&str, &[String]> = steps.iter().map(|s| (s.id.as_str(), s.depends_on.as_slice())).collect();
+    let mut todo = vec![id];
+    let mut seen = BTreeSet::new();
+    while let Some(next) = todo.pop() {
+        for dep in deps.get(next).copied().unwrap_or_default() {
+            if dep == other {
+                return true;
+            }
+            if seen.insert(dep.as_str()) {
+                todo.push(dep);
+            }
+        }
+    }
+    false
+}
+
 /// Builds every step, in the order the team follows them.
 pub fn build(facts: &Facts) -> Vec<Step> {
     let mut b = Builder::default();
@@ -167,7 +218,9 @@ pub fn build(facts: &Facts) -> Vec<Step> {
     let fnd = foundation(&mut b, facts);
     let accounts = core_accounts(&mut b, facts, &fnd);
     let join = joining(&mut b, facts, &pre, &fnd, &accounts);
-    moves(&mut b, facts, &pre, &accounts, &join);
+    let prep = prepare::prepare(&mut b, facts, &accounts, &join);
+    let last = moves(&mut b, facts, &pre, &accounts, &join, &prep);
+    decommission::decommission(&mut b, facts, last);
     b.steps
 }
 
@@ -1101,7 +1154,17 @@ fn joining(b: &mut Builder, f: &Facts, pre: &Preflight, fnd: &Foundation, accoun
     Joining { in_ou }
 }
 
-fn moves(b: &mut Builder, f: &Facts, pre: &Preflight, accounts: &AccountSteps, join: &Joining) {
+/// The move steps, per target; returns the steps the decommissioning waits for (each target's
+/// cleanup, or its last step when it has none).
+fn moves(
+    b: &mut Builder,
+    f: &Facts,
+    pre: &Preflight,
+    accounts: &AccountSteps,
+    join: &Joining,
+    prep: &prepare::Prepare,
+) -> Vec<String> {
+    let mut last = Vec::new();
     // Units of applications are carried out by their workload's step; the others (landing
     // networks, identities, log archives) by a step of their own.
     let unit_step_ids: BTreeMap<&str, String> = f
@@ -1138,17 +1201,23 @@ fn moves(b: &mut Builder, f: &Facts, pre: &Preflight, accounts: &AccountSteps, j
             match workload.kind {
                 WorkloadKind::Application | WorkloadKind::Unassigned => {
                     let mut deps = base.clone();
+                    deps.extend(prep.identities.iter().cloned());
                     let own = workload_step_id(&workload.id);
                     for unit in target.units_of(workload) {
                         deps.extend(deps_of(unit).into_iter().filter(|d| *d != own));
                     }
                     workload_step(b, f, target, workload, deps);
-                    let cut = cutover_step(b, target, workload, &unit_step_ids);
+                    let cut = cutover_step(b, target, workload, &unit_step_ids, &prep.cutover);
                     before_cleanup.push(cut);
                 }
                 _ => {
                     for unit in target.units_of(workload) {
                         let mut deps = base.clone();
+                        if unit.kind == UnitKind::LandingNetwork {
+                            deps.push(prep.network.clone());
+                        } else {
+                            deps.extend(prep.identities.iter().cloned());
+                        }
                         deps.extend(deps_of(unit));
                         before_cleanup.push(unit_step(b, f, target, workload, unit, deps));
                     }
@@ -1158,9 +1227,10 @@ fn moves(b: &mut Builder, f: &Facts, pre: &Preflight, accounts: &AccountSteps, j
         let logs = target.workloads.iter().any(|w| w.kind == WorkloadKind::LogArchive);
         if target.workloads.iter().all(|w| w.kind == WorkloadKind::LogArchive) {
             // Log buckets are deleted only with a written sign-off (procedure `log-archive`).
+            last.extend(before_cleanup);
             continue;
         }
-        b.add(
+        let cleanup = b.add(
             Phase::Moves,
             &format!("{}/cleanup", target.name),
             Draft {
@@ -1190,7 +1260,9 @@ fn moves(b: &mut Builder, f: &Facts, pre: &Preflight, accounts: &AccountSteps, j
                 ..Draft::default()
             },
         );
+        last.push(cleanup);
     }
+    last
 }
 
 /// The step id of a move unit: `MOVE-dev/payments-db`.
@@ -1289,8 +1361,7 @@ fn unit_step(
                 .cloned()
                 .collect();
             action.push_str(&format!(
-                "Build in {name}, {region}, from infrastructure as code (procedure `recreate`): the {} of the \
-                 table with the subnets listed{}. ",
+                "Build in {name}, {region}, by procedure `recreate`: the {} of the table with its subnets{}. ",
                 plural(vpcs, "VPC", "VPCs"),
                 if others.is_empty() {
                     String::new()
@@ -1299,59 +1370,13 @@ fn unit_step(
                 }
             ));
             if !copies.is_empty() {
-                action.push_str(&format!(
-                    "Copies (the original stays in the legacy account): {}. ",
-                    join_words(&copies)
-                ));
+                action.push_str(&format!("Copies (the originals stay): {}. ", join_words(&copies)));
             }
-            let overlaps: Vec<String> = f
-                .plan
-                .cidr_overlaps
-                .iter()
-                .filter(|o| {
-                    landing.is_some_and(|l| {
-                        l.vpcs.iter().any(|v| {
-                            (v.arn == o.a.arn && o.a.target == target.name.as_str())
-                                || (v.arn == o.b.arn && o.b.target == target.name.as_str())
-                        })
-                    })
-                })
-                .map(|o| {
-                    if o.a.arn == o.b.arn {
-                        format!(
-                            "{} {} in {} and in {}",
-                            f.md_label(&o.a.arn),
-                            md_code(&o.a.cidr),
-                            md_text(&o.a.target),
-                            md_text(&o.b.target)
-                        )
-                    } else {
-                        format!(
-                            "{} {} ({}) and {} {} ({})",
-                            f.md_label(&o.a.arn),
-                            md_code(&o.a.cidr),
-                            md_text(&o.a.target),
-                            f.md_label(&o.b.arn),
-                            md_code(&o.b.cidr),
-                            md_text(&o.b.target)
-                        )
-                    }
-                })
-                .collect();
-            if !overlaps.is_empty() {
-                action.push_str(&format!(
-                    "Overlapping CIDRs across accounts (they cannot be peered or share a transit gateway): {}. \
-                     Give each new VPC a range that overlaps nothing. ",
-                    join_words(&overlaps)
-                ));
-            }
-            action.push_str("Attach each VPC to the network hub.");
+            action.push_str("Give each VPC its range from the CIDR plan and attach it to the hub (PREP-network-hub).");
             (
                 format!("Build the landing network of {} in {}", target.name, unit.region),
                 NETWORK,
-                "Each VPC and subnet exists with its planned CIDR, routes and gateways, and a test instance reaches \
-                 what it must reach."
-                    .to_owned(),
+                "Each VPC and subnet has its planned range, and a test instance reaches what it must.".to_owned(),
             )
         }
         UnitKind::Identities => {
@@ -1533,12 +1558,7 @@ fn unit_notes(f: &Facts, target: &MoveTarget, unit: &MoveUnit) -> UnitNotes {
 /// procedure its row in the workload's table names; the table lists the units.
 fn workload_step(b: &mut Builder, f: &Facts, target: &MoveTarget, workload: &Workload, deps: Vec<String>) -> String {
     let units: Vec<&MoveUnit> = target.units_of(workload).collect();
-    let mut action = format!(
-        "Carry out the {} in the table above, in its order, each by the procedure its Method column names \
-         (written once under Procedures), in {}.",
-        plural(units.len(), "unit", "units"),
-        md_text(&target.name)
-    );
+    let mut action = "The units of the table, in order, each by its procedure.".to_owned();
     let mut kinds = BTreeSet::new();
     for unit in &units {
         kinds.insert(unit.kind);
@@ -1551,15 +1571,15 @@ fn workload_step(b: &mut Builder, f: &Facts, target: &MoveTarget, workload: &Wor
     }
     let mut verify = Vec::new();
     if kinds.contains(&UnitKind::Data) {
-        verify.push("each copied data store matches its original in size and object count");
+        verify.push("data stores match their originals in size and count");
     }
     if kinds.contains(&UnitKind::Compute) {
-        verify.push("each rebuilt server or service runs in the new account and passes its health check");
+        verify.push("servers pass their health checks");
     }
     if verify.is_empty() || kinds.iter().any(|k| !matches!(k, UnitKind::Data | UnitKind::Compute)) {
-        verify.push("every other copy exists in the new account, configured as its original");
+        verify.push("other copies match their originals' configuration");
     }
-    let mut verify = join_words(&verify.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+    let mut verify = verify.join("; ");
     if let Some(first) = verify.get_mut(..1) {
         first.make_ascii_uppercase();
     }
@@ -1568,16 +1588,11 @@ fn workload_step(b: &mut Builder, f: &Facts, target: &MoveTarget, workload: &Wor
         Phase::Moves,
         &workload.id,
         Draft {
-            summary: format!(
-                "Copy the {} of {} into {}",
-                plural(units.len(), "unit", "units"),
-                workload.id,
-                target.name
-            ),
+            summary: format!("Copy {} into {}", workload.id, target.name),
             owner: PLATFORM,
             action,
             verify,
-            rollback: "Delete what this step made; the originals keep serving until the cutover.".into(),
+            rollback: "Delete the copies; the originals serve until the cutover.".into(),
             depends_on: deps,
             target: Some(target.name.clone()),
             workload: Some(workload.id.to_string()),
@@ -1615,11 +1630,13 @@ fn cutover_step(
     target: &MoveTarget,
     workload: &Workload,
     unit_step_ids: &BTreeMap<&str, String>,
+    prepared: &[String],
 ) -> String {
     let mut depends_on: Vec<String> = workload
         .cutover_after
         .iter()
         .map(|d| dependency_step(d, unit_step_ids))
+        .chain(prepared.iter().cloned())
         .collect();
     depends_on.sort();
     depends_on.dedup();
@@ -1627,17 +1644,11 @@ fn cutover_step(
         Phase::Moves,
         cutover_step_id(&workload.id),
         Draft {
-            summary: format!("Cut over {} and verify", workload.id),
+            summary: format!("Cut over {}", workload.id),
             owner: APP_OWNER,
-            action: format!(
-                "Procedure `cutover`, for the {} of this workload at once, in one change window.",
-                plural(workload.units.len(), "unit", "units")
-            ),
-            verify: "Health checks, error rates and a business check stay normal for a business day, and nothing \
-                     writes to the originals any more."
-                .into(),
-            rollback: "Switch DNS and configuration back to the originals, and sync back what was written since."
-                .into(),
+            action: "Procedure `cutover`, all its units in one change window.".into(),
+            verify: "As in procedure `cutover`.".into(),
+            rollback: "As in procedure `cutover`.".into(),
             depends_on,
             target: Some(target.name.clone()),
             unit: None,
@@ -1715,9 +1726,12 @@ pub fn procedures() -> Vec<Procedure> {
         p(
             "cutover",
             "Cut a workload over",
-            "Agree a change window. Stop writes to the originals, run the final sync each unit needs (its \
-             procedure says which), switch DNS records, configuration and endpoints to the new resources, then \
-             reopen. Leave the originals as they are, ready to switch back.",
+            "Agree a change window; the records it switches already have low TTLs (PREP-dns). Stop writes to \
+             the originals, run the final sync each unit needs (its procedure says which), switch DNS records, \
+             configuration and endpoints to the new resources, then reopen. Leave the originals as they are, ready \
+             to switch back. Verify: health checks, error rates and a business check stay normal for a business \
+             day, and nothing writes to the originals any more. Roll back: switch DNS and configuration back to \
+             the originals, and sync back what was written since.",
         ),
         p(
             "log-archive",

@@ -10,6 +10,7 @@ pub mod proxy;
 pub mod seed;
 pub mod seed_bench;
 pub mod seed_data;
+pub mod seed_identities;
 pub mod seed_services;
 pub mod seed_svc12;
 pub mod seed_svc13;

@@ -969,6 +969,8 @@ pub async fn seed_sample(cfg: &SdkConfig) -> Seeded {
 
     // The services of issue 13, last, so every id above stays what it was.
     super::seed_svc13::seed_sample_svc13(cfg).await;
+    // The IAM roles and users of the runbook's IAM step, after everything else.
+    super::seed_identities::seed_sample_identities(cfg).await;
     Seeded {
         account_id,
         expected: book.finish(),

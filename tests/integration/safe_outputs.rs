@@ -181,6 +181,7 @@ const ALLOWED_ELEMENTS: &[&str] = &[
     "style",
     "body",
     "section",
+    "nav",
     "figure",
     "figcaption",
     "p",
