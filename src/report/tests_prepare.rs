@@ -187,7 +187,6 @@ fn secrets_hygiene_and_baseline_say_what_the_scan_found() {
 
 #[test]
 fn moves_wait_for_the_prepare_phase_and_the_decommissioning_waits_for_the_moves() {
-    let (rb, _) = runbook(&account());
     let inv = account();
     let plan = classify(&inv, &Rules::default_rules());
     let input = RunbookInput {

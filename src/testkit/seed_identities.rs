@@ -10,6 +10,9 @@ use super::seed::must;
 /// The partner account the sample's cross-account role trusts.
 pub const PARTNER_ACCOUNT: &str = "444455556666";
 
+/// A role to create: name, trust policy, tags.
+type Role<'a> = (&'a str, String, &'a [(&'a str, &'a str)]);
+
 /// Seeds the identities; returns how many roles and users it created.
 pub async fn seed_sample_identities(cfg: &SdkConfig) -> usize {
     let iam = aws_sdk_iam::Client::new(cfg);
@@ -49,7 +52,7 @@ pub async fn seed_sample_identities(cfg: &SdkConfig) -> usize {
     let reads_legacy = format!(
         r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::acme-tools-artifacts/*"}},{{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"arn:aws:iam::{account}:role/ci-deploy"}}]}}"#
     );
-    let roles: [(&str, String, &[(&str, &str)]); 5] = [
+    let roles: [Role; 5] = [
         (
             "payments-dev-app",
             services(&["ec2.amazonaws.com", "lambda.amazonaws.com"]),
