@@ -47,6 +47,9 @@ pub struct Context {
     pub cross_target: Vec<EdgeGroupRow>,
     /// Links across targets, all groups together.
     pub cross_target_links: usize,
+    /// The services read without error or note in every row, comma-separated Markdown.
+    pub coverage_ok: String,
+    /// The other coverage rows, grouped.
     pub coverage: Vec<CoverageRow>,
     pub cost_history: Vec<MonthRow>,
     pub top_services: Vec<NamedRow>,
@@ -422,6 +425,7 @@ pub fn build(input: &RunbookInput, f: &Facts, steps: &[Step]) -> Context {
         conflicts,
         cross_target: edge_groups(f),
         cross_target_links: plan.cross_target.len(),
+        coverage_ok: coverage_ok(inv),
         coverage: coverage_rows(inv),
         cost_history: f
             .costs
@@ -914,8 +918,9 @@ fn unit_resources(f: &Facts, u: &MoveUnit) -> String {
 /// The scan's coverage, one row per service, status and detail, with the regions that share
 /// them: a service read fine in 17 regions is one row, and a region that failed stands out.
 fn coverage_rows(inv: &crate::model::Inventory) -> Vec<CoverageRow> {
+    let clean = clean_services(inv);
     let mut groups: BTreeMap<(&str, &str, &str), (Vec<&str>, u64)> = BTreeMap::new();
-    for c in &inv.coverage {
+    for c in inv.coverage.iter().filter(|c| !clean.contains(c.service.as_str())) {
         let group = groups
             .entry((c.service.as_str(), c.status.as_str(), c.detail.as_deref().unwrap_or("")))
             .or_default();
@@ -935,4 +940,23 @@ fn coverage_rows(inv: &crate::model::Inventory) -> Vec<CoverageRow> {
             }
         })
         .collect()
+}
+
+/// Services whose every coverage row is `ok` without a note.
+fn clean_services(inv: &crate::model::Inventory) -> BTreeSet<&str> {
+    let services: BTreeSet<&str> = inv.coverage.iter().map(|c| c.service.as_str()).collect();
+    services
+        .into_iter()
+        .filter(|s| {
+            inv.coverage
+                .iter()
+                .filter(|c| c.service == *s)
+                .all(|c| c.status == crate::model::CoverageStatus::Ok && c.detail.is_none())
+        })
+        .collect()
+}
+
+/// [`clean_services`] as one Markdown list: `` `acm`, `ec2` and `s3` ``.
+fn coverage_ok(inv: &crate::model::Inventory) -> String {
+    join_words(&clean_services(inv).into_iter().map(md_code).collect::<Vec<_>>())
 }

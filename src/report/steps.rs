@@ -1345,12 +1345,6 @@ fn unit_step(
         UnitKind::LandingNetwork => {
             let landing = target.landing.iter().find(|l| l.unit == unit.id);
             let vpcs = landing.map_or(0, |l| l.vpcs.len());
-            let copies: Vec<String> = landing
-                .into_iter()
-                .flat_map(|l| &l.vpcs)
-                .filter(|v| !v.moves)
-                .map(|v| f.md_label(&v.arn))
-                .collect();
             let others: Vec<Shared> = unit
                 .resources
                 .iter()
@@ -1369,9 +1363,6 @@ fn unit_step(
                     format!(", and {}", count_types(f, &others))
                 }
             ));
-            if !copies.is_empty() {
-                action.push_str(&format!("Copies (the originals stay): {}. ", join_words(&copies)));
-            }
             action.push_str("Give each VPC its range from the CIDR plan and attach it to the hub (PREP-network-hub).");
             (
                 format!("Build the landing network of {} in {}", target.name, unit.region),
@@ -1647,8 +1638,8 @@ fn cutover_step(
             summary: format!("Cut over {}", workload.id),
             owner: APP_OWNER,
             action: "Procedure `cutover`, all its units in one change window.".into(),
-            verify: "As in procedure `cutover`.".into(),
-            rollback: "As in procedure `cutover`.".into(),
+            verify: "as procedure `cutover` says.".into(),
+            rollback: "as procedure `cutover` says.".into(),
             depends_on,
             target: Some(target.name.clone()),
             unit: None,
@@ -1677,10 +1668,9 @@ pub fn procedures() -> Vec<Procedure> {
         p(
             "share-ami",
             "Rebuild an instance from an AMI",
-            "Create an AMI of the instance (it snapshots every attached EBS volume, so the volumes come with \
-             it), share the AMI with the target account, copy it there so the target owns it, stop sharing, \
-             and launch the new instance from the copy in the landing network, with the instance type, \
-             security groups and tags of the original. An AMI whose snapshots use the default AWS-managed key \
+            "Create an AMI of the instance (it snapshots every attached volume), share it with the target \
+             account, copy it there so the target owns it, stop sharing, and launch from the copy in the landing \
+             network with the original's type, security groups and tags. An AMI on the default AWS-managed key \
              cannot be shared: copy it first under a customer-managed key the target may use.",
         ),
         p(
@@ -1693,13 +1683,12 @@ pub fn procedures() -> Vec<Procedure> {
         p(
             "replicate",
             "Replicate a bucket",
-            "Bucket names are global: create the new bucket in the target account under a new name. Keeping the \
-             old name means deleting the original first; a deleted name usually frees up within hours but can \
-             take 48 to 72 hours, and meanwhile any account may claim it, so keep a fallback name ready. Turn on \
-             versioning on both, add a replication rule from the original (a role in the legacy account, a \
-             bucket policy on the destination, ownership given to the target), then run S3 Batch Replication \
-             for the objects that existed before the rule. At cutover, let replication drain before switching \
-             clients.",
+            "Bucket names are global: create the new bucket under a new name. Keeping the old name means \
+             deleting the original first; the name can take 48 to 72 hours to free up, and any account may claim \
+             it meanwhile, so keep a fallback name. Turn on versioning on both, add a replication rule from the \
+             original (a role in the legacy account, a bucket policy on the destination, ownership to the \
+             target), then run S3 Batch Replication for the existing objects. At cutover, let replication drain \
+             first.",
         ),
         p(
             "share-rds-snapshot",
