@@ -719,9 +719,10 @@ fn baseline_step(b: &mut Builder, f: &Facts, accounts: &AccountSteps, join: &Joi
     let mut action = format!(
         "In every new account, and in each region of the region guard ({regions}): turn on EBS encryption by \
          default (it is per region, and leaves existing volumes as they are); turn on S3 Block Public Access at \
-         account level; let AWS Config record through the security account's delegated administration, and \
-         GuardDuty and Security Hub enrol it through auto-enable (CORE-security); create one organization \
-         analyzer of IAM Access Analyzer in the security account as delegated administrator.\n\nIn the legacy \
+         account level; turn on the AWS Config recorder, delivering to the log-archive bucket \
+         (CORE-log-archive), and let GuardDuty and Security Hub enrol the account through auto-enable \
+         (CORE-security); create one organization analyzer of IAM Access Analyzer in the security account as \
+         delegated administrator.\n\nIn the legacy \
          account the scan found {}. Turn on the same baseline there, except S3 Block Public Access: S3 applies \
          the stricter of the account and bucket settings, so first check each bucket without a full block of its \
          own",
