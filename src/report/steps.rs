@@ -1371,13 +1371,44 @@ fn unit_step(
             )
         }
         UnitKind::Identities => {
-            let arns: Vec<&Shared> = unit.resources.iter().collect();
-            action.push_str(&format!(
-                "Recreate in {name}, before the units that use them, the {} ({}): procedures `recreate`, \
-                 `recreate-key` and `recreate-secret`.",
-                count_types(f, &unit.resources),
-                id_list(f, &arns, 8)
-            ));
+            // Trails, recorders and detectors are replaced by the organization's own (core
+            // accounts); everything else is recreated by the procedure of its type.
+            let type_of = |a: &Shared| f.resource(a).map_or("", |r| r.resource_type.as_str());
+            let governance =
+                |ty: &str| ty.starts_with("cloudtrail:") || ty.starts_with("config:") || ty.starts_with("guardduty:");
+            let (replaced, recreated): (Vec<Shared>, Vec<Shared>) =
+                unit.resources.iter().cloned().partition(|a| governance(type_of(a)));
+            let mut procedures: BTreeSet<&str> = BTreeSet::new();
+            for a in &recreated {
+                procedures.insert(match type_of(a) {
+                    "kms:key" => "recreate-key",
+                    "secretsmanager:secret" | "ssm:parameter" => "recreate-secret",
+                    "acm:certificate" => "reissue",
+                    _ => "recreate",
+                });
+            }
+            if !recreated.is_empty() {
+                let arns: Vec<&Shared> = recreated.iter().collect();
+                let named: Vec<String> = procedures.iter().map(|p| md_code(p)).collect();
+                action.push_str(&format!(
+                    "Recreate in {name}, before the units that use them, the {} ({}): {} {}.",
+                    count_types(f, &recreated),
+                    id_list(f, &arns, 8),
+                    if named.len() == 1 { "procedure" } else { "procedures" },
+                    join_words(&named)
+                ));
+            }
+            if !replaced.is_empty() {
+                let arns: Vec<&Shared> = replaced.iter().collect();
+                action.push_str(&format!(
+                    "{}The organization trail, Config delivery and GuardDuty of the core accounts replace these \
+                     legacy ones, {} ({}): keep them running until the new ones deliver (CORE-log-archive, \
+                     CORE-security), then remove them at the cleanup.",
+                    if recreated.is_empty() { "" } else { " " },
+                    count_types(f, &replaced),
+                    id_list(f, &arns, 8)
+                ));
+            }
             (
                 format!("Recreate the shared roles, keys and secrets of {}", target.name),
                 SECURITY,

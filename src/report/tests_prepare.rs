@@ -183,6 +183,13 @@ fn secrets_hygiene_and_baseline_say_what_the_scan_found() {
     assert!(baseline.contains("1 trail `org-audit`"), "{baseline}");
     assert!(baseline.contains("GuardDuty not enabled in `us-east-1`"), "{baseline}");
     assert!(baseline.contains("(1 bucket: `dev-assets`)"), "{baseline}");
+    // The legacy trail is replaced by the organization trail, not recreated like a secret.
+    let trail = step(&rb.markdown, "MOVE-log-archive/identities");
+    assert!(
+        trail.contains("replace these legacy ones, 1 trail (`org-audit`)"),
+        "{trail}"
+    );
+    assert!(!trail.contains("recreate-secret"), "{trail}");
 }
 
 #[test]
