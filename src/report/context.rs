@@ -12,7 +12,7 @@ use super::facts::{Facts, MoveTarget};
 use super::steps::{Phase, Step};
 use super::text::{amount_2dp, coverage_gap, join_words, md_code, md_text, money, plural};
 use crate::classify::type_word_of as type_word;
-use crate::model::{MoveUnit, OrgStatus, WorkloadKind};
+use crate::model::{MoveUnit, OrgStatus, UnitKind, WorkloadKind};
 
 #[derive(Serialize)]
 pub struct Context {
@@ -111,6 +111,9 @@ pub struct UnitRow {
 
 #[derive(Serialize)]
 pub struct VpcRow {
+    /// The landing network's unit id, on its first VPC only.
+    pub unit: String,
+    pub region: String,
     pub vpc: String,
     pub cidr: String,
     pub layout: String,
@@ -796,15 +799,15 @@ fn move_target_ctx(f: &Facts, t: &MoveTarget, steps: &[Step]) -> MoveTargetCtx {
             plural(apps, "workload", "workloads"),
         )
     };
+    // The landing networks of every region are one section, under the first of them.
+    let first_landing = t.workloads.iter().find(|w| w.kind == WorkloadKind::LandingNetwork);
     let workloads = t
         .workloads
         .iter()
+        .filter(|w| w.kind != WorkloadKind::LandingNetwork || first_landing.is_some_and(|first| first.id == w.id))
         .map(|w| {
             let title = match w.kind {
-                WorkloadKind::LandingNetwork => format!(
-                    "Landing network {}",
-                    md_code(w.name.strip_prefix("network-").unwrap_or(&w.name))
-                ),
+                WorkloadKind::LandingNetwork => "Landing network".to_owned(),
                 WorkloadKind::Identities => "Shared identities and keys".to_owned(),
                 WorkloadKind::LogArchive => format!("Log archive {}", md_code(&w.id)),
                 _ => format!("Workload {}", md_code(&w.id)),
@@ -824,39 +827,61 @@ fn move_target_ctx(f: &Facts, t: &MoveTarget, steps: &[Step]) -> MoveTargetCtx {
                     resources: unit_resources(f, u),
                 })
                 .collect();
-            let vpcs: Vec<VpcRow> = t
-                .landing
-                .iter()
-                .filter(|l| t.units.iter().any(|u| u.id == l.unit && u.workload == w.id))
-                .flat_map(|l| &l.vpcs)
-                .map(|v| VpcRow {
-                    vpc: f.md_label(&v.arn),
-                    cidr: v.cidr.as_deref().map(md_code).unwrap_or_else(|| "unknown".to_owned()),
-                    layout: if v.moves {
-                        "moves here".to_owned()
-                    } else {
-                        "copy: the original stays".to_owned()
-                    },
-                    subnets: {
-                        let list: Vec<String> = v
-                            .subnets
-                            .iter()
-                            .map(|s| {
-                                format!(
-                                    "{} {}",
-                                    f.md_label(&s.arn),
-                                    s.cidr.as_deref().map(md_code).unwrap_or_default()
-                                )
-                            })
-                            .collect();
-                        if list.is_empty() {
-                            "none".to_owned()
+            // One row per VPC of each landing network in this section, the unit named on its first
+            // row; a landing network without a VPC still gets its row.
+            let mut vpcs: Vec<VpcRow> = Vec::new();
+            let landing_units = t.units.iter().filter(|u| {
+                u.kind == UnitKind::LandingNetwork && (u.workload == w.id || w.kind == WorkloadKind::LandingNetwork)
+            });
+            for u in landing_units {
+                let layouts = t.landing.iter().filter(|l| l.unit == u.id).flat_map(|l| &l.vpcs);
+                let before = vpcs.len();
+                for v in layouts {
+                    vpcs.push(VpcRow {
+                        unit: if vpcs.len() == before {
+                            md_code(&u.id)
                         } else {
-                            list.join(", ")
-                        }
-                    },
-                })
-                .collect();
+                            String::new()
+                        },
+                        region: md_text(&u.region),
+                        vpc: f.md_label(&v.arn),
+                        cidr: v.cidr.as_deref().map(md_code).unwrap_or_else(|| "unknown".to_owned()),
+                        layout: if v.moves {
+                            "moves here".to_owned()
+                        } else {
+                            "copy: the original stays".to_owned()
+                        },
+                        subnets: {
+                            let list: Vec<String> = v
+                                .subnets
+                                .iter()
+                                .map(|s| {
+                                    format!(
+                                        "{} {}",
+                                        f.md_label(&s.arn),
+                                        s.cidr.as_deref().map(md_code).unwrap_or_default()
+                                    )
+                                })
+                                .collect();
+                            if list.is_empty() {
+                                "none".to_owned()
+                            } else {
+                                list.join(", ")
+                            }
+                        },
+                    });
+                }
+                if vpcs.len() == before {
+                    vpcs.push(VpcRow {
+                        unit: md_code(&u.id),
+                        region: md_text(&u.region),
+                        vpc: "none".to_owned(),
+                        cidr: String::new(),
+                        layout: String::new(),
+                        subnets: String::new(),
+                    });
+                }
+            }
             WorkloadCtx {
                 id: w.id.to_string(),
                 title,

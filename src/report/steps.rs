@@ -1175,6 +1175,7 @@ fn moves(
                 t.units_of(w).map(move |u| {
                     let id = match w.kind {
                         WorkloadKind::Application | WorkloadKind::Unassigned => workload_step_id(&w.id),
+                        WorkloadKind::LandingNetwork => landing_step_id(&t.name),
                         _ => unit_step_id(&u.id),
                     };
                     (u.id.as_str(), id)
@@ -1210,14 +1211,28 @@ fn moves(
                     let cut = cutover_step(b, target, workload, &unit_step_ids, &prep.cutover);
                     before_cleanup.push(cut);
                 }
+                WorkloadKind::LandingNetwork => {
+                    // One step builds every landing network of the target, with the first.
+                    let first = target.workloads.iter().find(|w| w.kind == WorkloadKind::LandingNetwork);
+                    if first.is_some_and(|w| w.id == workload.id) {
+                        let own = landing_step_id(&target.name);
+                        let units: Vec<&MoveUnit> = target
+                            .units
+                            .iter()
+                            .filter(|u| u.kind == UnitKind::LandingNetwork)
+                            .collect();
+                        let mut deps = base.clone();
+                        deps.push(prep.network.clone());
+                        for unit in &units {
+                            deps.extend(deps_of(unit).into_iter().filter(|d| *d != own));
+                        }
+                        before_cleanup.push(landing_step(b, f, target, workload, &units, deps));
+                    }
+                }
                 _ => {
                     for unit in target.units_of(workload) {
                         let mut deps = base.clone();
-                        if unit.kind == UnitKind::LandingNetwork {
-                            deps.push(prep.network.clone());
-                        } else {
-                            deps.extend(prep.identities.iter().cloned());
-                        }
+                        deps.extend(prep.identities.iter().cloned());
                         deps.extend(deps_of(unit));
                         before_cleanup.push(unit_step(b, f, target, workload, unit, deps));
                     }
@@ -1263,6 +1278,67 @@ fn moves(
         last.push(cleanup);
     }
     last
+}
+
+/// The step id that builds every landing network of a target: `MOVE-dev/network`.
+pub fn landing_step_id(target: &str) -> String {
+    format!("{}-{target}/network", Phase::Moves.prefix())
+}
+
+/// The one step that builds a target's landing networks (every region), named after the first
+/// landing workload so the runbook shows it under that workload's table.
+fn landing_step(
+    b: &mut Builder,
+    f: &Facts,
+    target: &MoveTarget,
+    first: &Workload,
+    units: &[&MoveUnit],
+    deps: Vec<String>,
+) -> String {
+    let vpcs: usize = target
+        .landing
+        .iter()
+        .filter(|l| units.iter().any(|u| u.id == l.unit))
+        .map(|l| l.vpcs.len())
+        .sum();
+    let others: Vec<Shared> = units
+        .iter()
+        .flat_map(|u| &u.resources)
+        .filter(|a| {
+            f.resource(a)
+                .is_none_or(|r| !matches!(r.resource_type.as_str(), "ec2:vpc" | "ec2:subnet"))
+        })
+        .cloned()
+        .collect();
+    let regions: BTreeSet<&str> = units.iter().map(|u| u.region.as_str()).collect();
+    let action = format!(
+        "Build in {}, by procedure `recreate`, in {}: the {} of the table with its subnets{}. Give each VPC its \
+         range from the CIDR plan and attach it to the hub (PREP-network-hub).",
+        md_text(&target.name),
+        join_words(&regions.iter().map(|r| md_code(r)).collect::<Vec<_>>()),
+        plural(vpcs, "VPC", "VPCs"),
+        if others.is_empty() {
+            String::new()
+        } else {
+            format!(", and {}", count_types(f, &others))
+        }
+    );
+    b.add_with_id(
+        Phase::Moves,
+        landing_step_id(&target.name),
+        Draft {
+            summary: format!("Build the landing network of {}", target.name),
+            owner: NETWORK,
+            action,
+            verify: "Each VPC and subnet has its planned range, and a test instance reaches what it must.".into(),
+            rollback: "Delete what this step made; the originals stay until the cleanup.".into(),
+            depends_on: deps,
+            target: Some(target.name.clone()),
+            workload: Some(first.id.to_string()),
+            region: Some(regions.into_iter().collect::<Vec<_>>().join(" ")),
+            ..Draft::default()
+        },
+    )
 }
 
 /// The step id of a move unit: `MOVE-dev/payments-db`.
@@ -1339,37 +1415,8 @@ fn unit_step(
     deps: Vec<String>,
 ) -> String {
     let name = md_text(&target.name);
-    let region = md_text(&unit.region);
     let mut action = String::new();
     let (summary, owner, verify) = match unit.kind {
-        UnitKind::LandingNetwork => {
-            let landing = target.landing.iter().find(|l| l.unit == unit.id);
-            let vpcs = landing.map_or(0, |l| l.vpcs.len());
-            let others: Vec<Shared> = unit
-                .resources
-                .iter()
-                .filter(|a| {
-                    f.resource(a)
-                        .is_none_or(|r| !matches!(r.resource_type.as_str(), "ec2:vpc" | "ec2:subnet"))
-                })
-                .cloned()
-                .collect();
-            action.push_str(&format!(
-                "Build in {name}, {region}, by procedure `recreate`: the {} of the table with its subnets{}. ",
-                plural(vpcs, "VPC", "VPCs"),
-                if others.is_empty() {
-                    String::new()
-                } else {
-                    format!(", and {}", count_types(f, &others))
-                }
-            ));
-            action.push_str("Give each VPC its range from the CIDR plan and attach it to the hub (PREP-network-hub).");
-            (
-                format!("Build the landing network of {} in {}", target.name, unit.region),
-                NETWORK,
-                "Each VPC and subnet has its planned range, and a test instance reaches what it must.".to_owned(),
-            )
-        }
         UnitKind::Identities => {
             // Trails, recorders and detectors are replaced by the organization's own (core
             // accounts); everything else is recreated by the procedure of its type.

@@ -519,7 +519,7 @@ fn the_mixed_runbook_covers_every_required_topic() {
         "EBS encryption by default",
         "Sign off the retention of the legacy logs",
         "procedure `transfer`",
-        "Build the landing network of dev in eu-west-1",
+        "Build the landing network of dev",
         "Delete the originals of dev from the legacy account, after verification and a backup",
         "IAM Identity Center",
     ] {
@@ -647,7 +647,8 @@ fn a_move_unit_that_depends_on_a_later_unit_is_refused() {
     .unwrap_err();
     assert_eq!(
         err.to_string(),
-        "the plan's move unit dev/network-eu-west-1 depends on MOVE-dev/golden, which comes after it: regenerate the plan"
+        // The landing networks of a target share one step, named after its first landing workload.
+        "the plan's workload dev/network-eu-west-1 depends on MOVE-dev/golden, which comes after it: regenerate the plan"
     );
     plan.units[0].depends_on = vec![Dependency::Unit("nowhere".into())];
     let err = render(&RunbookInput {

@@ -216,7 +216,7 @@ fn moves_wait_for_the_prepare_phase_and_the_decommissioning_waits_for_the_moves(
         .copied()
         .filter(|id| {
             id.starts_with("MOVE-dev/")
-                && !id.contains("/network-")
+                && !id.ends_with("/network")
                 && !id.ends_with("/cutover")
                 && !id.ends_with("/cleanup")
         })
@@ -225,7 +225,7 @@ fn moves_wait_for_the_prepare_phase_and_the_decommissioning_waits_for_the_moves(
     for copy in &copies {
         assert!(waits(copy, "PREP-iam") && waits(copy, "PREP-secrets"), "{copy}");
     }
-    for network in ids.iter().filter(|id| id.contains("/network-")) {
+    for network in ids.iter().filter(|id| id.ends_with("/network")) {
         assert!(waits(network, "PREP-network-hub"), "{network}");
     }
     assert!(waits("DEC-leftovers", "MOVE-dev/cleanup"));
