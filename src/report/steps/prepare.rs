@@ -38,9 +38,7 @@ fn moving_by_target<'a>(f: &Facts<'a>) -> BTreeMap<&'a str, Vec<&'a Resource>> {
         if moving.contains(&*a.target)
             && let Some(r) = f.resource(&a.arn)
         {
-            out.entry(moving.get(&*a.target).copied().unwrap_or_default())
-                .or_default()
-                .push(r);
+            out.entry(&*a.target).or_default().push(r);
         }
     }
     out
