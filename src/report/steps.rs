@@ -1707,8 +1707,8 @@ fn cutover_step(
         .map(|d| dependency_step(d, unit_step_ids))
         .chain(prepared.iter().cloned())
         .collect();
+    // Sorted for a stable order; the builder drops repeats.
     depends_on.sort();
-    depends_on.dedup();
     b.add_with_id(
         Phase::Moves,
         cutover_step_id(&workload.id),

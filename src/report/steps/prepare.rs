@@ -760,22 +760,15 @@ fn baseline_step(b: &mut Builder, f: &Facts, accounts: &AccountSteps, join: &Joi
 fn hygiene_step(b: &mut Builder, f: &Facts, accounts: &AccountSteps, join: &Joining) -> String {
     let contacts = match f.inventory.account.alternate_contacts {
         Some(c) => {
-            let set: Vec<&str> = [
+            let (set, unset): (Vec<_>, Vec<_>) = [
                 (c.billing, "billing"),
                 (c.operations, "operations"),
                 (c.security, "security"),
             ]
             .into_iter()
-            .filter_map(|(on, name)| on.then_some(name))
-            .collect();
-            let unset: Vec<&str> = [
-                (c.billing, "billing"),
-                (c.operations, "operations"),
-                (c.security, "security"),
-            ]
-            .into_iter()
-            .filter_map(|(on, name)| (!on).then_some(name))
-            .collect();
+            .partition(|(on, _)| *on);
+            let set: Vec<&str> = set.into_iter().map(|(_, name)| name).collect();
+            let unset: Vec<&str> = unset.into_iter().map(|(_, name)| name).collect();
             let words = |list: &[&str]| join_words(&list.iter().map(|s| s.to_string()).collect::<Vec<_>>());
             match (set.is_empty(), unset.is_empty()) {
                 (true, _) => "The legacy account has no alternate contact set.".to_owned(),
