@@ -291,7 +291,7 @@ pub(crate) fn build(input: &Input<'_, '_>) -> Grouping {
             }
         }
     }
-    // Database parts, event source mappings.
+    // Database parts, event source mappings, target groups (with a load balancer they serve).
     for &i in &graph.by_arn_order {
         let i = i as usize;
         if moving[i].is_none() {
@@ -300,6 +300,7 @@ pub(crate) fn build(input: &Input<'_, '_>) -> Grouping {
         let wanted: fn(&str) -> bool = match ty(i) {
             t if is_rds_part(t) => is_database,
             "lambda:event-source-mapping" => |t| t == "lambda:function",
+            "elasticloadbalancing:targetgroup" => |t| t == "elasticloadbalancing:loadbalancer",
             _ => continue,
         };
         let mut owners: Vec<usize> = neighbours(i)
@@ -1100,6 +1101,30 @@ mod tests {
         assert_eq!(plan.units.len(), 1, "{:?}", plan.units);
         assert_eq!(plan.units[0].resources, [db, params, subnets]);
         assert_eq!(plan.units[0].method, "share-rds-snapshot");
+    }
+
+    #[test]
+    fn a_target_group_moves_in_its_load_balancers_unit_and_both_follow_the_instance() {
+        let lb = "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/app/web/1";
+        let tg = "arn:aws:elasticloadbalancing:us-east-1:111122223333:targetgroup/web/1";
+        let i1 = "arn:aws:ec2:us-east-1:111122223333:instance/i-1";
+        let plan = plan(vec![
+            instance("i-1", "payments-dev-api"),
+            res(tg, "elasticloadbalancing:targetgroup").rel("has-target", i1),
+            res(lb, "elasticloadbalancing:loadbalancer")
+                .named("payments-web")
+                .rel("forwards-to", tg),
+        ]);
+        let unit_of = |arn: &str| {
+            plan.units
+                .iter()
+                .find(|u| u.resources.iter().any(|r| r == arn))
+                .map(|u| u.id.to_string())
+                .unwrap_or_else(|| panic!("{arn} in no unit"))
+        };
+        assert_eq!(unit_of(tg), unit_of(lb));
+        assert_ne!(unit_of(lb), unit_of(i1));
+        assert_eq!(workload_of(&plan, lb), "dev/payments");
     }
 
     #[test]

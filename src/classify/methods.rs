@@ -224,6 +224,7 @@ pub(crate) fn moving(graph: &Graph<'_>, i: usize, target: &str, account_id: &str
         ),
         "route53:hostedzone" => hosted_zone_notes(res, target),
         "acm:certificate" => certificate_notes(res, target),
+        "elasticloadbalancing:loadbalancer" => load_balancer_notes(res, target),
         ty if ty.starts_with("iam:") => iam_notes(res, target, account_id),
         _ => match entry.method {
             "recreate" => format!("recreate it in {target}, preferably from infrastructure as code"),
@@ -252,6 +253,30 @@ pub(crate) fn moving(graph: &Graph<'_>, i: usize, target: &str, account_id: &str
     let mut notes = notes;
     notes.shrink_to_fit();
     (entry.method, notes)
+}
+
+/// A load balancer is rebuilt with a new DNS name, so the records that name it are switched at
+/// cutover; a Classic Load Balancer can be rebuilt as an Application or Network Load Balancer
+/// (the ELB migration wizard creates a new load balancer from a classic one and leaves the old
+/// one: https://docs.aws.amazon.com/elasticloadbalancing/latest/userguide/migrate-classic-load-balancer.html).
+fn load_balancer_notes(res: &Resource, target: &str) -> String {
+    let certificates = res.related("uses-certificate").count();
+    let listeners = match certificates {
+        0 => String::new(),
+        1 => ", with a certificate issued in that account".to_owned(),
+        n => format!(", with its {n} certificates issued in that account"),
+    };
+    let rebuild = match res.attr_str("type") {
+        Some("classic") => format!(
+            "recreate it in {target}, preferably as an Application or Network Load Balancer (the ELB migration \
+             wizard builds one from this configuration and leaves this one running){listeners}"
+        ),
+        _ => format!("recreate it in {target} with its listeners and rules{listeners}"),
+    };
+    format!(
+        "{rebuild}; register the new targets there, then switch the DNS records that name this load balancer \
+         to the new one's DNS name"
+    )
 }
 
 /// A certificate cannot move: an Amazon-issued one is requested again and validated, an imported

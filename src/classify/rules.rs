@@ -772,7 +772,18 @@ tag_keys = ["Environment"]
                 ("governance-guardduty", "security"),
             ]
         );
-        assert_eq!(rules.follow.len(), 3);
+        let followed: Vec<&str> = rules.follow.iter().map(|f| f.resource_type.as_str()).collect();
+        assert_eq!(
+            followed,
+            [
+                "ec2:volume",
+                "ec2:network-interface",
+                "ec2:instance",
+                "elasticloadbalancing:targetgroup",
+                "elasticloadbalancing:loadbalancer",
+                "lambda:event-source-mapping",
+            ]
+        );
         assert_eq!(
             rules.purposes[0].write_services,
             ["cloudtrail.amazonaws.com", "config.amazonaws.com"]

@@ -76,3 +76,73 @@ fn rds_notes_depend_on_the_key_the_database_uses() {
         "{unknown}"
     );
 }
+
+const LB: &str = "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/app/web/1";
+const TG: &str = "arn:aws:elasticloadbalancing:us-east-1:111122223333:targetgroup/web/1";
+const CLB: &str = "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/legacy-web";
+
+fn instance(id: &str, env: &str) -> Resource {
+    res(
+        &format!("arn:aws:ec2:us-east-1:111122223333:instance/{id}"),
+        "ec2:instance",
+    )
+    .tag("Environment", env)
+}
+
+#[test]
+fn a_load_balancer_follows_its_targets_through_its_target_group() {
+    let i1 = "arn:aws:ec2:us-east-1:111122223333:instance/i-1";
+    let plan = plan_of(vec![
+        instance("i-1", "dev"),
+        res(TG, "elasticloadbalancing:targetgroup").rel("has-target", i1),
+        res(LB, "elasticloadbalancing:loadbalancer")
+            .attr("type", "application")
+            .rel("forwards-to", TG)
+            .rel("uses-certificate", "arn:aws:acm:us-east-1:111122223333:certificate/c1"),
+        res(CLB, "elasticloadbalancing:loadbalancer")
+            .attr("type", "classic")
+            .rel("has-target", i1),
+    ]);
+    for arn in [TG, LB, CLB] {
+        let a = row(&plan, arn);
+        assert_eq!((a.target.as_str(), a.rule.as_str()), ("dev", "follows"), "{arn}");
+        assert!(!a.needs_review, "{arn}");
+    }
+    assert!(
+        row(&plan, LB).reason.starts_with("follows targetgroup"),
+        "{}",
+        row(&plan, LB).reason
+    );
+    let alb = notes_of(&plan, LB);
+    assert!(alb.contains("with a certificate issued in that account"), "{alb}");
+    assert!(alb.contains("switch the DNS records"), "{alb}");
+    assert!(!alb.contains("migration wizard"), "{alb}");
+    assert!(notes_of(&plan, CLB).contains("ELB migration wizard"));
+}
+
+#[test]
+fn a_load_balancer_whose_targets_disagree_is_left_for_review() {
+    let plan = plan_of(vec![
+        instance("i-1", "dev"),
+        instance("i-2", "prod"),
+        res(CLB, "elasticloadbalancing:loadbalancer")
+            .rel("has-target", "arn:aws:ec2:us-east-1:111122223333:instance/i-1")
+            .rel("has-target", "arn:aws:ec2:us-east-1:111122223333:instance/i-2"),
+    ]);
+    let a = row(&plan, CLB);
+    assert!(a.needs_review);
+    assert_ne!(a.rule, "follows");
+    assert!(a.reason.contains("several targets"), "{}", a.reason);
+}
+
+#[test]
+fn an_event_source_mapping_follows_its_function() {
+    let function = "arn:aws:lambda:us-east-1:111122223333:function:orders-dev";
+    let mapping = "arn:aws:lambda:us-east-1:111122223333:event-source-mapping:6d2a";
+    let plan = plan_of(vec![
+        res(function, "lambda:function").tag("Environment", "dev"),
+        res(mapping, "lambda:event-source-mapping").rel("invokes", function),
+    ]);
+    let a = row(&plan, mapping);
+    assert_eq!((a.target.as_str(), a.rule.as_str()), ("dev", "follows"));
+}

@@ -214,6 +214,8 @@ pub enum Source {
     Config,
     Guardduty,
     Elasticache,
+    Elbv2,
+    Elb,
 }
 
 /// What happened to one (service, region) stream of the scan.

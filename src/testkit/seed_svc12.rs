@@ -46,6 +46,168 @@ macro_rules! regional {
 pub async fn seed(seeded: &mut ServicesSeeded, cx: &Ctx<'_>) {
     seed_lambda(seeded, cx).await;
     seed_dynamodb(seeded, cx).await;
+    seed_load_balancers(seeded, cx).await;
+}
+
+/// An instance behind two load balancers: a tagged Application Load Balancer on both subnets,
+/// whose HTTP listener forwards to a tagged target group holding the instance, and a never-tagged
+/// Classic Load Balancer with the instance registered; and a never-tagged target group that no
+/// load balancer uses.
+async fn seed_load_balancers(seeded: &mut ServicesSeeded, cx: &Ctx<'_>) {
+    use aws_sdk_elasticloadbalancingv2::types::{Action, ActionTypeEnum, ProtocolEnum, Tag, TargetDescription};
+    let ec2 = regional!(aws_sdk_ec2, cx);
+    let elbv2 = regional!(aws_sdk_elasticloadbalancingv2, cx);
+    let elb = regional!(aws_sdk_elasticloadbalancing, cx);
+    let net = cx.net;
+    let ran = must(
+        &cx.what("ec2 RunInstances", "behind the load balancers"),
+        ec2.run_instances()
+            .image_id(super::seed::BASE_IMAGE)
+            .instance_type(aws_sdk_ec2::types::InstanceType::T3Micro)
+            .min_count(1)
+            .max_count(1)
+            .subnet_id(&net.subnets[0])
+            .security_group_ids(&net.security_group)
+            .send()
+            .await,
+    );
+    let instance = ran.instances()[0].instance_id().expect("an instance id").to_owned();
+    let instance_arn = net.arn("instance", &instance);
+
+    let name = format!("svc12-web-{}", cx.short);
+    let created = must(
+        &cx.what("elbv2 CreateLoadBalancer", &name),
+        elbv2
+            .create_load_balancer()
+            .name(&name)
+            .set_subnets(Some(net.subnets.clone()))
+            .security_groups(&net.security_group)
+            .tags(Tag::builder().key("Environment").value("dev").build())
+            .send()
+            .await,
+    );
+    let lb_arn = created.load_balancers()[0]
+        .load_balancer_arn()
+        .expect("a load balancer ARN")
+        .to_owned();
+    let group = format!("svc12-web-tg-{}", cx.short);
+    let created = must(
+        &cx.what("elbv2 CreateTargetGroup", &group),
+        elbv2
+            .create_target_group()
+            .name(&group)
+            .protocol(ProtocolEnum::Http)
+            .port(80)
+            .vpc_id(&net.vpc)
+            .tags(Tag::builder().key("Environment").value("dev").build())
+            .send()
+            .await,
+    );
+    let tg_arn = created.target_groups()[0]
+        .target_group_arn()
+        .expect("a target group ARN")
+        .to_owned();
+    must(
+        &cx.what("elbv2 RegisterTargets", &group),
+        elbv2
+            .register_targets()
+            .target_group_arn(&tg_arn)
+            .targets(TargetDescription::builder().id(&instance).port(80).build())
+            .send()
+            .await,
+    );
+    must(
+        &cx.what("elbv2 CreateListener", &name),
+        elbv2
+            .create_listener()
+            .load_balancer_arn(&lb_arn)
+            .protocol(ProtocolEnum::Http)
+            .port(80)
+            .default_actions(
+                Action::builder()
+                    .r#type(ActionTypeEnum::Forward)
+                    .target_group_arn(&tg_arn)
+                    .build(),
+            )
+            .send()
+            .await,
+    );
+    seeded.add(&lb_arn, "elasticloadbalancing:loadbalancer", cx.region, true);
+    for subnet in &net.subnets {
+        seeded.relate(&lb_arn, "in-subnet", &net.arn("subnet", subnet));
+    }
+    seeded.relate(
+        &lb_arn,
+        "has-security-group",
+        &net.arn("security-group", &net.security_group),
+    );
+    seeded.relate(&lb_arn, "in-vpc", &net.arn("vpc", &net.vpc));
+    seeded.relate(&lb_arn, "forwards-to", &tg_arn);
+    seeded.add(&tg_arn, "elasticloadbalancing:targetgroup", cx.region, true);
+    seeded.relate(&tg_arn, "has-target", &instance_arn);
+    seeded.relate(&tg_arn, "in-vpc", &net.arn("vpc", &net.vpc));
+    let idle = format!("svc12-idle-tg-{}", cx.short);
+    let created = must(
+        &cx.what("elbv2 CreateTargetGroup", &idle),
+        elbv2
+            .create_target_group()
+            .name(&idle)
+            .protocol(ProtocolEnum::Http)
+            .port(8080)
+            .vpc_id(&net.vpc)
+            .send()
+            .await,
+    );
+    let idle_arn = created.target_groups()[0]
+        .target_group_arn()
+        .expect("a target group ARN")
+        .to_owned();
+    seeded.add(&idle_arn, "elasticloadbalancing:targetgroup", cx.region, false);
+    seeded.relate(&idle_arn, "in-vpc", &net.arn("vpc", &net.vpc));
+
+    let classic = format!("svc12-legacy-{}", cx.short);
+    must(
+        &cx.what("elb CreateLoadBalancer", &classic),
+        elb.create_load_balancer()
+            .load_balancer_name(&classic)
+            .listeners(
+                aws_sdk_elasticloadbalancing::types::Listener::builder()
+                    .protocol("HTTP")
+                    .load_balancer_port(80)
+                    .instance_protocol("HTTP")
+                    .instance_port(80)
+                    .build()
+                    .unwrap(),
+            )
+            .subnets(&net.subnets[0])
+            .security_groups(&net.security_group)
+            .send()
+            .await,
+    );
+    must(
+        &cx.what("elb RegisterInstancesWithLoadBalancer", &classic),
+        elb.register_instances_with_load_balancer()
+            .load_balancer_name(&classic)
+            .instances(
+                aws_sdk_elasticloadbalancing::types::Instance::builder()
+                    .instance_id(&instance)
+                    .build(),
+            )
+            .send()
+            .await,
+    );
+    let classic_arn = format!(
+        "arn:aws:elasticloadbalancing:{}:{}:loadbalancer/{classic}",
+        cx.region, cx.account
+    );
+    seeded.add(&classic_arn, "elasticloadbalancing:loadbalancer", cx.region, false);
+    seeded.relate(&classic_arn, "has-target", &instance_arn);
+    seeded.relate(&classic_arn, "in-subnet", &net.arn("subnet", &net.subnets[0]));
+    seeded.relate(
+        &classic_arn,
+        "has-security-group",
+        &net.arn("security-group", &net.security_group),
+    );
 }
 
 /// A role, a layer, a tagged function in the VPC on the customer key with a layer and a

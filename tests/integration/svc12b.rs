@@ -71,6 +71,38 @@ pub(crate) async fn check(moto: &Moto, seeded: &ServicesSeeded, resources: &[Val
         assert_eq!(a["status"], "ACTIVE", "{a}");
         assert_eq!(a["replicas"], serde_json::json!([]), "moto has no replicas: {a}");
     }
+
+    // Load balancers: the DNS name Route 53 records are matched on, listeners and registered
+    // targets; tags merged from the Tagging API.
+    let balancers: Vec<_> = seeded.of_type("elasticloadbalancing:loadbalancer").collect();
+    assert_eq!(
+        balancers.len(),
+        4,
+        "an Application and a Classic Load Balancer in each region"
+    );
+    for e in balancers {
+        let r = find(&e.arn);
+        let a = &r["attributes"];
+        assert!(a["dns_name"].as_str().is_some_and(|d| !d.is_empty()), "{r}");
+        assert_eq!(a["listeners"][0]["port"], 80, "{r}");
+        if a["type"] == "classic" {
+            assert_eq!(r["sources"], serde_json::json!(["elb"]), "never tagged: {r}");
+            assert_eq!(a["instances"], 1, "{r}");
+            assert_eq!(r["tags"], serde_json::json!({}), "{r}");
+        } else {
+            assert_eq!(r["sources"], serde_json::json!(["tagging", "elbv2"]), "{r}");
+            assert_eq!(a["type"], "application", "{r}");
+            assert_eq!(r["tags"]["Environment"], "dev", "{r}");
+            let forwards = a["listeners"][0]["target_groups"].as_array().unwrap();
+            assert_eq!(forwards.len(), 1, "{r}");
+        }
+    }
+    for e in seeded.of_type("elasticloadbalancing:targetgroup") {
+        let a = &find(&e.arn)["attributes"];
+        // The tagged group holds the instance; the never-tagged one is idle.
+        assert_eq!(a["targets"].as_array().unwrap().len(), usize::from(e.tagged), "{a}");
+        assert_eq!(a["target_type"], "instance", "{a}");
+    }
 }
 
 fn scan(endpoint: &str, moto: &Moto, dir: &Path) -> (Option<i32>, Value, String) {

@@ -15,6 +15,8 @@ pub mod ecs;
 pub mod efs;
 pub mod eks;
 pub mod elasticache;
+pub mod elb;
+pub mod elbv2;
 #[cfg(test)]
 mod fake_pages;
 pub mod guardduty;
@@ -60,6 +62,8 @@ pub static REGISTRY: &[&dyn Collector<AwsScanSource>] = &[
     &config::Config,
     &guardduty::GuardDuty,
     &elasticache::ElastiCache,
+    &elbv2::Elbv2,
+    &elb::Elb,
 ];
 
 /// The Markdown table of `docs/collectors.md`: each collector, its units, the Cost Explorer
