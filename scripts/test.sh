@@ -4,9 +4,9 @@
 #
 # - creates a git-ignored venv in .venv with a pinned moto server (the AWS emulator)
 # - checks formatting first (it compiles nothing)
-# - builds and runs the unit and integration tests with the committed Cargo.lock, in the bench
-#   profile (Cargo.toml): the dependencies compile exactly as for the README's quick start and
-#   the release binary, so the AWS SDK compiles once for all three
+# - builds and runs the unit and integration tests with the committed Cargo.lock, in the same
+#   (debug) profile as the README's quick start, so after that command the dependencies are
+#   already compiled
 # - lints while it builds: clippy's driver compiles this package (RUSTC_WORKSPACE_WRAPPER, as
 #   `cargo clippy` does) with warnings as errors, so clippy costs no second pass over the SDK.
 #   ACCTSPLIT_CLIPPY=0 builds without it, for a quick run while a lint is still being fixed.
@@ -35,5 +35,5 @@ if [ "${ACCTSPLIT_CLIPPY:-1}" != 0 ]; then
     source scripts/clippy-env.sh
 fi
 
-echo "==> cargo test --profile bench" >&2
-cargo test --locked --profile bench "$@"
+echo "==> cargo test" >&2
+cargo test --locked "$@"
