@@ -214,6 +214,7 @@ pub enum Source {
     Config,
     Guardduty,
     Elasticache,
+    Ecr,
 }
 
 /// What happened to one (service, region) stream of the scan.

@@ -11,6 +11,7 @@ pub(crate) mod common;
 pub mod config;
 pub mod dynamodb;
 pub mod ec2;
+pub mod ecr;
 pub mod ecs;
 pub mod efs;
 pub mod eks;
@@ -60,6 +61,7 @@ pub static REGISTRY: &[&dyn Collector<AwsScanSource>] = &[
     &config::Config,
     &guardduty::GuardDuty,
     &elasticache::ElastiCache,
+    &ecr::Ecr,
 ];
 
 /// The Markdown table of `docs/collectors.md`: each collector, its units, the Cost Explorer
