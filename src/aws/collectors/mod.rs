@@ -6,6 +6,7 @@
 pub mod acm;
 pub mod autoscaling;
 pub mod cloudformation;
+pub mod cloudfront;
 pub mod cloudtrail;
 pub(crate) mod common;
 pub mod config;
@@ -62,6 +63,7 @@ pub static REGISTRY: &[&dyn Collector<AwsScanSource>] = &[
     &guardduty::GuardDuty,
     &elasticache::ElastiCache,
     &ecr::Ecr,
+    &cloudfront::CloudFront,
 ];
 
 /// The Markdown table of `docs/collectors.md`: each collector, its units, the Cost Explorer
