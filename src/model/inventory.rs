@@ -215,6 +215,7 @@ pub enum Source {
     Elasticache,
     Ecr,
     Cloudfront,
+    Route53domains,
 }
 
 /// What happened to one (service, region) stream of the scan.

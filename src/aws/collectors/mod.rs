@@ -26,6 +26,7 @@ pub mod lambda;
 pub mod logs;
 pub mod rds;
 pub mod route53;
+pub mod route53domains;
 pub mod s3;
 pub mod secretsmanager;
 pub mod sns;
@@ -64,6 +65,7 @@ pub static REGISTRY: &[&dyn Collector<AwsScanSource>] = &[
     &elasticache::ElastiCache,
     &ecr::Ecr,
     &cloudfront::CloudFront,
+    &route53domains::Route53Domains,
 ];
 
 /// The Markdown table of `docs/collectors.md`: each collector, its units, the Cost Explorer
