@@ -65,6 +65,16 @@ pub fn first_error(mut errors: Vec<ApiError>) -> Option<ApiError> {
     }
 }
 
+/// The region a global API that lives in us-east-1 (CloudFront, Route 53 Domains) is called in:
+/// us-east-1 for a home region of the `aws` partition, else the home region itself.
+pub fn global_api_region(home: &str) -> &str {
+    if arn::partition_of(home) == "aws" {
+        "us-east-1"
+    } else {
+        home
+    }
+}
+
 /// An RFC 3339 date, as the inventory records dates.
 pub fn date(value: Option<&aws_smithy_types::DateTime>) -> Option<String> {
     value.and_then(|d| d.fmt(aws_smithy_types::date_time::Format::DateTime).ok())

@@ -6,11 +6,13 @@
 pub mod acm;
 pub mod autoscaling;
 pub mod cloudformation;
+pub mod cloudfront;
 pub mod cloudtrail;
 pub(crate) mod common;
 pub mod config;
 pub mod dynamodb;
 pub mod ec2;
+pub mod ecr;
 pub mod ecs;
 pub mod efs;
 pub mod eks;
@@ -26,6 +28,7 @@ pub mod lambda;
 pub mod logs;
 pub mod rds;
 pub mod route53;
+pub mod route53domains;
 pub mod s3;
 pub mod secretsmanager;
 pub mod sns;
@@ -64,6 +67,9 @@ pub static REGISTRY: &[&dyn Collector<AwsScanSource>] = &[
     &elasticache::ElastiCache,
     &elbv2::Elbv2,
     &elb::Elb,
+    &ecr::Ecr,
+    &cloudfront::CloudFront,
+    &route53domains::Route53Domains,
 ];
 
 /// The Markdown table of `docs/collectors.md`: each collector, its units, the Cost Explorer
