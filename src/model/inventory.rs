@@ -214,6 +214,10 @@ pub enum Source {
     Config,
     Guardduty,
     Elasticache,
+    Securityhub,
+    /// The registry name, as every other source.
+    #[serde(rename = "access-analyzer")]
+    AccessAnalyzer,
 }
 
 /// What happened to one (service, region) stream of the scan.

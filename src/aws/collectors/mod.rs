@@ -3,6 +3,7 @@
 //! table in `docs/collectors.md` are all derived from this list. `docs/collectors.md` says how
 //! to add a service.
 
+pub mod accessanalyzer;
 pub mod acm;
 pub mod autoscaling;
 pub mod cloudformation;
@@ -26,6 +27,7 @@ pub mod rds;
 pub mod route53;
 pub mod s3;
 pub mod secretsmanager;
+pub mod securityhub;
 pub mod sns;
 pub mod sqs;
 pub mod ssm;
@@ -59,6 +61,8 @@ pub static REGISTRY: &[&dyn Collector<AwsScanSource>] = &[
     &cloudtrail::CloudTrail,
     &config::Config,
     &guardduty::GuardDuty,
+    &securityhub::SecurityHub,
+    &accessanalyzer::AccessAnalyzer,
     &elasticache::ElastiCache,
 ];
 
