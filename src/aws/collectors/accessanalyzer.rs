@@ -15,7 +15,7 @@ use aws_sdk_accessanalyzer::Client;
 use aws_sdk_accessanalyzer::types::AnalyzerSummary;
 use futures::future::BoxFuture;
 
-use super::common::{self, Ident, date, first_error, tag_map};
+use super::common::{self, Ident, date, first_error, tags_of};
 use crate::aws::ApiError;
 use crate::aws::config::service_client;
 use crate::aws::paginate::{Attrs, paginate};
@@ -114,12 +114,7 @@ pub fn analyzer(a: &AnalyzerSummary, region: &str) -> Option<Resource> {
         .opt("status_reason", a.status_reason().map(|r| r.code().as_str()))
         .opt("created", date(Some(a.created_at())))
         .opt("unused_access_age_days", unused_access_age);
-    let tags = tag_map(
-        a.tags()
-            .into_iter()
-            .flatten()
-            .map(|(k, v)| (Some(k.as_str()), Some(v.as_str()))),
-    );
+    let tags = tags_of(a.tags());
     let ident = Ident {
         arn: analyzer_arn,
         region,
