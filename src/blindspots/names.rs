@@ -150,6 +150,7 @@ pub const RESOURCE_SERVICES: &[CeService] = &[
     res("Amazon CloudFront", &["cloudfront"]),
     res("AWS Config", &["config"]),
     res("Amazon GuardDuty", &["guardduty"]),
+    res("AWS Security Hub", &["securityhub"]),
     res("AWS Glue", &["glue"]),
     res("Amazon Kinesis", &["kinesis"]),
     res("Amazon API Gateway", &["apigateway"]),

@@ -83,6 +83,8 @@ pub const CATALOG: &[CatalogEntry] = &[
     entry("config:configuration-recorder", "recreate", Stage::Security),
     entry("config:delivery-channel", "recreate", Stage::Security),
     entry("guardduty:detector", "recreate", Stage::Security),
+    entry("securityhub:hub", "recreate", Stage::Security),
+    entry("access-analyzer:analyzer", "recreate", Stage::Security),
     // data
     entry("ec2:volume", "share-snapshot", Stage::Data),
     entry("ec2:snapshot", "share-snapshot", Stage::Data),

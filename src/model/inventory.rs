@@ -218,6 +218,10 @@ pub enum Source {
     Ecr,
     Cloudfront,
     Route53domains,
+    Securityhub,
+    /// The registry name, as every other source.
+    #[serde(rename = "access-analyzer")]
+    AccessAnalyzer,
 }
 
 /// What happened to one (service, region) stream of the scan.

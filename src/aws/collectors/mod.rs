@@ -3,6 +3,7 @@
 //! table in `docs/collectors.md` are all derived from this list. `docs/collectors.md` says how
 //! to add a service.
 
+pub mod accessanalyzer;
 pub mod acm;
 pub mod autoscaling;
 pub mod cloudformation;
@@ -31,6 +32,7 @@ pub mod route53;
 pub mod route53domains;
 pub mod s3;
 pub mod secretsmanager;
+pub mod securityhub;
 pub mod sns;
 pub mod sqs;
 pub mod ssm;
@@ -64,6 +66,8 @@ pub static REGISTRY: &[&dyn Collector<AwsScanSource>] = &[
     &cloudtrail::CloudTrail,
     &config::Config,
     &guardduty::GuardDuty,
+    &securityhub::SecurityHub,
+    &accessanalyzer::AccessAnalyzer,
     &elasticache::ElastiCache,
     &elbv2::Elbv2,
     &elb::Elb,
