@@ -13,7 +13,8 @@
 # 4. with BENCH_BASIC=1, the older table too: the legacy and bulk accounts at --concurrency 1 and
 #    the default, straight to moto and through the proxy.
 #
-# Settings (environment): BENCH_PROFILE (release or debug, default release), BENCH_BULK
+# Settings (environment): BENCH_PROFILE (release, or bench: the tests' profile, this package
+# unoptimised; default release), BENCH_BULK
 # (resources, default 5000), BENCH_BUCKETS (default 200), BENCH_REGIONS (default
 # us-east-1,eu-west-1,us-west-2,ap-southeast-2), BENCH_RUNS (default 3), BENCH_LATENCY_MS
 # (default 50), BENCH_RANDOM_PERCENT (default 20), BENCH_TOKEN_BUCKET (default 100/20),
@@ -43,8 +44,8 @@ LEGACY_REGIONS="us-east-1,eu-west-1"
 PROFILE="${BENCH_PROFILE:-release}"
 case "$PROFILE" in
     release) BIN="$TARGET/release"; BUILD=(cargo build --locked --release --examples --bins) ;;
-    debug) BIN="$TARGET/debug"; BUILD=(cargo build --locked --examples --bins) ;;
-    *) echo "bench-scan: BENCH_PROFILE is release or debug, not $PROFILE" >&2; exit 2 ;;
+    bench) BIN="$TARGET/release"; BUILD=(cargo build --locked --profile bench --examples --bins) ;;
+    *) echo "bench-scan: BENCH_PROFILE is release or bench, not $PROFILE" >&2; exit 2 ;;
 esac
 PY="$(command -v python3)"
 

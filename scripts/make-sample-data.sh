@@ -18,8 +18,9 @@ EPOCH="${SOURCE_DATE_EPOCH:-1795326300}"
 unset SOURCE_DATE_EPOCH
 [ -x "$MOTO" ] || { echo "make-sample-data: no moto server at $MOTO; run scripts/test.sh first or set ACCTSPLIT_MOTO_SERVER" >&2; exit 2; }
 
-echo "==> cargo build --examples --bins" >&2
-cargo build --locked --examples --bins
+# The bench profile, as scripts/test.sh builds: the dependencies are already compiled.
+echo "==> cargo build --profile bench --examples --bins" >&2
+cargo build --locked --profile bench --examples --bins
 
 PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 LOG="$(mktemp -t acctsplit-sample-moto.XXXXXX)"
@@ -34,7 +35,7 @@ done
 curl -sf -X POST "http://127.0.0.1:$PORT/moto-api/seed?a=42" >/dev/null
 
 echo "==> seeding the sample account" >&2
-"$TARGET/debug/examples/seed_moto" --endpoint "http://127.0.0.1:$PORT" --sample >&2
+"$TARGET/release/examples/seed_moto" --endpoint "http://127.0.0.1:$PORT" --sample >&2
 
 echo "==> acctsplit scan --out $OUT" >&2
 mkdir -p sample-data
@@ -42,7 +43,7 @@ code=0
 env -i PATH="$PATH" HOME="$HOME" SOURCE_DATE_EPOCH="$EPOCH" \
     AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_REGION=us-east-1 \
     AWS_EC2_METADATA_DISABLED=true AWS_CONFIG_FILE=/nonexistent AWS_SHARED_CREDENTIALS_FILE=/nonexistent \
-    "$TARGET/debug/acctsplit" scan --quiet --regions us-east-1,eu-west-1,us-west-2 --out "$OUT" \
+    "$TARGET/release/acctsplit" scan --quiet --regions us-east-1,eu-west-1,us-west-2 --out "$OUT" \
     --endpoint-url "http://127.0.0.1:$PORT" || code=$?
 # Exit code 1 means the scan finished with incomplete coverage: keep the snapshot, say so.
 case "$code" in

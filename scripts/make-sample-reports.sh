@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # Cargo's target directory: CARGO_TARGET_DIR when set, as cargo itself does.
 TARGET="${CARGO_TARGET_DIR:-target}"
-cargo build --locked --quiet --bin acctsplit
+# The bench profile, as scripts/test.sh builds: the dependencies are already compiled.
+cargo build --locked --quiet --profile bench --bin acctsplit
 rm -rf sample-reports
-env -u SOURCE_DATE_EPOCH "$TARGET/debug/acctsplit" assess --sample --out-dir sample-reports --quiet
+env -u SOURCE_DATE_EPOCH "$TARGET/release/acctsplit" assess --sample --out-dir sample-reports --quiet
 echo "regenerated sample-reports/ ($(find sample-reports -type f | wc -l) files)" >&2

@@ -1,7 +1,7 @@
 //! Test helpers and checks that hold the repository's files to the code: generated sections of
 //! the docs (between `<!-- generated:NAME -->` and `<!-- end generated:NAME -->`) must equal
 //! what the code generates, and the stages that must not know the SDK do not import it.
-//! `ACCTSPLIT_UPDATE_DOCS=1 cargo test` rewrites stale sections instead of failing.
+//! `ACCTSPLIT_UPDATE_DOCS=1 scripts/test.sh` rewrites stale sections instead of failing.
 
 use std::path::Path;
 
@@ -25,7 +25,7 @@ pub(crate) fn assert_generated_section(path: &str, committed: &str, name: &str, 
     }
     assert_eq!(
         current, generated,
-        "{path}: the `{name}` section is stale; run `ACCTSPLIT_UPDATE_DOCS=1 cargo test` to regenerate it"
+        "{path}: the `{name}` section is stale; run `ACCTSPLIT_UPDATE_DOCS=1 scripts/test.sh` to regenerate it"
     );
 }
 

@@ -3,7 +3,7 @@
 //! every bad-input case (exit code 2, one message, nothing written).
 //!
 //! The expected outputs live in `tests/fixtures/classify/expected/`; after an intended change,
-//! regenerate them with `ACCTSPLIT_UPDATE_GOLDEN=1 cargo test --test integration classify::`
+//! regenerate them with `ACCTSPLIT_UPDATE_GOLDEN=1 scripts/test.sh --test integration classify::`
 //! and review the diff.
 
 use std::path::{Path, PathBuf};
