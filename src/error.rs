@@ -17,6 +17,11 @@ pub enum ErrorKind {
     /// (GuardDuty without a detector, AWS Config without a recorder...). The coverage row stays
     /// `ok` and its detail says `not enabled`; built with [`ApiError::not_enabled`].
     NotEnabled,
+    /// Not a failure of the account's scan: the endpoint is an emulator (`--endpoint-url`) that
+    /// serves no such API at all (moto has no IAM Access Analyzer), so the stream was not read.
+    /// The coverage row is `skipped`, its detail says why; against AWS it never happens. Built
+    /// with [`ApiError::not_served`].
+    NotServed,
 }
 
 /// A failed AWS call, naming the operation and region.
@@ -56,6 +61,9 @@ const THROTTLE_CODES: &[&str] = &[
 /// The coverage detail of a stream whose service is not set up (see [`ErrorKind::NotEnabled`]).
 pub const NOT_ENABLED: &str = "not enabled";
 
+/// The coverage detail of a stream the emulator does not serve (see [`ErrorKind::NotServed`]).
+pub const NOT_SERVED: &str = "not served by the emulator";
+
 /// Classifies an error code.
 pub fn kind_of_code(code: &str) -> ErrorKind {
     if DENIED_CODES.contains(&code) {
@@ -91,6 +99,18 @@ impl ApiError {
         }
     }
 
+    /// The emulator's "no such service": the stream's coverage row is `skipped`, with the detail
+    /// `not served by the emulator`.
+    pub fn not_served(operation: &'static str, region: &str) -> ApiError {
+        ApiError {
+            operation,
+            region: region.to_owned(),
+            kind: ErrorKind::NotServed,
+            code: NOT_SERVED.to_owned(),
+            message: String::new(),
+        }
+    }
+
     pub fn is_denied(&self) -> bool {
         self.kind == ErrorKind::Denied
     }
@@ -100,17 +120,19 @@ impl ApiError {
         self.kind == ErrorKind::NotEnabled
     }
 
-    /// The coverage status this error gives its stream: `denied` or `failed`, and `ok` for a
-    /// "not enabled" answer.
+    /// The coverage status this error gives its stream: `denied` or `failed`, `ok` for a
+    /// "not enabled" answer, and `skipped` for an API the emulator does not serve.
     pub fn coverage_status(&self) -> CoverageStatus {
         match self.kind {
             ErrorKind::Denied => CoverageStatus::Denied,
             ErrorKind::NotEnabled => CoverageStatus::Ok,
+            ErrorKind::NotServed => CoverageStatus::Skipped,
             ErrorKind::Throttled | ErrorKind::Failed => CoverageStatus::Failed,
         }
     }
 
-    /// `Operation: Code`, as coverage rows record it; `not enabled` for that answer.
+    /// `Operation: Code`, as coverage rows record it; `not enabled` for that answer, and
+    /// `Operation: not served by the emulator` for an API the emulator does not serve.
     pub fn coverage_detail(&self) -> String {
         if self.is_not_enabled() {
             return NOT_ENABLED.to_owned();
@@ -139,6 +161,14 @@ mod tests {
         assert!(err.is_not_enabled() && !err.is_denied());
         assert_eq!(err.coverage_status(), CoverageStatus::Ok);
         assert_eq!(err.coverage_detail(), "not enabled");
+    }
+
+    #[test]
+    fn not_served_is_a_skipped_row_that_names_the_operation() {
+        let err = ApiError::not_served("ListAnalyzers", "eu-west-1");
+        assert!(!err.is_not_enabled() && !err.is_denied());
+        assert_eq!(err.coverage_status(), CoverageStatus::Skipped);
+        assert_eq!(err.coverage_detail(), "ListAnalyzers: not served by the emulator");
     }
 
     #[test]

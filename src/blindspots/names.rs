@@ -150,10 +150,17 @@ pub const RESOURCE_SERVICES: &[CeService] = &[
     res("Amazon CloudFront", &["cloudfront"]),
     res("AWS Config", &["config"]),
     res("Amazon GuardDuty", &["guardduty"]),
+    res("AWS Security Hub", &["securityhub"]),
     res("AWS Glue", &["glue"]),
     res("Amazon Kinesis", &["kinesis"]),
     res("Amazon API Gateway", &["apigateway"]),
     res("AWS Step Functions", &["states"]),
+    // Route 53 domain registration, renewal and transfer fees: the Billing console shows them
+    // under "Registrar" (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/troubleshooting-multiple-invoices.html),
+    // and public cost exports and Cost Explorer service lists spell the service "Amazon
+    // Registrar" (product code `AmazonRegistrar`). A domain has no ARN, so the Tagging API
+    // cannot return it.
+    untaggable("Amazon Registrar", &["route53domains"]),
     reserved("Amazon OpenSearch Service", &["es"]),
     // Unverified.
     res("AWS WAF", &["wafv2", "waf"]),

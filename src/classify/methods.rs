@@ -83,6 +83,8 @@ pub const CATALOG: &[CatalogEntry] = &[
     entry("config:configuration-recorder", "recreate", Stage::Security),
     entry("config:delivery-channel", "recreate", Stage::Security),
     entry("guardduty:detector", "recreate", Stage::Security),
+    entry("securityhub:hub", "recreate", Stage::Security),
+    entry("access-analyzer:analyzer", "recreate", Stage::Security),
     // data
     entry("ec2:volume", "share-snapshot", Stage::Data),
     entry("ec2:snapshot", "share-snapshot", Stage::Data),
@@ -111,6 +113,7 @@ pub const CATALOG: &[CatalogEntry] = &[
     entry("autoscaling:autoScalingGroup", "recreate", Stage::Compute),
     entry("elasticloadbalancing:loadbalancer", "recreate", Stage::Compute),
     entry("elasticloadbalancing:targetgroup", "recreate", Stage::Compute),
+    entry("cloudfront:distribution", "recreate", Stage::Compute),
     entry("states:stateMachine", "redeploy", Stage::Compute),
     // other
     entry("sns:topic", "recreate", Stage::Other),
@@ -223,6 +226,9 @@ pub(crate) fn moving(graph: &Graph<'_>, i: usize, target: &str, account_id: &str
             }
         ),
         "route53:hostedzone" => hosted_zone_notes(res, target),
+        "route53domains:domain" => domain_notes(res, target),
+        "ecr:repository" => repository_notes(res, target),
+        "cloudfront:distribution" => distribution_notes(res, target),
         "acm:certificate" => certificate_notes(res, target),
         "elasticloadbalancing:loadbalancer" => load_balancer_notes(res, target),
         ty if ty.starts_with("iam:") => iam_notes(res, target, account_id),
@@ -240,9 +246,6 @@ pub(crate) fn moving(graph: &Graph<'_>, i: usize, target: &str, account_id: &str
                  aws/rds key cannot be shared: copy it under a customer-managed key and share that key"
             ),
             "export-import" => format!("export the table to S3 and import it into a new table in {target}"),
-            "replicate-images" => format!(
-                "configure ECR cross-account replication to {target} for new pushes and push the existing images there"
-            ),
             "backup-copy" => {
                 format!("copy a recovery point to {target} with AWS Backup cross-account copy and restore it")
             }
@@ -315,6 +318,80 @@ fn certificate_notes(res: &Resource, target: &str) -> String {
     }
     if let Some(expires) = res.attr_str("expires") {
         notes.push_str(&format!("; this one expires {expires}"));
+    }
+    notes
+}
+
+/// A registered domain is transferred between accounts, and its hosted zone does not follow it
+/// (<https://docs.aws.amazon.com/Route53/latest/APIReference/API_domains_TransferDomainToAnotherAwsAccount.html>:
+/// the other account must accept within 3 days, and Route 53 does not transfer the hosted zone).
+fn domain_notes(res: &Resource, target: &str) -> String {
+    let mut notes = format!(
+        "transfer the registration to the {target} account with Route 53 Domains \
+         TransferDomainToAnotherAwsAccount, and accept it from {target} within 3 days \
+         (AcceptDomainTransferFromAnotherAwsAccount); its hosted zone does not move with it"
+    );
+    if res.attr_bool("auto_renew") == Some(false) {
+        notes.push_str("; auto-renew is off");
+    }
+    if let Some(expires) = res.attr_str("expires") {
+        notes.push_str(&format!("; it expires {expires}"));
+    }
+    notes
+}
+
+/// ECR replication copies only what is pushed after it is configured
+/// (<https://docs.aws.amazon.com/AmazonECR/latest/userguide/replication.html>, "Considerations"),
+/// and the destination registry's policy must allow it
+/// (<https://docs.aws.amazon.com/AmazonECR/latest/userguide/registry-permissions-create-replication.html>).
+fn repository_notes(res: &Resource, target: &str) -> String {
+    let images = match res.attributes.get("image_count").and_then(|v| v.as_u64()) {
+        Some(1) => "its 1 existing image".to_owned(),
+        Some(n) => format!("its {n} existing images"),
+        None => "its existing images".to_owned(),
+    };
+    let mut notes = format!(
+        "add an ECR replication rule that copies it to {target} (whose registry policy must allow \
+         ecr:ReplicateImage, and ecr:CreateRepository unless a repository of the same name exists there); \
+         replication copies only images pushed after it is configured, so pull {images} and push them to {target}"
+    );
+    if res.attr_bool("lifecycle_policy") == Some(true) {
+        notes.push_str("; recreate its lifecycle policy there");
+    }
+    if res.attr_bool("replicated_to_other_account") == Some(true) {
+        notes.push_str("; it already replicates to another account: add a rule rather than replace the configuration");
+    }
+    notes
+}
+
+/// A distribution is recreated; its alternate domain names then move to the new one
+/// (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/alternate-domain-names-move-options.html>:
+/// across accounts a non-apex name moves with a wildcard on the target distribution, an apex
+/// name through AWS Support; the target needs a certificate covering the names, from ACM in
+/// us-east-1).
+fn distribution_notes(res: &Resource, target: &str) -> String {
+    let aliases: Vec<&str> = res
+        .attributes
+        .get("aliases")
+        .and_then(|v| v.as_array())
+        .map(|a| a.iter().filter_map(|v| v.as_str()).collect())
+        .unwrap_or_default();
+    let mut notes = format!("create the distribution again in {target} with the same origins and cache behaviors");
+    if aliases.is_empty() {
+        notes.push_str(&format!(
+            "; clients use its CloudFront domain name{}, which cannot move: give them the new distribution's",
+            res.attr_str("domain_name").map(|d| format!(" {d}")).unwrap_or_default()
+        ));
+    } else {
+        notes.push_str(&format!(
+            ", with an ACM certificate of {target} in us-east-1 covering {}; then move the alternate domain \
+             names to it (across accounts: a wildcard alternate name on the new distribution, or AWS Support for \
+             an apex name) and point their DNS records at the new distribution",
+            aliases.join(", ")
+        ));
+    }
+    if res.attr_str("web_acl_id").is_some() {
+        notes.push_str(&format!("; recreate its web ACL in {target} and attach it"));
     }
     notes
 }
@@ -603,6 +680,8 @@ mod tests {
             ("lambda:function", "redeploy", Stage::Compute),
             ("dynamodb:table", "export-import", Stage::Data),
             ("ecr:repository", "replicate-images", Stage::Data),
+            ("route53domains:domain", "transfer", Stage::Network),
+            ("cloudfront:distribution", "recreate", Stage::Compute),
             ("kms:key", "recreate-key", Stage::Security),
             ("secretsmanager:secret", "recreate-secret", Stage::Security),
             ("iam:role", "recreate", Stage::Security),
@@ -618,6 +697,55 @@ mod tests {
             assert_eq!(method_of(&resources, 0).0, method, "{ty}");
             assert_eq!(stage_of(ty), stage, "{ty}");
         }
+    }
+
+    #[test]
+    fn domain_repository_and_distribution_notes_say_how_each_moves() {
+        let domain = [res("arn:d", "route53domains:domain")
+            .attr("auto_renew", false)
+            .attr("expires", "2027-01-15T08:00:00Z")];
+        let notes = method_of(&domain, 0).1;
+        assert!(notes.contains("TransferDomainToAnotherAwsAccount"), "{notes}");
+        assert!(notes.contains("within 3 days"), "{notes}");
+        assert!(notes.contains("hosted zone does not move"), "{notes}");
+        assert!(
+            notes.ends_with("; auto-renew is off; it expires 2027-01-15T08:00:00Z"),
+            "{notes}"
+        );
+
+        let repo = [res("arn:r", "ecr:repository")
+            .attr("image_count", 12)
+            .attr("lifecycle_policy", true)
+            .attr("replicated_to_other_account", true)];
+        let notes = method_of(&repo, 0).1;
+        assert!(notes.contains("only images pushed after it is configured"), "{notes}");
+        assert!(
+            notes.contains("pull its 12 existing images and push them to dev"),
+            "{notes}"
+        );
+        assert!(notes.contains("recreate its lifecycle policy"), "{notes}");
+        assert!(notes.contains("already replicates to another account"), "{notes}");
+        let plain = [res("arn:r", "ecr:repository").attr("lifecycle_policy", false)];
+        let notes = method_of(&plain, 0).1;
+        assert!(notes.contains("pull its existing images"), "{notes}");
+        assert!(!notes.contains("lifecycle"), "{notes}");
+
+        let cdn = [res("arn:c", "cloudfront:distribution")
+            .attr("aliases", serde_json::json!(["cdn.example.com", "www.example.com"]))
+            .attr("web_acl_id", "arn:aws:wafv2:us-east-1:1:global/webacl/w/1")];
+        let notes = method_of(&cdn, 0).1;
+        assert!(
+            notes.contains("certificate of dev in us-east-1 covering cdn.example.com, www.example.com"),
+            "{notes}"
+        );
+        assert!(notes.contains("AWS Support for an apex name"), "{notes}");
+        assert!(notes.contains("recreate its web ACL in dev"), "{notes}");
+        let bare = [res("arn:c", "cloudfront:distribution").attr("domain_name", "d1.cloudfront.net")];
+        let notes = method_of(&bare, 0).1;
+        assert!(
+            notes.contains("its CloudFront domain name d1.cloudfront.net, which cannot move"),
+            "{notes}"
+        );
     }
 
     #[test]

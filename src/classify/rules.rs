@@ -770,6 +770,8 @@ tag_keys = ["Environment"]
                 ("governance-trails", "log-archive"),
                 ("governance-config", "log-archive"),
                 ("governance-guardduty", "security"),
+                ("governance-securityhub", "security"),
+                ("governance-access-analyzer", "security"),
             ]
         );
         let followed: Vec<&str> = rules.follow.iter().map(|f| f.resource_type.as_str()).collect();

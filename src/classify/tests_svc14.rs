@@ -31,6 +31,18 @@ const PLACED: &[(&str, &str, &str, &str)] = &[
         "security",
         "governance-guardduty",
     ),
+    (
+        "arn:aws:securityhub:us-east-1:111122223333:hub/default",
+        "securityhub:hub",
+        "security",
+        "governance-securityhub",
+    ),
+    (
+        "arn:aws:access-analyzer:us-east-1:111122223333:analyzer/ConsoleAnalyzer",
+        "access-analyzer:analyzer",
+        "security",
+        "governance-access-analyzer",
+    ),
 ];
 
 #[test]

@@ -171,8 +171,7 @@ pub struct Relation {
     /// `has-security-group`, `associated-with`, `uses-address`, `routes-to`, `connects`,
     /// `in-transit-gateway`, `monitors`, `logs-to`, `uses-role`, `owns`, `nested-in`,
     /// `in-cluster`, `in-target-group`, `uses-launch-template`, `in-load-balancer`,
-    /// `has-instance` (see
-    /// `docs/snapshot.md`).
+    /// `has-instance`, `uses-certificate`, `has-origin`, `uses-web-acl` (see `docs/snapshot.md`).
     pub kind: String,
     pub arn: String,
 }
@@ -216,6 +215,13 @@ pub enum Source {
     Elasticache,
     Elbv2,
     Elb,
+    Ecr,
+    Cloudfront,
+    Route53domains,
+    Securityhub,
+    /// The registry name, as every other source.
+    #[serde(rename = "access-analyzer")]
+    AccessAnalyzer,
 }
 
 /// What happened to one (service, region) stream of the scan.

@@ -81,13 +81,19 @@ fn account() -> Inventory {
         operations: true,
         security: false,
     });
-    inv.coverage = vec![Coverage {
-        service: "guardduty".into(),
-        region: "us-east-1".into(),
+    let off = |service: &str, region: &str| Coverage {
+        service: service.into(),
+        region: region.into(),
         status: CoverageStatus::Ok,
         detail: Some("not enabled".into()),
         requests: 1,
-    }];
+    };
+    inv.coverage = vec![
+        off("guardduty", "us-east-1"),
+        off("securityhub", "eu-west-1"),
+        off("securityhub", "us-east-1"),
+        off("access-analyzer", "us-east-1"),
+    ];
     inv
 }
 
@@ -180,8 +186,13 @@ fn secrets_hygiene_and_baseline_say_what_the_scan_found() {
         "{hygiene}"
     );
     let baseline = step(&rb.markdown, "PREP-security-baseline");
-    assert!(baseline.contains("1 trail `org-audit`"), "{baseline}");
-    assert!(baseline.contains("GuardDuty not enabled in `us-east-1`"), "{baseline}");
+    assert!(
+        baseline.contains(
+            "1 trail `org-audit`; GuardDuty not enabled in `us-east-1`; Security Hub not enabled in `eu-west-1` \
+             and `us-east-1`; IAM Access Analyzer not enabled in `us-east-1`. Turn on"
+        ),
+        "{baseline}"
+    );
     assert!(baseline.contains("(1 bucket: `dev-assets`)"), "{baseline}");
     // The legacy trail is replaced by the organization trail, not recreated like a secret.
     let trail = step(&rb.markdown, "MOVE-log-archive/identities");

@@ -10,6 +10,11 @@
 //! - an A or AAAA address equal to an Elastic IP's `public_ip`.
 //!
 //! A target outside the account, or of a type no collector reads, stays in the record only.
+//!
+//! The same pass links CloudFront distributions to the load balancers their origins name
+//! ([`link_origins`]): a custom origin's domain name equal to a load balancer's `dns_name` gives
+//! the distribution a `has-origin` relation to it (the CloudFront collector links S3 origins to
+//! their buckets itself, as a bucket endpoint names its bucket).
 
 use std::collections::BTreeMap;
 
@@ -35,17 +40,50 @@ pub fn bucket_of_endpoint(name: &str) -> Option<&str> {
     host.strip_suffix(".s3").filter(|b| !b.is_empty())
 }
 
-/// Adds the `routes-to` relations of every hosted zone in `resources`.
-pub fn link_zones(resources: &mut [Resource]) {
+/// Each DNS name (normalized) that one of the attributes `keys` holds, and the ARN of the first
+/// resource, in `resources` order, that holds it.
+fn by_dns_name(resources: &[Resource], keys: &[&str]) -> BTreeMap<String, String> {
     let mut by_name: BTreeMap<String, String> = BTreeMap::new();
-    let mut buckets: BTreeMap<String, String> = BTreeMap::new();
-    let mut addresses: BTreeMap<String, String> = BTreeMap::new();
-    for r in resources.iter() {
-        for key in ["dns_name", "domain_name"] {
+    for r in resources {
+        for key in keys {
             if let Some(name) = r.attr_str(key) {
                 by_name.entry(normalize(name)).or_insert_with(|| r.arn.clone());
             }
         }
+    }
+    by_name
+}
+
+/// Adds the `has-origin` relations from every CloudFront distribution in `resources` to the load
+/// balancers (by `dns_name`) its origins name.
+pub fn link_origins(resources: &mut [Resource]) {
+    let by_name = by_dns_name(resources, &["dns_name"]);
+    for cdn in resources
+        .iter_mut()
+        .filter(|r| r.resource_type == "cloudfront:distribution")
+    {
+        let Some(serde_json::Value::Array(origins)) = cdn.attributes.get("origins") else {
+            continue;
+        };
+        let found: Vec<Relation> = origins
+            .iter()
+            .filter_map(|o| o["domain_name"].as_str())
+            .filter_map(|name| by_name.get(&normalize(name)))
+            .map(|arn| Relation::new("has-origin", arn.clone()))
+            .collect();
+        if !found.is_empty() {
+            cdn.relations.extend(found);
+            cdn.normalize();
+        }
+    }
+}
+
+/// Adds the `routes-to` relations of every hosted zone in `resources`.
+pub fn link_zones(resources: &mut [Resource]) {
+    let by_name = by_dns_name(resources, &["dns_name", "domain_name"]);
+    let mut buckets: BTreeMap<String, String> = BTreeMap::new();
+    let mut addresses: BTreeMap<String, String> = BTreeMap::new();
+    for r in resources.iter() {
         match r.resource_type.as_str() {
             "s3:bucket" => {
                 buckets.insert(r.id.to_ascii_lowercase(), r.arn.clone());
@@ -107,6 +145,16 @@ mod tests {
         }
     }
 
+    /// A load balancer of the account, `web-123.eu-west-1.elb.amazonaws.com` (in mixed case).
+    fn load_balancer(arn: &str) -> Resource {
+        res(
+            arn,
+            "elasticloadbalancing:loadbalancer",
+            "web",
+            serde_json::json!({"dns_name": "Web-123.eu-west-1.elb.amazonaws.com"}),
+        )
+    }
+
     #[test]
     fn bucket_endpoints_name_their_bucket() {
         assert_eq!(bucket_of_endpoint("assets.s3.amazonaws.com"), Some("assets"));
@@ -130,12 +178,7 @@ mod tests {
         let cdn = "arn:aws:cloudfront::1:distribution/E2QWRUHEXAMPLE";
         let eip = "arn:aws:ec2:eu-west-1:1:elastic-ip/eipalloc-1";
         let mut resources = vec![
-            res(
-                lb,
-                "elasticloadbalancing:loadbalancer",
-                "web",
-                serde_json::json!({"dns_name": "Web-123.eu-west-1.elb.amazonaws.com"}),
-            ),
+            load_balancer(lb),
             res(
                 cdn,
                 "cloudfront:distribution",
@@ -178,5 +221,26 @@ mod tests {
             [cdn, eip, lb, "arn:aws:s3:::assets", "arn:aws:s3:::www.example.com"]
         );
         assert_eq!(zone.relations.len(), 5, "nothing outside the account is linked");
+    }
+
+    #[test]
+    fn a_distribution_origin_naming_a_load_balancer_of_the_account_becomes_a_relation() {
+        let lb = "arn:aws:elasticloadbalancing:eu-west-1:1:loadbalancer/app/web/50dc6c495c0c9188";
+        let mut resources = vec![
+            load_balancer(lb),
+            res(
+                "arn:aws:cloudfront::1:distribution/E1",
+                "cloudfront:distribution",
+                "E1",
+                serde_json::json!({"domain_name": "d1.cloudfront.net", "origins": [
+                    {"id": "api", "domain_name": "web-123.eu-west-1.elb.amazonaws.com", "kind": "custom"},
+                    {"id": "old", "domain_name": "other-9.us-east-1.elb.amazonaws.com", "kind": "custom"},
+                    {"id": "assets", "domain_name": "assets.s3.amazonaws.com", "kind": "s3"}
+                ]}),
+            ),
+        ];
+        link_origins(&mut resources);
+        assert_eq!(resources[1].related("has-origin").collect::<Vec<_>>(), [lb]);
+        assert!(resources[0].relations.is_empty());
     }
 }

@@ -239,6 +239,7 @@ pub async fn scan<S: ScanSource>(
     let resources = merge::merge(results.into_iter().flat_map(|r| r.resources));
     let mut resources = keys::resolve(resources, account);
     dns::link_zones(&mut resources);
+    dns::link_origins(&mut resources);
     certs::link_certificates(&mut resources);
 
     let mut inventory = Inventory {

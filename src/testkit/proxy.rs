@@ -493,8 +493,8 @@ fn refusal(why: Refusal, service: &str, region: &str, id: u64) -> Response {
                 ),
             )
         }
-        // awsQuery services (by signing name), and Route 53, whose REST XML errors have the same
-        // shape.
+        // awsQuery services (by signing name), and Route 53 and CloudFront, whose REST XML errors
+        // have the same shape.
         "sts"
         | "iam"
         | "sns"
@@ -503,7 +503,8 @@ fn refusal(why: Refusal, service: &str, region: &str, id: u64) -> Response {
         | "cloudformation"
         | "autoscaling"
         | "elasticache"
-        | "route53" => {
+        | "route53"
+        | "cloudfront" => {
             let (status, code) = if throttled {
                 ("400 Bad Request", "Throttling")
             } else {

@@ -1,6 +1,7 @@
 //! Seeds the DNS and certificates of issue 13 into moto: hosted zones with records pointing at
 //! buckets and Elastic IPs of the account, and certificates, for the legacy test account
-//! ([`seed_legacy_dns`], [`seed_legacy_certificates`]);
+//! ([`seed_legacy_dns`], [`seed_legacy_certificates`]), and its container registries,
+//! distribution and registered domain ([`seed_legacy_edge`]);
 //! and the issue-13 services of the built-in sample account ([`seed_sample_svc13`]: queues,
 //! topics, parameters, log groups, its hosted zone and certificate), called last by `seed.rs` so that every
 //! id seeded before stays what it was.
@@ -130,6 +131,12 @@ pub async fn hosted_zone(
                 .await,
         );
     }
+    add_records(cfg, &id, records).await;
+    id
+}
+
+/// Creates `records` in the hosted zone `zone_id`.
+pub async fn add_records(cfg: &SdkConfig, zone_id: &str, records: Vec<ResourceRecordSet>) {
     let changes = records
         .into_iter()
         .map(|r| {
@@ -143,9 +150,10 @@ pub async fn hosted_zone(
         })
         .collect();
     must(
-        &format!("route53 ChangeResourceRecordSets {name}"),
-        r53.change_resource_record_sets()
-            .hosted_zone_id(&id)
+        &format!("route53 ChangeResourceRecordSets {zone_id}"),
+        client(cfg)
+            .change_resource_record_sets()
+            .hosted_zone_id(zone_id)
             .change_batch(must(
                 "route53 ChangeBatch",
                 ChangeBatch::builder().set_changes(Some(changes)).build(),
@@ -153,7 +161,6 @@ pub async fn hosted_zone(
             .send()
             .await,
     );
-    id
 }
 
 /// The ARN of a hosted zone.
@@ -422,4 +429,321 @@ pub async fn seed_sample_svc13(cfg: &SdkConfig) -> usize {
     .await;
     certificate(cfg, region, zone, &[&format!("*.{zone}")], &[("TIER", "network")]).await;
     book.expected.len() + 2
+}
+
+/// Names of the legacy account's container registries, distribution and registered domain
+/// (issue 13: ECR, CloudFront, Route 53 Domains).
+pub mod legacy_edge {
+    /// In us-east-1, tagged `Environment=prod`: KMS-encrypted with a seeded key, scan on push,
+    /// immutable tags, a lifecycle policy, [`IMAGES`] images (one of them under two tags), and
+    /// copied to [`REPLICA_ACCOUNT`] by the region's replication rule (prefix `legacy-web/`).
+    pub const TAGGED_REPO: &str = "legacy-web/api";
+    /// In eu-west-1, never tagged: AES256, no lifecycle policy, no image, no replication rule.
+    pub const UNTAGGED_REPO: &str = "legacy-batch-worker";
+    pub const IMAGES: usize = 2;
+    pub const REPLICA_ACCOUNT: &str = "444455556666";
+    pub const REPLICA_REGION: &str = "us-west-2";
+    /// Words in the lifecycle policy text, which the inventory must not keep.
+    pub const LIFECYCLE_TEXT: &str = "lifecycle-text-not-kept";
+    /// The domain registered in the account (moto creates its hosted zone, as AWS does).
+    pub const DOMAIN: &str = "acctsplit-legacy.com";
+    /// The distribution's alternate domain name; the domain's zone CNAMEs it to the distribution.
+    pub const CDN_ALIAS: &str = "cdn.acctsplit-legacy.com";
+    /// The bucket the distribution's S3 origin names (`BUCKET.s3.amazonaws.com`).
+    pub const CDN_BUCKET: &str = "legacy-cdn-assets";
+    /// Contact details given when registering the domain: none may reach the inventory.
+    pub const CONTACT_VALUES: [&str; 5] = [
+        "Registrant-Not-Kept",
+        "registrant-not-kept@acctsplit-legacy.com",
+        "+1.5550100199",
+        "1 Contact Street Not Kept",
+        "Nowhere-Not-Kept",
+    ];
+}
+
+fn ecr_client(cfg: &SdkConfig, region: &str) -> aws_sdk_ecr::Client {
+    aws_sdk_ecr::Client::from_conf(
+        aws_sdk_ecr::config::Builder::from(cfg)
+            .region(Region::new(region.to_owned()))
+            .build(),
+    )
+}
+
+/// An image manifest with one layer, `layer` (a digest-like text). moto derives an image's digest
+/// from its layers' digests (AWS from the whole manifest), so each image gets a layer of its own.
+fn manifest(layer: &str) -> String {
+    format!(
+        r#"{{"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json","config":{{"mediaType":"application/vnd.docker.container.image.v1+json","size":7023,"digest":"sha256:{layer}"}},"layers":[{{"mediaType":"application/vnd.docker.image.rootfs.diff.tar.gzip","size":32654,"digest":"sha256:{layer}"}}]}}"#
+    )
+}
+
+/// Seeds the repositories of [`legacy_edge`]; returns them with the relations a scan must find.
+async fn seed_repositories(cfg: &SdkConfig) -> Vec<Expected> {
+    use aws_sdk_ecr::types::{
+        EncryptionConfiguration, EncryptionType, ImageScanningConfiguration, ImageTagMutability,
+        ReplicationConfiguration, ReplicationDestination, ReplicationRule, RepositoryFilter, RepositoryFilterType, Tag,
+    };
+    use legacy_edge::*;
+    let east = ecr_client(cfg, "us-east-1");
+    let (_, key_arn) = super::seed::create_key(cfg, "us-east-1", "legacy ECR key").await;
+    let out = must(
+        "ecr CreateRepository tagged",
+        east.create_repository()
+            .repository_name(TAGGED_REPO)
+            .tags(must("ecr Tag", Tag::builder().key("Environment").value("prod").build()))
+            .image_scanning_configuration(ImageScanningConfiguration::builder().scan_on_push(true).build())
+            .image_tag_mutability(ImageTagMutability::Immutable)
+            .encryption_configuration(must(
+                "ecr EncryptionConfiguration",
+                EncryptionConfiguration::builder()
+                    .encryption_type(EncryptionType::Kms)
+                    .kms_key(&key_arn)
+                    .build(),
+            ))
+            .send()
+            .await,
+    );
+    let tagged_arn = out
+        .repository()
+        .and_then(|r| r.repository_arn())
+        .expect("CreateRepository returns the ARN")
+        .to_owned();
+    let policy = format!(
+        r#"{{"rules":[{{"rulePriority":1,"description":"{LIFECYCLE_TEXT}","selection":{{"tagStatus":"untagged","countType":"sinceImagePushed","countUnit":"days","countNumber":14}},"action":{{"type":"expire"}}}}]}}"#
+    );
+    must(
+        "ecr PutLifecyclePolicy",
+        east.put_lifecycle_policy()
+            .repository_name(TAGGED_REPO)
+            .lifecycle_policy_text(policy)
+            .send()
+            .await,
+    );
+    for (layer, tag) in [("aaa1", "v1"), ("aaa1", "latest"), ("bbb2", "v2")] {
+        must(
+            &format!("ecr PutImage {tag}"),
+            east.put_image()
+                .repository_name(TAGGED_REPO)
+                .image_manifest(manifest(layer))
+                .image_tag(tag)
+                .send()
+                .await,
+        );
+    }
+    let rule = must(
+        "ecr ReplicationRule",
+        ReplicationRule::builder()
+            .destinations(must(
+                "ecr ReplicationDestination",
+                ReplicationDestination::builder()
+                    .region(REPLICA_REGION)
+                    .registry_id(REPLICA_ACCOUNT)
+                    .build(),
+            ))
+            .repository_filters(must(
+                "ecr RepositoryFilter",
+                RepositoryFilter::builder()
+                    .filter("legacy-web/")
+                    .filter_type(RepositoryFilterType::PrefixMatch)
+                    .build(),
+            ))
+            .build(),
+    );
+    must(
+        "ecr PutReplicationConfiguration",
+        east.put_replication_configuration()
+            .replication_configuration(must(
+                "ecr ReplicationConfiguration",
+                ReplicationConfiguration::builder().rules(rule).build(),
+            ))
+            .send()
+            .await,
+    );
+    let out = must(
+        "ecr CreateRepository untagged",
+        ecr_client(cfg, "eu-west-1")
+            .create_repository()
+            .repository_name(UNTAGGED_REPO)
+            .send()
+            .await,
+    );
+    let untagged_arn = out
+        .repository()
+        .and_then(|r| r.repository_arn())
+        .expect("CreateRepository returns the ARN")
+        .to_owned();
+    vec![
+        Expected {
+            arn: tagged_arn,
+            resource_type: "ecr:repository".to_owned(),
+            region: Some("us-east-1".to_owned()),
+            tagged: true,
+            relations: vec![("uses-key".to_owned(), key_arn)],
+        },
+        Expected {
+            arn: untagged_arn,
+            resource_type: "ecr:repository".to_owned(),
+            region: Some("eu-west-1".to_owned()),
+            tagged: false,
+            relations: Vec::new(),
+        },
+    ]
+}
+
+/// Registers [`legacy_edge::DOMAIN`] with privacy protection and auto-renew on; returns its
+/// hosted zone's id (moto, like AWS, creates one for the domain).
+async fn register_domain(cfg: &SdkConfig) -> String {
+    use aws_sdk_route53domains::types::{ContactDetail, ContactType, CountryCode};
+    use legacy_edge::*;
+    let domains = aws_sdk_route53domains::Client::from_conf(
+        aws_sdk_route53domains::config::Builder::from(cfg)
+            .region(Region::new("us-east-1"))
+            .build(),
+    );
+    let contact = ContactDetail::builder()
+        .first_name(CONTACT_VALUES[0])
+        .last_name(CONTACT_VALUES[0])
+        .contact_type(ContactType::Person)
+        .email(CONTACT_VALUES[1])
+        .phone_number(CONTACT_VALUES[2])
+        .address_line1(CONTACT_VALUES[3])
+        .city(CONTACT_VALUES[4])
+        .country_code(CountryCode::Us)
+        .zip_code("99999")
+        .build();
+    must(
+        &format!("route53domains RegisterDomain {DOMAIN}"),
+        domains
+            .register_domain()
+            .domain_name(DOMAIN)
+            // moto refuses one year: its expiry check runs a moment after it computed the date.
+            .duration_in_years(2)
+            .auto_renew(true)
+            .admin_contact(contact.clone())
+            .registrant_contact(contact.clone())
+            .tech_contact(contact)
+            .privacy_protect_admin_contact(true)
+            .privacy_protect_registrant_contact(true)
+            .privacy_protect_tech_contact(true)
+            .send()
+            .await,
+    );
+    let zones = must("route53 ListHostedZones", client(cfg).list_hosted_zones().send().await);
+    let zone = zones
+        .hosted_zones()
+        .iter()
+        .find(|z| z.name().trim_end_matches('.') == DOMAIN)
+        .unwrap_or_else(|| panic!("RegisterDomain creates the domain's hosted zone: {zones:?}"));
+    zone.id().rsplit('/').next().unwrap_or_default().to_owned()
+}
+
+/// Creates the tagged distribution of [`legacy_edge`]: an S3 origin, an alternate domain name and
+/// an ACM certificate; returns its ARN and CloudFront domain name.
+async fn distribution(cfg: &SdkConfig, certificate: &str) -> (String, String) {
+    use aws_sdk_cloudfront::types::{
+        Aliases, DefaultCacheBehavior, DistributionConfig, DistributionConfigWithTags, MinimumProtocolVersion, Origin,
+        Origins, PriceClass, S3OriginConfig, SslSupportMethod, Tag, Tags, ViewerCertificate, ViewerProtocolPolicy,
+    };
+    use legacy_edge::*;
+    let client = aws_sdk_cloudfront::Client::new(cfg);
+    let origin = must(
+        "cloudfront Origin",
+        Origin::builder()
+            .id("assets")
+            .domain_name(format!("{CDN_BUCKET}.s3.amazonaws.com"))
+            .s3_origin_config(S3OriginConfig::builder().origin_access_identity("").build())
+            .build(),
+    );
+    let config = must(
+        "cloudfront DistributionConfig",
+        DistributionConfig::builder()
+            .caller_reference("seed-legacy-cdn")
+            .aliases(must(
+                "cloudfront Aliases",
+                Aliases::builder().quantity(1).items(CDN_ALIAS).build(),
+            ))
+            .origins(must(
+                "cloudfront Origins",
+                Origins::builder().quantity(1).items(origin).build(),
+            ))
+            .default_cache_behavior(must(
+                "cloudfront DefaultCacheBehavior",
+                DefaultCacheBehavior::builder()
+                    .target_origin_id("assets")
+                    .viewer_protocol_policy(ViewerProtocolPolicy::RedirectToHttps)
+                    .build(),
+            ))
+            .comment("legacy assets")
+            .enabled(true)
+            .price_class(PriceClass::PriceClass100)
+            .viewer_certificate(
+                ViewerCertificate::builder()
+                    .acm_certificate_arn(certificate)
+                    .ssl_support_method(SslSupportMethod::SniOnly)
+                    .minimum_protocol_version(MinimumProtocolVersion::TlSv122021)
+                    .build(),
+            )
+            .build(),
+    );
+    let tags = Tags::builder()
+        .items(must(
+            "cloudfront Tag",
+            Tag::builder().key("Environment").value("prod").build(),
+        ))
+        .build();
+    let out = must(
+        "cloudfront CreateDistributionWithTags",
+        client
+            .create_distribution_with_tags()
+            .distribution_config_with_tags(
+                DistributionConfigWithTags::builder()
+                    .distribution_config(config)
+                    .tags(tags)
+                    .build(),
+            )
+            .send()
+            .await,
+    );
+    let dist = out
+        .distribution()
+        .expect("CreateDistributionWithTags returns the distribution");
+    (dist.arn().to_owned(), dist.domain_name().to_owned())
+}
+
+/// Seeds the legacy account's container registries (two regions), its distribution and its
+/// registered domain (see [`legacy_edge`]); the domain's hosted zone CNAMEs the alias to the
+/// distribution. Returns them, and that zone, with the relations a scan must find.
+pub async fn seed_legacy_edge(cfg: &SdkConfig) -> Seeded {
+    use legacy_edge::*;
+    let account = account_id(cfg).await;
+    let mut expected = seed_repositories(cfg).await;
+    let cert = certificate(cfg, "us-east-1", CDN_ALIAS, &[], &[]).await;
+    let (dist_arn, dist_domain) = distribution(cfg, &cert).await;
+    let zone = register_domain(cfg).await;
+    add_records(cfg, &zone, vec![record(CDN_ALIAS, RrType::Cname, 300, &[&dist_domain])]).await;
+    let mut dist_relations = vec![
+        ("has-origin".to_owned(), format!("arn:aws:s3:::{CDN_BUCKET}")),
+        ("uses-certificate".to_owned(), cert),
+    ];
+    dist_relations.sort();
+    expected.push(Expected {
+        arn: dist_arn.clone(),
+        resource_type: "cloudfront:distribution".to_owned(),
+        region: None,
+        tagged: true,
+        relations: dist_relations,
+    });
+    expected.push(Expected {
+        arn: format!("arn:aws:route53domains:us-east-1:{account}:domain/{DOMAIN}"),
+        resource_type: "route53domains:domain".to_owned(),
+        region: None,
+        tagged: false,
+        relations: Vec::new(),
+    });
+    expected.push(expected_zone(&zone, false, &[("routes-to", &dist_arn)]));
+    expected.sort();
+    Seeded {
+        account_id: account,
+        expected,
+    }
 }

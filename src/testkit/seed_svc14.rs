@@ -1,6 +1,8 @@
-//! Seeds the emulator with the governance facts of issue 14 (CloudTrail trails, and the services
-//! that follow in this file) for `tests/integration/svc14b.rs`, and adds the sample account's
-//! trail ([`seed_sample_governance`]). Each seeder returns what a correct scan must report.
+//! Seeds the emulator with the governance facts of issue 14 (CloudTrail trails, AWS Config,
+//! GuardDuty, Security Hub, alternate contacts) and the ElastiCache caches ([`seed_caches`]) for
+//! `tests/integration/svc14b.rs`, and adds the sample account's trail
+//! ([`seed_sample_governance`]). Each seeder returns what a correct scan must report. IAM Access
+//! Analyzer is not seeded: moto has none.
 
 use aws_config::SdkConfig;
 use aws_types::region::Region;
@@ -23,6 +25,8 @@ pub struct Governance {
     pub config: SeededConfig,
     /// The GuardDuty detector id of [`HOME`] ([`OTHER`] has none).
     pub detector: String,
+    /// The ARN of the Security Hub hub enabled in [`HOME`] ([`OTHER`] has none).
+    pub hub: String,
     /// The one alternate contact set (BILLING), with values no scan may keep.
     pub billing_contact: [&'static str; 3],
 }
@@ -51,13 +55,160 @@ pub async fn seed_governance(cfg: &SdkConfig) -> Governance {
     let trails = seed_trails(cfg, &account_id).await;
     let config = seed_config(cfg, &account_id).await;
     let detector = seed_guardduty(cfg).await;
+    let hub = seed_security_hub(cfg).await;
     let billing_contact = seed_contacts(cfg).await;
     Governance {
         account_id,
         trails,
         config,
         detector,
+        hub,
         billing_contact,
+    }
+}
+
+/// Enables Security Hub in [`HOME`] only, without its default standards; returns the hub's ARN
+/// (moto's `DescribeHub`, as AWS's, names the hub `default`).
+async fn seed_security_hub(cfg: &SdkConfig) -> String {
+    let hub = client!(aws_sdk_securityhub, cfg, HOME);
+    must(
+        "securityhub EnableSecurityHub",
+        hub.enable_security_hub().enable_default_standards(false).send().await,
+    );
+    let found = must("securityhub DescribeHub", hub.describe_hub().send().await);
+    found.hub_arn().expect("DescribeHub returns the ARN").to_owned()
+}
+
+/// The ElastiCache resources of [`HOME`] and what a scan must report of them.
+#[derive(Debug, Clone)]
+pub struct SeededCaches {
+    pub subnet_group_arn: String,
+    /// `(kind, arn)` relations of the subnet group: its two subnets and its VPC, sorted.
+    pub subnet_group_relations: Vec<(String, String)>,
+    /// The Memcached cluster created with `CreateCacheCluster` in the subnet group.
+    pub cluster_arn: String,
+    /// The relations the scan can find for the cluster against moto, sorted: the subnet group
+    /// and its subnets. The cluster's security group is seeded but moto never returns it.
+    pub cluster_relations: Vec<(String, String)>,
+    /// The security group the cluster was created with (not returned by moto).
+    pub security_group: String,
+    /// The Redis OSS replication group, encrypted at rest and in transit.
+    pub replication_group_arn: String,
+    /// A manual snapshot of the cluster.
+    pub snapshot_arn: String,
+}
+
+/// A VPC with two subnets and a security group; a cache subnet group over both subnets; a
+/// Memcached cluster in it; a Redis OSS replication group in it; a snapshot of the cluster.
+pub async fn seed_caches(cfg: &SdkConfig) -> SeededCaches {
+    use aws_sdk_ec2 as ec2;
+    use aws_sdk_elasticache as ec;
+    let account = account_id(cfg).await;
+    let net = client!(ec2, cfg, HOME);
+    let vpc = must(
+        "ec2 CreateVpc caches",
+        net.create_vpc().cidr_block("10.44.0.0/16").send().await,
+    );
+    let vpc_id = vpc.vpc().and_then(|v| v.vpc_id()).expect("a VPC id").to_owned();
+    let mut subnets = Vec::new();
+    for (cidr, zone) in [("10.44.1.0/24", "us-east-1a"), ("10.44.2.0/24", "us-east-1b")] {
+        let subnet = must(
+            "ec2 CreateSubnet caches",
+            net.create_subnet()
+                .vpc_id(&vpc_id)
+                .cidr_block(cidr)
+                .availability_zone(zone)
+                .send()
+                .await,
+        );
+        subnets.push(
+            subnet
+                .subnet()
+                .and_then(|s| s.subnet_id())
+                .expect("a subnet id")
+                .to_owned(),
+        );
+    }
+    let group = must(
+        "ec2 CreateSecurityGroup caches",
+        net.create_security_group()
+            .group_name("caches")
+            .description("cache clients")
+            .vpc_id(&vpc_id)
+            .send()
+            .await,
+    );
+    let security_group = group.group_id().expect("a group id").to_owned();
+
+    let client = client!(ec, cfg, HOME);
+    must(
+        "elasticache CreateCacheSubnetGroup",
+        client
+            .create_cache_subnet_group()
+            .cache_subnet_group_name("cache-subnets")
+            .cache_subnet_group_description("private cache subnets")
+            .set_subnet_ids(Some(subnets.clone()))
+            .send()
+            .await,
+    );
+    must(
+        "elasticache CreateCacheCluster sessions",
+        client
+            .create_cache_cluster()
+            .cache_cluster_id("sessions")
+            .engine("memcached")
+            .cache_node_type("cache.t3.micro")
+            .num_cache_nodes(1)
+            .cache_subnet_group_name("cache-subnets")
+            .security_group_ids(&security_group)
+            .send()
+            .await,
+    );
+    must(
+        "elasticache CreateReplicationGroup orders",
+        client
+            .create_replication_group()
+            .replication_group_id("orders")
+            .replication_group_description("orders cache")
+            .engine("redis")
+            .cache_node_type("cache.t3.micro")
+            .num_cache_clusters(2)
+            .cache_subnet_group_name("cache-subnets")
+            .security_group_ids(&security_group)
+            .at_rest_encryption_enabled(true)
+            .transit_encryption_enabled(true)
+            .send()
+            .await,
+    );
+    must(
+        "elasticache CreateSnapshot sessions-snap",
+        client
+            .create_snapshot()
+            .snapshot_name("sessions-snap")
+            .cache_cluster_id("sessions")
+            .send()
+            .await,
+    );
+    let arn = |kind: &str, name: &str| format!("arn:aws:elasticache:{HOME}:{account}:{kind}:{name}");
+    let rel = |kind: &str, arn: String| (kind.to_owned(), arn);
+    let subnet_arn = |id: &str| format!("arn:aws:ec2:{HOME}:{account}:subnet/{id}");
+    let subnet_group_arn = arn("subnetgroup", "cache-subnets");
+    let mut subnet_group_relations: Vec<(String, String)> =
+        subnets.iter().map(|id| rel("in-subnet", subnet_arn(id))).collect();
+    subnet_group_relations.push(rel("in-vpc", format!("arn:aws:ec2:{HOME}:{account}:vpc/{vpc_id}")));
+    subnet_group_relations.sort();
+    let mut cluster_relations: Vec<(String, String)> =
+        subnets.iter().map(|id| rel("in-subnet", subnet_arn(id))).collect();
+    cluster_relations.push(rel("in-subnet-group", subnet_group_arn.clone()));
+    cluster_relations.sort();
+    SeededCaches {
+        subnet_group_arn,
+        subnet_group_relations,
+        cluster_arn: arn("cluster", "sessions"),
+        cluster_relations,
+        security_group,
+        replication_group_arn: arn("replicationgroup", "orders"),
+        snapshot_arn: arn("snapshot", "sessions-snap"),
     }
 }
 

@@ -162,6 +162,16 @@ pub fn stderr_of(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
+/// True for a coverage row that an emulator scan skips because moto serves no such API at all
+/// (IAM Access Analyzer: `ApiError::not_served`): nothing was sent, and AWS never gives it.
+pub fn not_served_by_the_emulator(row: &serde_json::Value) -> bool {
+    row["status"] == "skipped"
+        && row["requests"] == 0
+        && row["detail"]
+            .as_str()
+            .is_some_and(|d| d.ends_with(": not served by the emulator"))
+}
+
 /// Asserts that every `service\toperation` line of an audit log is a read-only call the
 /// published IAM policy covers.
 pub fn assert_read_only_and_in_policy(operations: &[String]) {

@@ -116,7 +116,10 @@ async fn service_resources_are_found_once_with_sources_tags_and_relations() {
         }
     }
     for row in inventory["coverage"].as_array().unwrap() {
-        assert!(row["status"] == "ok", "{row}");
+        assert!(
+            row["status"] == "ok" || crate::moto::not_served_by_the_emulator(row),
+            "{row}"
+        );
     }
 
     // KMS facts.

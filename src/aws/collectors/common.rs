@@ -54,6 +54,12 @@ pub fn tag_map<'a>(pairs: impl IntoIterator<Item = (Option<&'a str>, Option<&'a 
         .collect()
 }
 
+/// The tag map of an SDK answer that carries its tags as a map (EKS, GuardDuty, Access
+/// Analyzer); `None` (no tags in the answer) gives an empty map.
+pub fn tags_of(map: Option<&std::collections::HashMap<String, String>>) -> SortedMap<String> {
+    map.into_iter().flatten().map(|(k, v)| (k.clone(), v.clone())).collect()
+}
+
 /// The denied error if any (it decides the coverage status), else the first failure, else a
 /// "not enabled" answer (which leaves the coverage row `ok`).
 pub fn first_error(mut errors: Vec<ApiError>) -> Option<ApiError> {
@@ -62,6 +68,16 @@ pub fn first_error(mut errors: Vec<ApiError>) -> Option<ApiError> {
     match denied.or(failed) {
         Some(i) => Some(errors.swap_remove(i)),
         None => errors.into_iter().next(),
+    }
+}
+
+/// The region a global API that lives in us-east-1 (CloudFront, Route 53 Domains) is called in:
+/// us-east-1 for a home region of the `aws` partition, else the home region itself.
+pub fn global_api_region(home: &str) -> &str {
+    if arn::partition_of(home) == "aws" {
+        "us-east-1"
+    } else {
+        home
     }
 }
 

@@ -8,12 +8,12 @@ use aws_sdk_eks::Client;
 use aws_sdk_eks::types::{Cluster, Nodegroup};
 use futures::future::BoxFuture;
 
-use super::common::{self, Ident, date, first_error, network_relations};
+use super::common::{self, Ident, date, first_error, network_relations, tags_of};
 use crate::aws::ApiError;
 use crate::aws::config::service_client;
 use crate::aws::paginate::{Attrs, paginate};
 use crate::aws::scanner::AwsScanSource;
-use crate::model::{Relation, Resource, SortedMap, Source};
+use crate::model::{Relation, Resource, Source};
 use crate::scan::{Action, Collector, Scope, Task, UnitResult, action, arn};
 
 service_client!(aws_sdk_eks, "eks");
@@ -102,10 +102,6 @@ pub async fn collect(client: &Client, region: &str, account: &str) -> UnitResult
     }
 }
 
-fn tags(map: Option<&std::collections::HashMap<String, String>>) -> SortedMap<String> {
-    map.into_iter().flatten().map(|(k, v)| (k.clone(), v.clone())).collect()
-}
-
 pub fn cluster(c: &Cluster, region: &str, account: &str) -> Option<Resource> {
     let (cluster_arn, name) = (c.arn()?, c.name()?);
     let vpc = c.resources_vpc_config();
@@ -152,7 +148,13 @@ pub fn cluster(c: &Cluster, region: &str, account: &str) -> Option<Resource> {
         id: name,
         name: Some(name),
     };
-    Some(common::resource(ident, tags(c.tags()), Source::Eks, attrs, relations))
+    Some(common::resource(
+        ident,
+        tags_of(c.tags()),
+        Source::Eks,
+        attrs,
+        relations,
+    ))
 }
 
 pub fn nodegroup(g: &Nodegroup, region: &str, account: &str) -> Option<Resource> {
@@ -191,7 +193,13 @@ pub fn nodegroup(g: &Nodegroup, region: &str, account: &str) -> Option<Resource>
         id: name,
         name: Some(name),
     };
-    Some(common::resource(ident, tags(g.tags()), Source::Eks, attrs, relations))
+    Some(common::resource(
+        ident,
+        tags_of(g.tags()),
+        Source::Eks,
+        attrs,
+        relations,
+    ))
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use aws_sdk_guardduty::operation::get_detector::GetDetectorOutput;
 use aws_sdk_guardduty::types::FeatureStatus;
 use futures::future::BoxFuture;
 
-use super::common::{self, Ident, first_error, tag_map};
+use super::common::{self, Ident, first_error, tags_of};
 use crate::aws::ApiError;
 use crate::aws::config::service_client;
 use crate::aws::paginate::{Attrs, paginate};
@@ -105,12 +105,7 @@ pub fn detector(id: &str, d: &GetDetectorOutput, region: &str, account: &str) ->
         )
         .opt("created", d.created_at())
         .set("features_enabled", features);
-    let tags = tag_map(
-        d.tags()
-            .into_iter()
-            .flatten()
-            .map(|(k, v)| (Some(k.as_str()), Some(v.as_str()))),
-    );
+    let tags = tags_of(d.tags());
     let ident = Ident {
         arn: &detector_arn,
         region,

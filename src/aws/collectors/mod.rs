@@ -3,14 +3,17 @@
 //! table in `docs/collectors.md` are all derived from this list. `docs/collectors.md` says how
 //! to add a service.
 
+pub mod accessanalyzer;
 pub mod acm;
 pub mod autoscaling;
 pub mod cloudformation;
+pub mod cloudfront;
 pub mod cloudtrail;
 pub(crate) mod common;
 pub mod config;
 pub mod dynamodb;
 pub mod ec2;
+pub mod ecr;
 pub mod ecs;
 pub mod efs;
 pub mod eks;
@@ -26,8 +29,10 @@ pub mod lambda;
 pub mod logs;
 pub mod rds;
 pub mod route53;
+pub mod route53domains;
 pub mod s3;
 pub mod secretsmanager;
+pub mod securityhub;
 pub mod sns;
 pub mod sqs;
 pub mod ssm;
@@ -61,9 +66,14 @@ pub static REGISTRY: &[&dyn Collector<AwsScanSource>] = &[
     &cloudtrail::CloudTrail,
     &config::Config,
     &guardduty::GuardDuty,
+    &securityhub::SecurityHub,
+    &accessanalyzer::AccessAnalyzer,
     &elasticache::ElastiCache,
     &elbv2::Elbv2,
     &elb::Elb,
+    &ecr::Ecr,
+    &cloudfront::CloudFront,
+    &route53domains::Route53Domains,
 ];
 
 /// The Markdown table of `docs/collectors.md`: each collector, its units, the Cost Explorer

@@ -684,7 +684,12 @@ fn baseline_step(b: &mut Builder, f: &Facts, accounts: &AccountSteps, join: &Joi
             join_words(&trails.iter().map(|t| md_code(name_of(t))).collect::<Vec<_>>())
         )
     });
-    for (service, what) in [("config", "AWS Config"), ("guardduty", "GuardDuty")] {
+    for (service, what) in [
+        ("config", "AWS Config"),
+        ("guardduty", "GuardDuty"),
+        ("securityhub", "Security Hub"),
+        ("access-analyzer", "IAM Access Analyzer"),
+    ] {
         let off = not_enabled(service);
         if !off.is_empty() {
             legacy.push(format!("{what} not enabled in {}", join_words(&off)));
@@ -724,7 +729,7 @@ fn baseline_step(b: &mut Builder, f: &Facts, accounts: &AccountSteps, join: &Joi
          account the scan found {}. Turn on the same baseline there, except S3 Block Public Access: S3 applies \
          the stricter of the account and bucket settings, so first check each bucket without a full block of its \
          own",
-        join_words(&legacy)
+        legacy.join("; ")
     );
     if open_buckets.is_empty() {
         action.push_str(" (the scan found none).");
