@@ -151,6 +151,35 @@ pub(crate) fn stem_candidates(name: &str, rules: &Rules) -> Vec<String> {
     out
 }
 
+/// The words that start many names followed by many different words (`acme-payments-uploads`,
+/// `acme-ml-datasets`, `acme-web-assets`...): a company or account prefix, not an application,
+/// so never a stem. A word is one when it is the first candidate of at least
+/// [`PREFIX_MIN_NAMES`] names of the inventory whose second candidates are at least
+/// [`PREFIX_MIN_FOLLOWERS`] different words. An application's word (`payments-ledger-db`,
+/// `payments-gateway`) is rarely followed by so many different words; the rules' stop words
+/// handle the rest.
+pub(crate) fn account_prefixes<'n>(names: impl IntoIterator<Item = &'n str>, rules: &Rules) -> BTreeSet<String> {
+    let mut followers: BTreeMap<String, (usize, BTreeSet<String>)> = BTreeMap::new();
+    for name in names {
+        let words = stem_candidates(name, rules);
+        if let [first, second, ..] = words.as_slice() {
+            let entry = followers.entry(first.clone()).or_default();
+            entry.0 += 1;
+            entry.1.insert(second.clone());
+        }
+    }
+    followers
+        .into_iter()
+        .filter(|(_, (names, next))| *names >= PREFIX_MIN_NAMES && next.len() >= PREFIX_MIN_FOLLOWERS)
+        .map(|(word, _)| word)
+        .collect()
+}
+
+/// See [`account_prefixes`].
+pub(crate) const PREFIX_MIN_NAMES: usize = 4;
+/// See [`account_prefixes`].
+pub(crate) const PREFIX_MIN_FOLLOWERS: usize = 4;
+
 /// The stem among a name's candidates, given how many moving resources of the same target carry
 /// each word: the word the fewest others share (at least one other), ties to the later word
 /// (names run from general, such as a company prefix, to specific); when no word is shared, the
@@ -406,9 +435,14 @@ pub(crate) fn build(input: &Input<'_, '_>) -> Grouping {
 
     // ---- workload evidence per anchor ----------------------------------------------------------
     let stack_owns = graph.kind_id(STACK_OWNS);
+    let prefixes = account_prefixes(graph.resources.iter().filter_map(|r| r.name.as_deref()), rules);
     let candidates: Vec<Vec<String>> = (0..n)
         .map(|i| match (moving[i], graph.resources[i].name.as_deref()) {
-            (Some(_), Some(name)) => stem_candidates(name, rules),
+            (Some(_), Some(name)) => {
+                let mut words = stem_candidates(name, rules);
+                words.retain(|w| !prefixes.contains(w));
+                words
+            }
             _ => Vec::new(),
         })
         .collect();
@@ -591,9 +625,12 @@ pub(crate) fn build(input: &Input<'_, '_>) -> Grouping {
             (
                 WorkloadKind::LogArchive,
                 "logs".to_owned(),
-                "central logs placed by their delivery policy (CloudTrail, Config): their own procedure, \
-                 not an application cutover"
-                    .to_owned(),
+                (
+                    "central logs placed by their delivery policy (CloudTrail, Config): their own procedure, \
+                     not an application cutover"
+                        .to_owned(),
+                    String::new(),
+                ),
             )
         } else {
             match &evidence[&anchor] {
@@ -605,7 +642,7 @@ pub(crate) fn build(input: &Input<'_, '_>) -> Grouping {
                         Evidence::Stem { stem } => format!("name stem '{stem}'"),
                         Evidence::Dependency { via } => format!("depends on {}", label(*via as usize)),
                     };
-                    (WorkloadKind::Application, wname, format!("{}: {why}", label(a)))
+                    (WorkloadKind::Application, wname, (why, label(a)))
                 }
                 None => {
                     let reg = region(a);
@@ -624,9 +661,12 @@ pub(crate) fn build(input: &Input<'_, '_>) -> Grouping {
                     (
                         WorkloadKind::Unassigned,
                         wname,
-                        format!(
-                            "no application tag, stack, name stem or dependency: the resources of {} in {place}",
-                            target_names[target]
+                        (
+                            format!(
+                                "no application tag, stack, name stem or dependency: the resources of {} in {place}",
+                                target_names[target]
+                            ),
+                            String::new(),
                         ),
                     )
                 }
@@ -637,9 +677,9 @@ pub(crate) fn build(input: &Input<'_, '_>) -> Grouping {
             .entry(key.clone())
             .or_insert_with(|| WorkloadDraft::new(String::new()));
         if kind == WorkloadKind::Application {
-            w.evidence.insert(reason);
+            w.evidence.entry(reason.0).or_default().insert(reason.1);
         } else {
-            w.reason = reason;
+            w.reason = reason.0;
         }
         w.units.push(units.len());
         let mut resources = vec![anchor];
@@ -750,8 +790,7 @@ pub(crate) fn build(input: &Input<'_, '_>) -> Grouping {
             .map(|u| u.id.clone())
             .collect();
         let reason = if key.1 == WorkloadKind::Application {
-            let list: Vec<&str> = w.evidence.iter().map(String::as_str).collect();
-            list.join("; ")
+            evidence_text(&w.evidence)
         } else {
             w.reason.clone()
         };
@@ -869,10 +908,33 @@ pub(crate) fn build(input: &Input<'_, '_>) -> Grouping {
     }
 }
 
+/// Why an application workload holds its units, each piece of evidence once: alone when every
+/// unit has it ("name stem 'payments'"), with a count when the units differ ("tag
+/// App=payments (2 units); name stem 'payments' (1 unit)"); a dependency names the units that
+/// follow it ("snap-1: depends on payments-db").
+fn evidence_text(evidence: &BTreeMap<String, BTreeSet<String>>) -> String {
+    let parts: Vec<String> = evidence
+        .iter()
+        .map(|(why, units)| {
+            if why.starts_with("depends on ") {
+                let units: Vec<&str> = units.iter().map(String::as_str).collect();
+                format!("{}: {why}", units.join(", "))
+            } else if evidence.len() == 1 {
+                why.clone()
+            } else {
+                let n = units.len();
+                format!("{why} ({n} {})", if n == 1 { "unit" } else { "units" })
+            }
+        })
+        .collect();
+    parts.join("; ")
+}
+
 struct WorkloadDraft {
     reason: String,
-    /// Per unit, the evidence that placed it, for application workloads.
-    evidence: BTreeSet<String>,
+    /// The evidence that placed each unit of an application workload, and the units it placed
+    /// (by label).
+    evidence: BTreeMap<String, BTreeSet<String>>,
     units: Vec<usize>,
 }
 
@@ -880,7 +942,7 @@ impl WorkloadDraft {
     fn new(reason: String) -> Self {
         WorkloadDraft {
             reason,
-            evidence: BTreeSet::new(),
+            evidence: BTreeMap::new(),
             units: Vec::new(),
         }
     }
@@ -984,6 +1046,41 @@ mod tests {
         );
         assert_eq!(workload_of(&plan, &arn("i-3")), "dev/unassigned-us-east-1");
         assert_eq!(plan.workloads.len(), 3);
+    }
+
+    #[test]
+    fn a_company_prefix_on_many_different_names_is_never_a_stem() {
+        let rules = Rules::default_rules();
+        let names = [
+            "acme-media-dev",
+            "acme-fixtures-qa",
+            "acme-payments-uploads",
+            "acme-ml-datasets",
+            "payments-ledger-db",
+            "payments-gateway",
+            "payments-ledger-api",
+            "payments-gateway-api",
+        ];
+        let prefixes = account_prefixes(names, &rules);
+        // acme starts 4 names followed by 4 different words; payments starts 4 names followed by
+        // only 2 (ledger, gateway): an application.
+        assert_eq!(prefixes.into_iter().collect::<Vec<_>>(), vec!["acme".to_owned()]);
+        let three_followers = ["acme-media", "acme-fixtures", "acme-ml", "acme-ml-poc"];
+        assert!(account_prefixes(three_followers, &rules).is_empty());
+
+        let plan = plan(
+            names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| instance(&format!("i-{i}"), n))
+                .collect(),
+        );
+        let arn = |i: usize| format!("arn:aws:ec2:us-east-1:111122223333:instance/i-{i}");
+        assert_eq!(workload_of(&plan, &arn(0)), "dev/media", "not dev/acme");
+        assert_eq!(workload_of(&plan, &arn(1)), "dev/fixtures");
+        assert_eq!(workload_of(&plan, &arn(2)), "dev/payments", "the shared word wins");
+        assert_eq!(workload_of(&plan, &arn(4)), "dev/ledger");
+        assert!(plan.workloads.iter().all(|w| !w.id.ends_with("/acme")));
     }
 
     #[test]

@@ -47,6 +47,9 @@ pub struct Context {
     pub cross_target: Vec<EdgeGroupRow>,
     /// Links across targets, all groups together.
     pub cross_target_links: usize,
+    /// Of those, the links to VPCs and subnets that the landing networks replace: counted, not
+    /// listed (they need no action).
+    pub cross_target_network_links: usize,
     /// The services read without error or note in every row, comma-separated Markdown.
     pub coverage_ok: String,
     /// The other coverage rows, grouped.
@@ -77,6 +80,9 @@ pub struct StepCtx {
     pub verify: String,
     pub rollback: String,
     pub depends_on: String,
+    /// A one-line step that hands its verification and rollback to a procedure (a cutover):
+    /// written on the owner line.
+    pub inline: bool,
 }
 
 #[derive(Serialize)]
@@ -428,6 +434,7 @@ pub fn build(input: &RunbookInput, f: &Facts, steps: &[Step]) -> Context {
         conflicts,
         cross_target: edge_groups(f),
         cross_target_links: plan.cross_target.len(),
+        cross_target_network_links: plan.cross_target.iter().filter(|e| is_network_link(&e.kind)).count(),
         coverage_ok: coverage_ok(inv),
         coverage: coverage_rows(inv),
         cost_history: f
@@ -507,21 +514,24 @@ pub fn build(input: &RunbookInput, f: &Facts, steps: &[Step]) -> Context {
     }
 }
 
-/// What the preflight does, and which of its usual steps this account does not need.
-/// [`EdgeGroupRow`]s, sorted by workload, target and relation.
+/// A link to a VPC or subnet: the landing network of the resource's target replaces what it
+/// points at, so it needs no action of its own.
+fn is_network_link(kind: &str) -> bool {
+    matches!(kind, "in-vpc" | "in-subnet")
+}
+
+/// [`EdgeGroupRow`]s of the links that need an action, sorted by workload, target and relation.
 fn edge_groups(f: &Facts) -> Vec<EdgeGroupRow> {
     let mut groups: BTreeMap<(String, String, String), Vec<&crate::model::CrossTargetEdge>> = BTreeMap::new();
-    for e in &f.plan.cross_target {
+    for e in f.plan.cross_target.iter().filter(|e| !is_network_link(&e.kind)) {
         let from = f
             .workload_of(&e.from_arn)
             .map(str::to_owned)
             .unwrap_or_else(|| e.from_target.to_string());
-        // A VPC and its subnets are one thing to the reader: the landing network replaces both.
-        let kind = match e.kind.as_str() {
-            "in-vpc" | "in-subnet" => "in-vpc, in-subnet".to_string(),
-            other => other.to_string(),
-        };
-        groups.entry((from, e.to_target.to_string(), kind)).or_default().push(e);
+        groups
+            .entry((from, e.to_target.to_string(), e.kind.to_string()))
+            .or_default()
+            .push(e);
     }
     groups
         .into_iter()
@@ -537,8 +547,6 @@ fn edge_groups(f: &Facts) -> Vec<EdgeGroupRow> {
                 join_words(&others)
             };
             let action = match kind.as_str() {
-                // The landing network's table names the VPCs and subnets it copies.
-                "in-vpc, in-subnet" => format!("none: the landing network of {from_target} replaces them"),
                 "has-security-group" => format!(
                     "recreate the security {} {named} in {from_target}, with rules for the new ranges",
                     if n == 1 { "group" } else { "groups" }
@@ -580,7 +588,9 @@ fn preflight_intro(f: &Facts) -> String {
 }
 
 fn step_ctx(s: &Step) -> StepCtx {
+    let by_procedure = s.verify == s.rollback && s.verify.starts_with("as procedure ");
     StepCtx {
+        inline: by_procedure && !s.action.contains('\n'),
         id: s.id.clone(),
         summary: s.summary.clone(),
         owner: s.owner.clone(),

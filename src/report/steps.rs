@@ -1627,7 +1627,7 @@ fn unit_notes(f: &Facts, target: &MoveTarget, unit: &MoveUnit) -> UnitNotes {
 /// procedure its row in the workload's table names; the table lists the units.
 fn workload_step(b: &mut Builder, f: &Facts, target: &MoveTarget, workload: &Workload, deps: Vec<String>) -> String {
     let units: Vec<&MoveUnit> = target.units_of(workload).collect();
-    let mut action = "The units of the table, in order, each by its procedure.".to_owned();
+    let mut action = "Each unit of the table, in order, by its procedure.".to_owned();
     let mut kinds = BTreeSet::new();
     for unit in &units {
         kinds.insert(unit.kind);
@@ -1715,7 +1715,7 @@ fn cutover_step(
         Draft {
             summary: format!("Cut over {}", workload.id),
             owner: APP_OWNER,
-            action: "Procedure `cutover`, all its units in one change window.".into(),
+            action: "Procedure `cutover`, in one change window, with its verification and rollback.".into(),
             verify: "as procedure `cutover` says.".into(),
             rollback: "as procedure `cutover` says.".into(),
             depends_on,
@@ -1746,27 +1746,26 @@ pub fn procedures() -> Vec<Procedure> {
         p(
             "share-ami",
             "Rebuild an instance from an AMI",
-            "Create an AMI of the instance (it snapshots every attached volume), share it with the target \
-             account, copy it there so the target owns it, stop sharing, and launch from the copy in the landing \
-             network with the original's type, security groups and tags. An AMI on the default AWS-managed key \
-             cannot be shared: copy it first under a customer-managed key the target may use.",
+            "Create an AMI of the instance (it snapshots every attached volume), share it with the target, \
+             copy it there and stop sharing, then launch from the copy in the landing network with the \
+             original's type, security groups and tags. An AMI on the default AWS-managed key cannot be \
+             shared: copy it first under a customer-managed key the target may use.",
         ),
         p(
             "share-snapshot",
             "Copy a volume or snapshot",
-            "Snapshot the volume (a snapshot needs no new one), share the snapshot with the target account, \
-             copy it there so the target owns it, and create the volume from the copy. A snapshot encrypted \
-             with the default AWS-managed key cannot be shared: copy it first under a customer-managed key.",
+            "Snapshot the volume, share the snapshot with the target, copy it there and create the volume \
+             from the copy. A snapshot on the default AWS-managed key cannot be shared: copy it first under a \
+             customer-managed key.",
         ),
         p(
             "replicate",
             "Replicate a bucket",
-            "Bucket names are global: create the new bucket under a new name. Keeping the old name means \
-             deleting the original first; the name can take 48 to 72 hours to free up, and any account may claim \
-             it meanwhile, so keep a fallback name. Turn on versioning on both, add a replication rule from the \
-             original (a role in the legacy account, a bucket policy on the destination, ownership to the \
-             target), then run S3 Batch Replication for the existing objects. At cutover, let replication drain \
-             first.",
+            "Bucket names are global: the new bucket needs a new name, unless the original is deleted first \
+             (its name can take 48 to 72 hours to free up, and any account may claim it meanwhile). Turn on \
+             versioning on both, add a replication rule from the original (a role in the legacy account, a \
+             bucket policy on the destination, ownership to the target), then run S3 Batch Replication for the \
+             existing objects. At cutover, let replication drain first.",
         ),
         p(
             "share-rds-snapshot",
@@ -1793,20 +1792,18 @@ pub fn procedures() -> Vec<Procedure> {
         p(
             "cutover",
             "Cut a workload over",
-            "Agree a change window; the records it switches already have low TTLs (PREP-dns). Stop writes to \
-             the originals, run the final sync each unit needs (its procedure says which), switch DNS records, \
-             configuration and endpoints to the new resources, then reopen. Leave the originals as they are, ready \
-             to switch back. Verify: health checks, error rates and a business check stay normal for a business \
-             day, and nothing writes to the originals any more. Roll back: switch DNS and configuration back to \
-             the originals, and sync back what was written since.",
+            "Agree a change window (PREP-dns has lowered the TTLs). Stop writes to the originals, run each \
+             unit's final sync, switch DNS, configuration and endpoints to the new resources, and reopen; leave \
+             the originals ready to switch back. Verify: health checks, error rates and a business check stay \
+             normal for a business day, and nothing writes to the originals. Roll back: switch DNS and \
+             configuration back, and sync back what was written since.",
         ),
         p(
             "log-archive",
             "Move log delivery (CloudTrail, Config)",
-            "Point the organization trail and the Config delivery channel at a bucket in the new log-archive \
-             account first. Keep the legacy log buckets for their retention period, protected by S3 Object Lock \
-             or a legal hold where compliance requires one. Deleting them needs a written sign-off from the \
-             security owner; this is not an application cutover.",
+            "Point the organization trail and the Config delivery channel at a bucket in the log-archive \
+             account. Keep the legacy log buckets for their retention period, under S3 Object Lock or a legal \
+             hold where compliance requires one; deleting them needs the security owner's written sign-off.",
         ),
         p(
             "backup-before-delete",
