@@ -1,6 +1,6 @@
 # Sourced by scripts/test.sh and scripts/lint.sh: compile this package with clippy's driver, as
 # `cargo clippy` does, with warnings as errors. Cargo applies the wrapper to workspace members
-# only, so the dependencies stay the ones the release build uses. Both scripts set the same
+# only, so the dependencies stay the ones the quick start and the tests share. Both scripts set the same
 # values, so after one of them the other finds the build fresh.
 driver="$(rustup which clippy-driver 2>/dev/null || command -v clippy-driver || true)"
 if [ -z "$driver" ]; then
