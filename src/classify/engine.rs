@@ -45,7 +45,12 @@ pub(crate) enum Basis<'a> {
         purpose: usize,
         service: &'a str,
     },
-    /// A network container used by resources of several targets.
+    /// A container (network, IAM or key) without evidence of its own, used only by resources of
+    /// one target: it goes with them. `via` is one of those users.
+    UsedBy {
+        via: usize,
+    },
+    /// A container (network, IAM or key) used by resources of several targets.
     Conflict {
         users: TargetSet,
     },
@@ -68,6 +73,7 @@ impl Basis<'_> {
             Basis::EnvTag { .. } => "env-tag",
             Basis::NameToken { .. } => "name-token",
             Basis::Follows { .. } => "follows",
+            Basis::UsedBy { .. } => "used-by",
             Basis::Purpose { .. } => "purpose",
             Basis::Conflict { .. } => "conflict",
             Basis::AwsDefault { .. } => "aws-default",
@@ -93,8 +99,10 @@ pub(crate) enum Note<'a> {
     PurposeDisagrees { purpose: usize, service: &'a str },
     /// The related resources it could follow belong to several targets.
     FollowSplit { kind: u16, targets: TargetSet },
-    /// A container without a signal whose users all belong to these targets (informational).
-    UsedBy { targets: TargetSet },
+    /// A container without a signal whose users with a target all belong to these targets, but
+    /// which stays: resources without a target use it too (`untargeted`), or it is a network part
+    /// left to its VPC. Informational unless `untargeted`.
+    UsedBy { targets: TargetSet, untargeted: bool },
     /// A container placed by an explicit rule although several targets use it.
     ConflictKept { users: TargetSet },
     /// The resource moves but the method catalog has no entry for its type.
@@ -103,7 +111,7 @@ pub(crate) enum Note<'a> {
 
 impl Note<'_> {
     pub fn needs_review(&self) -> bool {
-        !matches!(self, Note::EnvUnknown { .. } | Note::UsedBy { .. })
+        !matches!(self, Note::EnvUnknown { .. } | Note::UsedBy { untargeted: false, .. })
     }
 }
 
@@ -134,12 +142,33 @@ impl Decision<'_> {
     }
 }
 
-/// Relation kinds through which a resource uses a network container, and the container type.
-pub(crate) const CONTAINER_USES: [(&str, &str); 3] = [
+/// Relation kinds through which a resource uses a container, and the container type: the
+/// network it runs in, the identity it runs as, the key it is encrypted with.
+pub(crate) const CONTAINER_USES: [(&str, &str); 7] = [
     ("in-vpc", "ec2:vpc"),
     ("in-subnet", "ec2:subnet"),
     ("has-security-group", "ec2:security-group"),
+    ("uses-instance-profile", "iam:instance-profile"),
+    ("uses-role", "iam:role"),
+    ("uses-policy", "iam:policy"),
+    ("uses-key", "kms:key"),
 ];
+
+/// Containers that pass their users, and their own target, on to the container they use, in
+/// this order (so that an instance's target reaches its profile's role, then the role's
+/// policies): (container type, relation kind, container type used).
+const PASSED_ON: [(&str, &str, &str); 4] = [
+    ("ec2:subnet", "in-vpc", "ec2:vpc"),
+    ("ec2:security-group", "in-vpc", "ec2:vpc"),
+    ("iam:instance-profile", "uses-role", "iam:role"),
+    ("iam:role", "uses-policy", "iam:policy"),
+];
+
+/// The containers that stay inside their VPC's decision: a subnet or security group without
+/// evidence, in a VPC with evidence of its own, goes where the VPC goes (`network`).
+fn is_vpc_part(resource_type: &str) -> bool {
+    matches!(resource_type, "ec2:subnet" | "ec2:security-group")
+}
 
 /// A conflict found on a container: its index and the targets that use it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -514,10 +543,16 @@ fn follow_dependencies(graph: &Graph<'_>, rules: &Rules, decisions: &mut [Decisi
     }
 }
 
-/// A VPC, subnet or security group used by resources of several targets stays in the legacy
-/// target (unless an explicit rule placed it) and needs review. A resource uses a container
-/// through `in-vpc`, `in-subnet` or `has-security-group`; a subnet or security group passes its
-/// own users on to its VPC.
+/// Containers: a VPC, subnet, security group, instance profile, role, managed policy or KMS key
+/// (see [`CONTAINER_USES`]). One used by resources of several targets stays in the legacy
+/// target (unless an explicit rule placed it) and needs review: each target recreates its own.
+/// One without evidence of its own, used only by resources of one target, goes with them
+/// (`used-by`), except a subnet or security group whose VPC has evidence of its own, which
+/// `network` keeps with its VPC, and one that resources without a target use too: those still
+/// stay in the legacy account, and so does what they run in. Only resources with a signal count as users; subnets and
+/// security groups pass their users (and their own target) on to their VPC, an instance profile
+/// to its role, and a role to its policies ([`PASSED_ON`]). What AWS creates in every account
+/// (service-linked roles, AWS-managed keys) is never a conflict.
 fn find_conflicts(graph: &Graph<'_>, rules: &Rules, decisions: &mut [Decision<'_>]) -> Vec<ConflictFound> {
     // Per resource: which container type it is (index into CONTAINER_USES + 1), 0 for none.
     let container: Vec<u8> = graph
@@ -546,47 +581,79 @@ fn find_conflicts(graph: &Graph<'_>, rules: &Rules, decisions: &mut [Decision<'_
     }
     let own = |d: &Decision<'_>| if d.has_signal() { bit(d.target) } else { 0 };
     let mut users: Vec<TargetSet> = vec![0; graph.len()];
+    // One user of each container (the first in inventory order), for the reason.
+    let mut first_user: Vec<Option<usize>> = vec![None; graph.len()];
+    // Containers that a resource without a target uses too.
+    let mut untargeted: Vec<bool> = vec![false; graph.len()];
     // Pass 1: ordinary resources mark the containers they use.
     for (i, decision) in decisions.iter().enumerate() {
         if container[i] != 0 {
             continue;
         }
         let mark = own(decision);
-        if mark == 0 {
+        let unsure = decision.basis == Basis::NoSignal;
+        if mark == 0 && !unsure {
             continue;
         }
         for edge in graph.edges(i) {
             let to = edge.to as usize;
             let wanted = use_of_kind[edge.kind as usize];
             if wanted != 0 && container[to] == wanted {
+                if unsure {
+                    untargeted[to] = true;
+                    continue;
+                }
                 users[to] |= mark;
+                first_user[to].get_or_insert(i);
             }
         }
     }
-    // Pass 2: subnets and security groups pass their users (and their own target) to the VPC.
-    if let Some(in_vpc) = graph.kind_id("in-vpc") {
+    // Pass 2: containers pass their users (and their own target) on, in PASSED_ON order.
+    for (from_type, kind, to_type) in PASSED_ON {
+        let Some(kind) = graph.kind_id(kind) else { continue };
         for i in 0..graph.len() {
-            let ty = graph.resources[i].resource_type.as_str();
-            if ty != "ec2:subnet" && ty != "ec2:security-group" {
+            if graph.resources[i].resource_type != from_type {
                 continue;
             }
             let mark = users[i] | own(&decisions[i]);
-            if mark == 0 {
+            if mark == 0 && !untargeted[i] {
                 continue;
             }
-            for to in graph.related(i, in_vpc) {
-                if graph.resources[to].resource_type == "ec2:vpc" {
+            let user = if own(&decisions[i]) != 0 {
+                Some(i)
+            } else {
+                first_user[i]
+            };
+            for to in graph.related(i, kind) {
+                if graph.resources[to].resource_type == to_type {
+                    untargeted[to] |= untargeted[i];
                     users[to] |= mark;
+                    if first_user[to].is_none() {
+                        first_user[to] = user;
+                    }
                 }
             }
         }
     }
+    // The VPCs with evidence of their own, before any container's decision changes below.
+    let vpc_decides: Vec<bool> = graph
+        .resources
+        .iter()
+        .zip(decisions.iter())
+        .map(|(r, d)| r.resource_type == "ec2:vpc" && d.has_signal())
+        .collect();
+    let in_vpc = graph.kind_id("in-vpc");
     let mut conflicts = Vec::new();
     for (i, &set) in users.iter().enumerate() {
         if set == 0 {
             continue;
         }
+        let ty = graph.resources[i].resource_type.as_str();
+        let network = CONTAINER_USES[..3].iter().any(|(_, t)| *t == ty);
         let decision = &mut decisions[i];
+        if !network && matches!(decision.basis, Basis::AwsDefault { .. }) {
+            continue;
+        }
         if set.count_ones() >= 2 {
             conflicts.push(ConflictFound { index: i, users: set });
             if matches!(decision.basis, Basis::Explicit { .. }) {
@@ -596,8 +663,22 @@ fn find_conflicts(graph: &Graph<'_>, rules: &Rules, decisions: &mut [Decision<'_
                 decision.basis = Basis::Conflict { users: set };
                 decision.notes.clear();
             }
-        } else if decision.basis == Basis::NoSignal {
-            decision.notes.push(Note::UsedBy { targets: set });
+            continue;
+        }
+        if decision.basis != Basis::NoSignal {
+            continue;
+        }
+        let kept_by_vpc = is_vpc_part(ty) && in_vpc.is_some_and(|k| graph.related(i, k).any(|v| vpc_decides[v]));
+        match first_user[i] {
+            Some(via) if !kept_by_vpc && !untargeted[i] => {
+                decision.target = members(set).next().unwrap_or(rules.legacy);
+                decision.basis = Basis::UsedBy { via };
+                decision.notes.retain(|n| !matches!(n, Note::EnvUnknown { .. }));
+            }
+            _ => decision.notes.push(Note::UsedBy {
+                targets: set,
+                untargeted: untargeted[i],
+            }),
         }
     }
     conflicts

@@ -122,6 +122,10 @@ impl Explainer<'_, '_> {
                 label(&self.graph.resources[*via]),
                 follow_phrase(self.graph.kind(*kind))
             ),
+            Basis::UsedBy { via } => format!(
+                "used only by {target} resources, such as {}, so it goes to {target} with them",
+                label(&self.graph.resources[*via])
+            ),
             Basis::Purpose { purpose, service } => format!(
                 "its policy lets {service} write, so it is {}; goes to {target}",
                 self.rules.purposes[*purpose].description
@@ -180,9 +184,17 @@ impl Explainer<'_, '_> {
                     follow_phrase(self.graph.kind(*kind)),
                     target_list(self.rules, *targets)
                 ),
-                Note::UsedBy { targets } => {
-                    format!("only {} resources use it", target_list(self.rules, *targets))
-                }
+                Note::UsedBy {
+                    targets,
+                    untargeted: false,
+                } => format!("only {} resources use it", target_list(self.rules, *targets)),
+                Note::UsedBy {
+                    targets,
+                    untargeted: true,
+                } => format!(
+                    "{} resources use it, and so do resources still without a target",
+                    target_list(self.rules, *targets)
+                ),
                 Note::ConflictKept { users } => {
                     format!("but {} resources use it", target_list(self.rules, *users))
                 }
@@ -237,11 +249,18 @@ impl Explainer<'_, '_> {
         match &d.basis {
             Basis::NoSignal => {
                 let only_user = d.notes.iter().find_map(|n| match n {
-                    Note::UsedBy { targets } if targets.count_ones() == 1 => Some(self.name(members(*targets).next()?)),
+                    Note::UsedBy { targets, untargeted } if targets.count_ones() == 1 => {
+                        Some((self.name(members(*targets).next()?), *untargeted))
+                    }
                     _ => None,
                 });
                 parts.push(match only_user {
-                    Some(user) => format!(
+                    Some((user, true)) => format!(
+                        "decide first the resources without a target that use it: if they all go to {user}, it goes \
+                         with them; left alone it stays in {}",
+                        self.legacy()
+                    ),
+                    Some((user, false)) => format!(
                         "only {user} resources use it: tag it (Environment={user}) or add an explicit rule to move it \
                          with them; left alone it stays in {}",
                         self.legacy()

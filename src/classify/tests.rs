@@ -469,9 +469,20 @@ fn subnet_and_security_group_users_reach_the_vpc() {
         "used by shared and sandbox resources, so it stays in prod; shared workloads need their own VPC in shared; \
          sandbox workloads need their own VPC in sandbox"
     );
-    // Each subnet and the group has one user target: not a conflict.
-    assert_eq!(row(&plan, SUBNET).rule, "no-signal");
-    assert_eq!(row(&plan, SG).rule, "no-signal");
+    // Each subnet and the group has one user target: not a conflict. Without evidence of their
+    // own, they go with their users.
+    for (arn, target) in [(SUBNET, "sandbox"), (SG, "sandbox"), (s2, "shared")] {
+        let a = row(&plan, arn);
+        assert_eq!(
+            (a.target.as_str(), a.rule.as_str(), a.needs_review),
+            (target, "used-by", false),
+            "{arn}"
+        );
+    }
+    assert_eq!(
+        row(&plan, SUBNET).reason,
+        "used only by sandbox resources, such as instance i-01, so it goes to sandbox with them"
+    );
     assert_eq!(plan.conflicts.len(), 1);
 }
 
@@ -839,19 +850,23 @@ fn assignments_are_sorted_by_target_then_arn_and_counted() {
     assert_eq!(
         counts,
         [
-            ("prod", 4, 3),
-            ("dev", 5, 0),
+            ("prod", 2, 1),
+            ("dev", 7, 0),
             ("shared", 0, 0),
             ("sandbox", 1, 0),
             ("security", 0, 0),
             ("log-archive", 1, 0)
         ]
     );
+    // The untagged VPC is used only by dev resources, so it goes to dev with them, and takes
+    // its untagged security group along: only the untagged bucket is left for review.
+    assert_eq!(row(&plan, VPC).rule, "used-by");
+    assert_eq!(row(&plan, SG).rule, "follows");
     let review: Vec<&str> = plan.review.iter().map(|r| r.arn.as_str()).collect();
     let mut sorted_review = review.clone();
     sorted_review.sort();
     assert_eq!(review, sorted_review);
-    assert_eq!(review.len(), 3);
+    assert_eq!(review, ["arn:aws:s3:::untagged-data"]);
     assert_eq!(plan.account_id, ACCOUNT_ID);
     assert_eq!(plan.inventory_scanned_at, "2026-01-01T00:00:00Z");
     assert!(plan.targets[0].stays_in_legacy);

@@ -146,3 +146,162 @@ fn an_event_source_mapping_follows_its_function() {
     let a = row(&plan, mapping);
     assert_eq!((a.target.as_str(), a.rule.as_str()), ("dev", "follows"));
 }
+
+// ---- identities and keys go with the one target that uses them -----------------------------
+
+const ROLE: &str = "arn:aws:iam::111122223333:role/orders";
+const PROFILE: &str = "arn:aws:iam::111122223333:instance-profile/orders";
+const POLICY: &str = "arn:aws:iam::111122223333:policy/orders-access";
+const FUNCTION: &str = "arn:aws:lambda:us-east-1:111122223333:function:orders";
+
+fn ec2(id: &str) -> String {
+    format!("arn:aws:ec2:us-east-1:111122223333:instance/{id}")
+}
+
+#[test]
+fn an_instance_profile_its_role_and_their_policy_go_with_the_one_target_using_them() {
+    let plan = plan_of(vec![
+        res(&ec2("i-1"), "ec2:instance")
+            .tag("Environment", "dev")
+            .rel("uses-instance-profile", PROFILE)
+            .rel("uses-key", APP_KEY),
+        res(PROFILE, "iam:instance-profile").rel("uses-role", ROLE),
+        res(ROLE, "iam:role").rel("uses-policy", POLICY),
+        res(POLICY, "iam:policy"),
+        res(APP_KEY, "kms:key").attr("aws_managed", false),
+        res(AWS_KEY, "kms:key").attr("aws_managed", true),
+    ]);
+    for arn in [PROFILE, ROLE, POLICY, APP_KEY] {
+        let a = row(&plan, arn);
+        assert_eq!(
+            (a.target.as_str(), a.rule.as_str(), a.needs_review),
+            ("dev", "used-by", false),
+            "{arn}"
+        );
+        assert_eq!(
+            a.reason, "used only by dev resources, such as instance i-1, so it goes to dev with them",
+            "{arn}"
+        );
+    }
+    assert!(plan.conflicts.is_empty());
+    // A key nobody uses keeps its place and its review.
+    assert_eq!(row(&plan, AWS_KEY).rule, "aws-default");
+}
+
+#[test]
+fn a_role_or_key_used_by_two_targets_is_a_conflict_recreated_in_each() {
+    let plan = plan_of(vec![
+        res(FUNCTION, "lambda:function")
+            .tag("Environment", "dev")
+            .rel("uses-role", ROLE)
+            .rel("uses-key", APP_KEY)
+            .rel("uses-key", AWS_KEY),
+        res(&ec2("i-2"), "ec2:instance")
+            .tag("Environment", "sandbox")
+            .rel("uses-instance-profile", PROFILE)
+            .rel("uses-key", APP_KEY)
+            .rel("uses-key", AWS_KEY),
+        res(PROFILE, "iam:instance-profile").rel("uses-role", ROLE),
+        res(ROLE, "iam:role").rel("uses-policy", POLICY),
+        res(POLICY, "iam:policy"),
+        res(APP_KEY, "kms:key").attr("aws_managed", false),
+        res(AWS_KEY, "kms:key").attr("aws_managed", true),
+    ]);
+    // The profile has one user; its role and the role's policy have two.
+    assert_eq!(row(&plan, PROFILE).target, "sandbox");
+    for (arn, word) in [(ROLE, "role"), (POLICY, "policy"), (APP_KEY, "KMS key")] {
+        let a = row(&plan, arn);
+        assert_eq!(
+            (a.target.as_str(), a.rule.as_str(), a.needs_review),
+            ("prod", "conflict", true),
+            "{arn}"
+        );
+        assert_eq!(
+            a.reason,
+            format!(
+                "used by dev and sandbox resources, so it stays in prod; dev workloads need their own {word} in dev; \
+                 sandbox workloads need their own {word} in sandbox"
+            )
+        );
+        assert!(
+            plan.conflicts.iter().any(|c| c.arn == arn),
+            "{arn} is listed once as a conflict"
+        );
+    }
+    // Every account has its own AWS-managed keys: no conflict, no review.
+    let a = row(&plan, AWS_KEY);
+    assert_eq!((a.rule.as_str(), a.needs_review), ("aws-default", false));
+    assert!(!plan.conflicts.iter().any(|c| c.arn == AWS_KEY));
+}
+
+#[test]
+fn a_role_with_its_own_evidence_keeps_it() {
+    let plan = plan_of(vec![
+        res(FUNCTION, "lambda:function")
+            .tag("Environment", "dev")
+            .rel("uses-role", ROLE),
+        res(ROLE, "iam:role").tag("Environment", "sandbox"),
+    ]);
+    let a = row(&plan, ROLE);
+    assert_eq!((a.target.as_str(), a.rule.as_str()), ("sandbox", "env-tag"));
+    // The function's dependency on it is a cross-target edge the runbook reports.
+    assert!(
+        plan.cross_target
+            .iter()
+            .any(|e| e.from_arn == FUNCTION && e.to_arn == ROLE)
+    );
+}
+
+#[test]
+fn a_security_group_in_a_vpc_with_its_own_evidence_stays_with_the_vpc() {
+    let vpc = "arn:aws:ec2:us-east-1:111122223333:vpc/vpc-tools";
+    let sg = "arn:aws:ec2:us-east-1:111122223333:security-group/sg-tools";
+    let plan = plan_of(vec![
+        res(vpc, "ec2:vpc").tag("TIER", "tools"),
+        res(sg, "ec2:security-group").rel("in-vpc", vpc),
+        res(&ec2("i-3"), "ec2:instance")
+            .tag("Environment", "dev")
+            .rel("has-security-group", sg),
+    ]);
+    let a = row(&plan, sg);
+    assert_eq!((a.target.as_str(), a.rule.as_str()), ("shared", "follows"));
+}
+
+#[test]
+fn a_container_that_resources_without_a_target_use_too_stays_for_review() {
+    let subnet = "arn:aws:ec2:us-east-1:111122223333:subnet/subnet-b";
+    let plan = plan_of(vec![
+        res(FUNCTION, "lambda:function")
+            .tag("Environment", "dev")
+            .rel("uses-role", ROLE),
+        res("arn:aws:lambda:us-east-1:111122223333:function:cron", "lambda:function").rel("uses-role", ROLE),
+        res(ROLE, "iam:role"),
+        res(subnet, "ec2:subnet"),
+        res(&ec2("i-4"), "ec2:instance")
+            .tag("Environment", "dev")
+            .rel("in-subnet", subnet),
+        res(&ec2("i-5"), "ec2:instance").rel("in-subnet", subnet),
+    ]);
+    // Moving them would leave the untagged function without its role, and delete the subnet
+    // under the untagged instance at cleanup.
+    for arn in [ROLE, subnet] {
+        let a = row(&plan, arn);
+        assert_eq!(
+            (a.target.as_str(), a.rule.as_str(), a.needs_review),
+            ("prod", "no-signal", true),
+            "{arn}"
+        );
+        assert!(
+            a.reason
+                .ends_with("; dev resources use it, and so do resources still without a target"),
+            "{}",
+            a.reason
+        );
+        let review = plan.review.iter().find(|r| r.arn == arn).expect("in the review queue");
+        assert_eq!(
+            review.decision,
+            "decide first the resources without a target that use it: if they all go to dev, it goes with them; \
+             left alone it stays in prod"
+        );
+    }
+}
