@@ -105,6 +105,10 @@ mod tests {
     /// Their lines are left out; every other byte of those resources must stay the same.
     const ATTRIBUTES_ADDED_SINCE: [&str; 1] = ["\"default_for_az\": "];
 
+    /// Resources of those types added on purpose since: the dev VPC's second subnet, `dev-b`,
+    /// which the QA database's subnet group needs (issue 12, `seed_sample_apps`).
+    const RESOURCES_ADDED_SINCE: [&str; 1] = ["arn:aws:ec2:us-east-1:123456789012:subnet/subnet-71fb41bdba181cab3"];
+
     /// The text of every resource of those types, in file order, each without its separating
     /// comma and without the lines of [`ATTRIBUTES_ADDED_SINCE`].
     fn resources_of_types_before(text: &str) -> String {
@@ -124,7 +128,10 @@ mod tests {
             if line == "    }" || line == "    }," {
                 let keep = TYPES_BEFORE_NETWORK_PARTS
                     .iter()
-                    .any(|t| chunk.contains(&format!("\n      \"resource_type\": \"{t}\"\n")));
+                    .any(|t| chunk.contains(&format!("\n      \"resource_type\": \"{t}\"\n")))
+                    && !RESOURCES_ADDED_SINCE
+                        .iter()
+                        .any(|arn| chunk.contains(&format!("\n      \"arn\": \"{arn}\"")));
                 if keep {
                     out.push_str(&chunk);
                 }

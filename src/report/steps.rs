@@ -1412,7 +1412,7 @@ fn unit_step(
     target: &MoveTarget,
     workload: &Workload,
     unit: &MoveUnit,
-    deps: Vec<String>,
+    mut deps: Vec<String>,
 ) -> String {
     let name = md_text(&target.name);
     let mut action = String::new();
@@ -1425,6 +1425,28 @@ fn unit_step(
                 |ty: &str| ty.starts_with("cloudtrail:") || ty.starts_with("config:") || ty.starts_with("guardduty:");
             let (replaced, recreated): (Vec<Shared>, Vec<Shared>) =
                 unit.resources.iter().cloned().partition(|a| governance(type_of(a)));
+            // Roles, users, policies, secrets, parameters, keys and certificates have their own
+            // preparation step, which recreates them: this step only checks they are there.
+            let prepared_by = |ty: &str| match ty {
+                "iam:role" | "iam:user" | "iam:policy" => Some("PREP-iam"),
+                "secretsmanager:secret" | "ssm:parameter" | "kms:key" => Some("PREP-secrets"),
+                "acm:certificate" => Some("PREP-certificates"),
+                _ => None,
+            };
+            let (prepared, recreated): (Vec<Shared>, Vec<Shared>) =
+                recreated.into_iter().partition(|a| prepared_by(type_of(a)).is_some());
+            if !prepared.is_empty() {
+                let arns: Vec<&Shared> = prepared.iter().collect();
+                let steps: BTreeSet<&str> = prepared.iter().filter_map(|a| prepared_by(type_of(a))).collect();
+                let steps: Vec<String> = steps.into_iter().map(str::to_owned).collect();
+                deps.extend(steps.iter().cloned());
+                action.push_str(&format!(
+                    "Check that {} recreated the {} ({}) in {name}, before the units that use them.",
+                    join_words(&steps),
+                    count_types(f, &prepared),
+                    id_list(f, &arns, 8),
+                ));
+            }
             let mut procedures: BTreeSet<&str> = BTreeSet::new();
             for a in &recreated {
                 procedures.insert(match type_of(a) {
@@ -1438,7 +1460,8 @@ fn unit_step(
                 let arns: Vec<&Shared> = recreated.iter().collect();
                 let named: Vec<String> = procedures.iter().map(|p| md_code(p)).collect();
                 action.push_str(&format!(
-                    "Recreate in {name}, before the units that use them, the {} ({}): {} {}.",
+                    "{}Recreate in {name}, before the units that use them, the {} ({}): {} {}.",
+                    if prepared.is_empty() { "" } else { " " },
                     count_types(f, &recreated),
                     id_list(f, &arns, 8),
                     if named.len() == 1 { "procedure" } else { "procedures" },
@@ -1451,15 +1474,36 @@ fn unit_step(
                     "{}The organization trail, Config delivery and GuardDuty of the core accounts replace these \
                      legacy ones, {} ({}): keep them running until the new ones deliver (CORE-log-archive, \
                      CORE-security), then remove them at the cleanup.",
-                    if recreated.is_empty() { "" } else { " " },
+                    if recreated.is_empty() && prepared.is_empty() {
+                        ""
+                    } else {
+                        " "
+                    },
                     count_types(f, &replaced),
                     id_list(f, &arns, 8)
                 ));
             }
+            let (verb, verify) = if !recreated.is_empty() {
+                (
+                    "Recreate",
+                    "Each exists in the new account, and its policy names the new account, not the legacy one.",
+                )
+            } else if !prepared.is_empty() {
+                (
+                    "Check",
+                    "Each exists in the new account, and its policy names the new account, not the legacy one.",
+                )
+            } else {
+                (
+                    "Replace",
+                    "The organization trail and Config records arrive in the log-archive account before the \
+                     legacy ones are removed.",
+                )
+            };
             (
-                format!("Recreate the shared roles, keys and secrets of {}", target.name),
+                format!("{verb} the shared roles, keys and secrets of {}", target.name),
                 SECURITY,
-                "Each exists in the new account, and its policy names the new account, not the legacy one.".to_owned(),
+                verify.to_owned(),
             )
         }
         _ => {
@@ -1627,10 +1671,9 @@ fn unit_notes(f: &Facts, target: &MoveTarget, unit: &MoveUnit) -> UnitNotes {
 /// procedure its row in the workload's table names; the table lists the units.
 fn workload_step(b: &mut Builder, f: &Facts, target: &MoveTarget, workload: &Workload, deps: Vec<String>) -> String {
     let units: Vec<&MoveUnit> = target.units_of(workload).collect();
-    let mut action = "Each unit of the table, in order, by its procedure.".to_owned();
-    let mut kinds = BTreeSet::new();
+    // What every copy step verifies and how it rolls back is written once, in procedure `copy`.
+    let mut action = "Procedure `copy`.".to_owned();
     for unit in &units {
-        kinds.insert(unit.kind);
         let notes = unit_notes(f, target, unit);
         let mut line: Vec<String> = notes.extra;
         line.extend(notes.bullets);
@@ -1638,21 +1681,7 @@ fn workload_step(b: &mut Builder, f: &Facts, target: &MoveTarget, workload: &Wor
             action.push_str(&format!("\n\n- {}: {}", md_code(&unit.id), line.join(" ")));
         }
     }
-    let mut verify = Vec::new();
-    if kinds.contains(&UnitKind::Data) {
-        verify.push("data stores match their originals in size and count");
-    }
-    if kinds.contains(&UnitKind::Compute) {
-        verify.push("servers pass their health checks");
-    }
-    if verify.is_empty() || kinds.iter().any(|k| !matches!(k, UnitKind::Data | UnitKind::Compute)) {
-        verify.push("other copies match their originals' configuration");
-    }
-    let mut verify = verify.join("; ");
-    if let Some(first) = verify.get_mut(..1) {
-        first.make_ascii_uppercase();
-    }
-    verify.push('.');
+    let verify = "as procedure `copy` says.".to_owned();
     b.add(
         Phase::Moves,
         &workload.id,
@@ -1660,8 +1689,8 @@ fn workload_step(b: &mut Builder, f: &Facts, target: &MoveTarget, workload: &Wor
             summary: format!("Copy {} into {}", workload.id, target.name),
             owner: PLATFORM,
             action,
+            rollback: verify.clone(),
             verify,
-            rollback: "Delete the copies; the originals serve until the cutover.".into(),
             depends_on: deps,
             target: Some(target.name.clone()),
             workload: Some(workload.id.to_string()),
@@ -1715,7 +1744,7 @@ fn cutover_step(
         Draft {
             summary: format!("Cut over {}", workload.id),
             owner: APP_OWNER,
-            action: "Procedure `cutover`, in one change window, with its verification and rollback.".into(),
+            action: "Procedure `cutover`, in one change window.".into(),
             verify: "as procedure `cutover` says.".into(),
             rollback: "as procedure `cutover` says.".into(),
             depends_on,
@@ -1788,6 +1817,14 @@ pub fn procedures() -> Vec<Procedure> {
             "Disassociate the address, enable its transfer to the target account in the legacy account, and \
              accept it in the target within 7 days; then associate it with the new instance. The address stays \
              the same, so allow-lists elsewhere keep working.",
+        ),
+        p(
+            "copy",
+            "Copy a workload",
+            "Carry out each unit of the workload's table, in order, by the procedure its row names. Verify: \
+             data stores match their originals in size and count, servers pass their health checks, and other \
+             copies match their originals' configuration. Roll back: delete the copies; the originals serve \
+             until the cutover.",
         ),
         p(
             "cutover",

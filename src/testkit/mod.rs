@@ -11,6 +11,7 @@ pub mod seed;
 pub mod seed_bench;
 pub mod seed_data;
 pub mod seed_identities;
+pub mod seed_sample_apps;
 pub mod seed_services;
 pub mod seed_svc12;
 pub mod seed_svc13;

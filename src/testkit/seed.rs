@@ -971,6 +971,8 @@ pub async fn seed_sample(cfg: &SdkConfig) -> Seeded {
     super::seed_svc13::seed_sample_svc13(cfg).await;
     // The IAM roles and users of the runbook's IAM step, after everything else.
     super::seed_identities::seed_sample_identities(cfg).await;
+    // Functions, databases and tables, after the identities.
+    super::seed_sample_apps::seed_sample_apps(cfg, &account_id, &customer_key.1).await;
     Seeded {
         account_id,
         expected: book.finish(),

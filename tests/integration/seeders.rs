@@ -10,6 +10,19 @@ use aws_sdk_ec2 as ec2;
 use aws_sdk_s3 as s3;
 use aws_types::region::Region;
 
+/// Runs `f` on a thread with a 16 MiB stack. The sample account's seeder is one long async
+/// function; a debug build's poll frames for it outgrow a test thread's 2 MiB.
+fn on_a_large_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .stack_size(16 << 20)
+            .spawn_scoped(scope, f)
+            .expect("a thread")
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
+}
+
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -424,11 +437,13 @@ fn bulk_account_creates_at_least_the_requested_total_in_every_region() {
 fn sample_account_is_reproducible_and_matches_its_record() {
     let Some(moto) = moto::start() else { return };
     moto.seed_ids(42);
-    let first = runtime().block_on(async {
-        let cfg = moto.sdk_config().await;
-        let seeded = seed_sample(&cfg).await;
-        assert_record_matches(&cfg, &seeded, &SAMPLE_REGIONS).await;
-        seeded
+    let first = on_a_large_stack(|| {
+        runtime().block_on(async {
+            let cfg = moto.sdk_config().await;
+            let seeded = seed_sample(&cfg).await;
+            assert_record_matches(&cfg, &seeded, &SAMPLE_REGIONS).await;
+            seeded
+        })
     });
     assert!(first.expected.len() >= 250, "{} resources", first.expected.len());
     for region in SAMPLE_REGIONS {
@@ -446,7 +461,7 @@ fn sample_account_is_reproducible_and_matches_its_record() {
 
     let Some(again) = moto::start() else { return };
     again.seed_ids(42);
-    let second = runtime().block_on(async { seed_sample(&again.sdk_config().await).await });
+    let second = on_a_large_stack(|| runtime().block_on(async { seed_sample(&again.sdk_config().await).await }));
     let arns = |s: &Seeded| s.expected.iter().map(|e| e.arn.clone()).collect::<Vec<_>>();
     assert_eq!(arns(&first), arns(&second), "the same seed gives the same ids");
 }
