@@ -2,10 +2,14 @@
 //! benchmark and sample-data scripts:
 //!
 //! ```text
-//! seed_moto --endpoint http://127.0.0.1:PORT (--legacy | --bulk N --regions a,b,c [--buckets B] | --sample)
+//! seed_moto --endpoint http://127.0.0.1:PORT (--legacy | --bulk N --regions a,b,c [--buckets B] [--services S] | --sample)
 //! ```
 //!
 //! `--buckets B` adds buckets to the bulk account (`testkit::seed_bench`) until it has B in all.
+//! `--services S` adds about S resources of the other services the scanner collects (KMS, SQS,
+//! SNS, Secrets Manager, SSM, CloudWatch Logs, ECR, ACM, RDS, Lambda, DynamoDB, load balancers,
+//! IAM, Route 53, CloudFront, ElastiCache and the governance services:
+//! `testkit::seed_bench_services`), in whole rounds of 44 a region.
 //!
 //! Prints one JSON line on stdout: the account kind, its regions, the resources created and the
 //! seconds it took. Pin generated ids first with `POST /moto-api/seed?a=42` for a reproducible
@@ -17,7 +21,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 const USAGE: &str = "usage: seed_moto --endpoint http://127.0.0.1:PORT (--legacy | --bulk N --regions a,b,c \
-                     [--buckets B] | --sample)";
+                     [--buckets B] [--services S] | --sample)";
 
 enum Kind {
     Legacy,
@@ -25,6 +29,7 @@ enum Kind {
         total: usize,
         regions: Vec<String>,
         buckets: usize,
+        services: usize,
     },
     Sample,
 }
@@ -35,6 +40,7 @@ fn parse(args: &[String]) -> Result<(String, Kind), String> {
     let mut total = None;
     let mut regions = None;
     let mut buckets = 0;
+    let mut services = 0;
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         let mut value = |name: &str| args.next().cloned().ok_or(format!("{name} needs a value"));
@@ -57,10 +63,19 @@ fn parse(args: &[String]) -> Result<(String, Kind), String> {
                     .parse()
                     .map_err(|_| format!("--buckets wants a number, not {text:?}"))?;
             }
+            "--services" => {
+                let text = value("--services")?;
+                services = text
+                    .parse()
+                    .map_err(|_| format!("--services wants a number, not {text:?}"))?;
+            }
             other => return Err(format!("unknown argument {other:?}")),
         }
     }
     let endpoint = endpoint.ok_or("--endpoint is required")?;
+    if services > 0 && kind != Some("bulk") {
+        return Err("--services adds to the bulk account: use it with --bulk".to_owned());
+    }
     let kind = match kind {
         Some("legacy") => Kind::Legacy,
         Some("sample") => Kind::Sample,
@@ -79,6 +94,7 @@ fn parse(args: &[String]) -> Result<(String, Kind), String> {
                 total: total.unwrap_or_default(),
                 regions,
                 buckets,
+                services,
             }
         }
         None => return Err("choose one of --legacy, --bulk N, --sample".to_owned()),
@@ -125,12 +141,18 @@ fn main() -> ExitCode {
                 total,
                 regions,
                 buckets,
+                services,
             } => {
                 let names: Vec<&str> = regions.iter().map(String::as_str).collect();
                 let mut created = seed::seed_bulk(&cfg, &names, total).await;
                 // seed_bulk makes 3 buckets a region.
                 let more = buckets.saturating_sub(3 * names.len());
                 created += acctsplit::testkit::seed_bench::seed_buckets(&cfg, &names, more).await;
+                if services > 0 {
+                    let seeded =
+                        acctsplit::testkit::seed_bench_services::seed_bench_services(&cfg, &names, services).await;
+                    created += seeded.expected.len();
+                }
                 ("bulk", regions, created)
             }
         }

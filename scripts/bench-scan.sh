@@ -10,14 +10,23 @@
 #    identical to the first clean one;
 # 2. the same at other --concurrency values (BENCH_CONCURRENCY, clean only);
 # 3. a 10x account (BENCH_TENX=0 skips it): time, requests, peak RSS, time per resource;
-# 4. with BENCH_BASIC=1, the older table too: the legacy and bulk accounts at --concurrency 1 and
+# 4. the bulk account with the other services the scanner collects (`seed_moto --services N`:
+#    KMS, SQS, SNS, Secrets Manager, SSM, CloudWatch Logs, ECR, ACM, RDS, Lambda, DynamoDB, load
+#    balancers, IAM, Route 53, CloudFront, ElastiCache, governance; BENCH_SERVICES=0 skips it),
+#    clean scans BENCH_RUNS times straight to moto and through the proxy: median wall time,
+#    requests, resources found, requests per resource, and requests and resources by coverage
+#    service against the plain bulk account;
+# 5. with BENCH_BASIC=1, the older table too: the legacy and bulk accounts at --concurrency 1 and
 #    the default, straight to moto and through the proxy.
 #
 # Settings (environment): BENCH_PROFILE (release or debug, default release), BENCH_BULK
 # (resources, default 5000), BENCH_BUCKETS (default 200), BENCH_REGIONS (default
 # us-east-1,eu-west-1,us-west-2,ap-southeast-2), BENCH_RUNS (default 3), BENCH_LATENCY_MS
 # (default 50), BENCH_RANDOM_PERCENT (default 20), BENCH_TOKEN_BUCKET (default 100/20),
-# BENCH_CONCURRENCY (default "8 32 64"), BENCH_TENX (default 1), BENCH_OUT (default bench-out),
+# BENCH_CONCURRENCY (default "8 32 64"), BENCH_TENX (default 1), BENCH_SERVICES (default 1),
+# BENCH_SERVICES_COUNT (the services' resources, `seed_moto --services`, default 1500),
+# BENCH_THROTTLING (default 1; 0 skips tables 1 and 2 and the compare scans, so that
+# `BENCH_THROTTLING=0 BENCH_TENX=0` runs the services table alone), BENCH_OUT (default bench-out),
 # BENCH_COMPARE_BIN (another acctsplit binary, an older build for example: one clean and one
 # token-bucket scan of the bulk account with it, for the requests and times before a change),
 # ACCTSPLIT_MOTO_SERVER (the emulator, default .venv/bin/moto_server: run scripts/test.sh once).
@@ -35,6 +44,9 @@ RANDOM_PERCENT="${BENCH_RANDOM_PERCENT:-20}"
 TOKEN_BUCKET="${BENCH_TOKEN_BUCKET:-100/20}"
 CONCURRENCY_SWEEP="${BENCH_CONCURRENCY-8 32 64}"
 TENX="${BENCH_TENX:-1}"
+SERVICES="${BENCH_SERVICES:-1}"
+SERVICES_COUNT="${BENCH_SERVICES_COUNT:-1500}"
+THROTTLING="${BENCH_THROTTLING:-1}"
 BASIC="${BENCH_BASIC:-0}"
 OUT="${BENCH_OUT:-bench-out}"
 COMPARE_BIN="${BENCH_COMPARE_BIN:-}"
@@ -146,6 +158,15 @@ try:
     row["by_service"] = {}
     for r in inv["coverage"]:
         row["by_service"][r["service"]] = row["by_service"].get(r["service"], 0) + r["requests"]
+    # Resources by the collector that read them (its coverage service), the Tagging API only
+    # when no other did; "(none)" for relation targets no collector listed.
+    row["found_by_service"] = {}
+    for r in inv["resources"]:
+        source = next((s for s in r["sources"] if s != "tagging"), (r["sources"] or ["(none)"])[0])
+        row["found_by_service"][source] = row["found_by_service"].get(source, 0) + 1
+    # Coverage rows that did not read everything (calls the emulator does not serve, for one).
+    row["not_ok"] = sorted({f"{r['service']}: {r['status']}" + (f" ({r['detail']})" if r.get("detail") else "")
+                            for r in inv["coverage"] if r["status"] != "ok"})
     # The longest chain of sequential requests the scan cannot avoid: the Tagging API pages of
     # one region, fetched one after another.
     row["chain"] = max([r["requests"] for r in inv["coverage"] if r["service"] == "tagging"] or [0])
@@ -204,22 +225,33 @@ if [ "$BASIC" = 1 ]; then
     done
 fi
 
-seed bulk --bulk "$BULK" --regions "$BULK_REGIONS" --buckets "$BUCKETS"
-for run in $(seq 1 "$RUNS"); do
-    proxied throttling bulk clean "" "$BULK_REGIONS"
-    proxied throttling bulk "random-${RANDOM_PERCENT}%" "" "$BULK_REGIONS" --throttle-percent "$RANDOM_PERCENT" --seed "$run"
-    proxied throttling bulk "bucket-${TOKEN_BUCKET}" "" "$BULK_REGIONS" --token-bucket "$TOKEN_BUCKET"
-done
-if [ -n "$COMPARE_BIN" ]; then
-    SCAN_BIN="$COMPARE_BIN" proxied compare bulk clean "" "$BULK_REGIONS"
-    SCAN_BIN="$COMPARE_BIN" proxied compare bulk "bucket-${TOKEN_BUCKET}" "" "$BULK_REGIONS" --token-bucket "$TOKEN_BUCKET"
-fi
-for concurrency in $CONCURRENCY_SWEEP; do
+if [ "$THROTTLING" = 1 ]; then
+    seed bulk --bulk "$BULK" --regions "$BULK_REGIONS" --buckets "$BUCKETS"
     for run in $(seq 1 "$RUNS"); do
-        proxied concurrency bulk clean "$concurrency" "$BULK_REGIONS"
+        proxied throttling bulk clean "" "$BULK_REGIONS"
+        proxied throttling bulk "random-${RANDOM_PERCENT}%" "" "$BULK_REGIONS" --throttle-percent "$RANDOM_PERCENT" --seed "$run"
+        proxied throttling bulk "bucket-${TOKEN_BUCKET}" "" "$BULK_REGIONS" --token-bucket "$TOKEN_BUCKET"
     done
-done
-stop "$MOTO_PID"
+    if [ -n "$COMPARE_BIN" ]; then
+        SCAN_BIN="$COMPARE_BIN" proxied compare bulk clean "" "$BULK_REGIONS"
+        SCAN_BIN="$COMPARE_BIN" proxied compare bulk "bucket-${TOKEN_BUCKET}" "" "$BULK_REGIONS" --token-bucket "$TOKEN_BUCKET"
+    fi
+    for concurrency in $CONCURRENCY_SWEEP; do
+        for run in $(seq 1 "$RUNS"); do
+            proxied concurrency bulk clean "$concurrency" "$BULK_REGIONS"
+        done
+    done
+    stop "$MOTO_PID"
+fi
+
+if [ "$SERVICES" = 1 ]; then
+    seed bulk-services --bulk "$BULK" --regions "$BULK_REGIONS" --buckets "$BUCKETS" --services "$SERVICES_COUNT"
+    for run in $(seq 1 "$RUNS"); do
+        measure services bulk-services direct "$SEEDED" "http://127.0.0.1:$MOTO_PORT" "" "$BULK_REGIONS"
+        proxied services bulk-services "${LATENCY_MS}ms" "" "$BULK_REGIONS"
+    done
+    stop "$MOTO_PID"
+fi
 
 if [ "$TENX" = 1 ]; then
     seed bulk10x --bulk $((BULK * 10)) --regions "$BULK_REGIONS" --buckets $((BUCKETS * 10))
@@ -311,6 +343,36 @@ if tenx and main:
         print(f"| {label} | {fmt(med([r['found'] for r in rs]), '.0f')} | {med([r['wall'] for r in rs]):.2f} | {walls(rs)} | "
               f"{fmt(med([r['requests'] for r in rs]), '.0f')} | {fmt(med([r.get('floor') for r in rs]))} | {fmt(med([r['rss_mib'] for r in rs]), '.0f')} | "
               f"{per * 1000:.2f} | {per / one:.2f} |")
+services = [r for r in rows if r["table"] == "services"]
+if services:
+    print("\n| bulk account with the services | wall s (median) | runs | floor s | requests | resources found | requests per resource | exit |")
+    print("|---|---:|---|---:|---:|---:|---:|---|")
+    for mode in dict.fromkeys(r["mode"] for r in services):
+        rs = [r for r in services if r["mode"] == mode]
+        requests, found = med([r["requests"] for r in rs]), med([r["found"] for r in rs])
+        print(f"| {'straight to moto' if mode == 'direct' else 'through the proxy, ' + mode} | {med([r['wall'] for r in rs]):.2f} | {walls(rs)} | "
+              f"{fmt(med([r.get('floor') for r in rs]))} | {fmt(requests, '.0f')} | {fmt(found, '.0f')} | "
+              f"{fmt(requests / found if requests and found else None, '.3f')} | {','.join(str(r['exit']) for r in rs)} |")
+    first = services[0]
+    same_requests = all(r["by_service"] == first["by_service"] for r in services)
+    # The plain bulk account, when the throttling table scanned it: what the services add.
+    base = main[0] if main else {"by_service": {}, "found_by_service": {}}
+    print(f"\nrequests and resources by coverage service (first scan; {'the same in every scan' if same_requests else 'NOT the same in every scan'})"
+          + (", and the plain bulk account's first clean scan" if main else "") + ":")
+    print("\n| service | requests | resources found | requests per resource | bulk account requests | bulk account resources |")
+    print("|---|---:|---:|---:|---:|---:|")
+    names = sorted(set(first["by_service"]) | set(first["found_by_service"]))
+    for name in names:
+        req, found = first["by_service"].get(name, 0), first["found_by_service"].get(name, 0)
+        print(f"| {name} | {req} | {found} | {fmt(req / found if found else None, '.3f')} | "
+              f"{base['by_service'].get(name, '-') if main else '-'} | {base.get('found_by_service', {}).get(name, '-') if main else '-'} |")
+    if main:
+        extra_req = first["requests"] - base["requests"]
+        extra_found = first["found"] - base["found"]
+        print(f"\nadded by the services: {extra_req} requests for {extra_found} resources ({fmt(extra_req / extra_found if extra_found else None, '.3f')} a resource)")
+    if first.get("not_ok"):
+        print("\ncoverage rows not ok (first scan): " + "; ".join(first["not_ok"]))
+
 failed = [r for r in rows if r["exit"] not in (0,) or r["requests"] is None]
 if failed:
     print(f"\n{len(failed)} scan(s) exited non-zero or wrote no inventory: " + ", ".join(f"{r['table']}/{r['mode']}: exit {r['exit']}" for r in failed))

@@ -9,6 +9,7 @@ pub mod cost_explorer;
 pub mod proxy;
 pub mod seed;
 pub mod seed_bench;
+pub mod seed_bench_services;
 pub mod seed_data;
 pub mod seed_identities;
 pub mod seed_sample_apps;

@@ -468,6 +468,15 @@ pub fn moto_tagging_lists(resource_type: &str) -> bool {
     )
 }
 
+/// The environment tags of the bulk account, under mixed keys and spellings, used in turn.
+pub(crate) const BULK_ENVS: [(&str, &str); 5] = [
+    ("Environment", "prod"),
+    ("env", "dev"),
+    ("Stage", "staging"),
+    ("TIER", "qa"),
+    ("environment", " Production "),
+];
+
 /// Seeds at least `total` resources spread evenly over `regions` (instances with their root
 /// volumes and network interfaces, attached and free volumes, security groups, subnets, VPCs and
 /// buckets, nearly all tagged) and returns how many it created.
@@ -481,13 +490,7 @@ pub async fn seed_bulk_account(cfg: &SdkConfig, regions: &[&str], total: usize) 
     let account_id = account_id(cfg).await;
     let mut book = Book::default();
     let per_region = total.div_ceil(regions.len());
-    let envs = [
-        ("Environment", "prod"),
-        ("env", "dev"),
-        ("Stage", "staging"),
-        ("TIER", "qa"),
-        ("environment", " Production "),
-    ];
+    let envs = BULK_ENVS;
     for (r, region) in regions.iter().enumerate() {
         let ec2 = Ec2::new(cfg, region, &account_id);
         let s3 = S3::new(cfg, region);

@@ -477,6 +477,28 @@ fn manifest(layer: &str) -> String {
     )
 }
 
+/// Creates a repository with `tags` and the defaults otherwise (AES256, mutable tags, no scan on
+/// push); returns its ARN.
+pub(crate) async fn repository(cfg: &SdkConfig, region: &str, name: &str, tags: &[(&str, &str)]) -> String {
+    let tags: Vec<_> = tags
+        .iter()
+        .map(|(k, v)| must("ecr Tag", aws_sdk_ecr::types::Tag::builder().key(*k).value(*v).build()))
+        .collect();
+    let out = must(
+        &format!("ecr CreateRepository {name} in {region}"),
+        ecr_client(cfg, region)
+            .create_repository()
+            .repository_name(name)
+            .set_tags((!tags.is_empty()).then_some(tags))
+            .send()
+            .await,
+    );
+    out.repository()
+        .and_then(|r| r.repository_arn())
+        .expect("CreateRepository returns the ARN")
+        .to_owned()
+}
+
 /// Seeds the repositories of [`legacy_edge`]; returns them with the relations a scan must find.
 async fn seed_repositories(cfg: &SdkConfig) -> Vec<Expected> {
     use aws_sdk_ecr::types::{
@@ -559,19 +581,7 @@ async fn seed_repositories(cfg: &SdkConfig) -> Vec<Expected> {
             .send()
             .await,
     );
-    let out = must(
-        "ecr CreateRepository untagged",
-        ecr_client(cfg, "eu-west-1")
-            .create_repository()
-            .repository_name(UNTAGGED_REPO)
-            .send()
-            .await,
-    );
-    let untagged_arn = out
-        .repository()
-        .and_then(|r| r.repository_arn())
-        .expect("CreateRepository returns the ARN")
-        .to_owned();
+    let untagged_arn = repository(cfg, "eu-west-1", UNTAGGED_REPO, &[]).await;
     vec![
         Expected {
             arn: tagged_arn,
@@ -637,68 +647,71 @@ async fn register_domain(cfg: &SdkConfig) -> String {
     zone.id().rsplit('/').next().unwrap_or_default().to_owned()
 }
 
-/// Creates the tagged distribution of [`legacy_edge`]: an S3 origin, an alternate domain name and
-/// an ACM certificate; returns its ARN and CloudFront domain name.
-async fn distribution(cfg: &SdkConfig, certificate: &str) -> (String, String) {
+/// Creates a distribution with one S3 origin, the bucket `origin_bucket`, and, when `alias` is
+/// `(domain, certificate ARN)`, that alternate domain name served with that ACM certificate (the
+/// legacy account's, [`legacy_edge`], has both); returns its ARN and CloudFront domain name.
+pub(crate) async fn distribution(
+    cfg: &SdkConfig,
+    reference: &str,
+    origin_bucket: &str,
+    alias: Option<(&str, &str)>,
+    tags: &[(&str, &str)],
+) -> (String, String) {
     use aws_sdk_cloudfront::types::{
         Aliases, DefaultCacheBehavior, DistributionConfig, DistributionConfigWithTags, MinimumProtocolVersion, Origin,
         Origins, PriceClass, S3OriginConfig, SslSupportMethod, Tag, Tags, ViewerCertificate, ViewerProtocolPolicy,
     };
-    use legacy_edge::*;
     let client = aws_sdk_cloudfront::Client::new(cfg);
     let origin = must(
         "cloudfront Origin",
         Origin::builder()
             .id("assets")
-            .domain_name(format!("{CDN_BUCKET}.s3.amazonaws.com"))
+            .domain_name(format!("{origin_bucket}.s3.amazonaws.com"))
             .s3_origin_config(S3OriginConfig::builder().origin_access_identity("").build())
             .build(),
     );
-    let config = must(
-        "cloudfront DistributionConfig",
-        DistributionConfig::builder()
-            .caller_reference("seed-legacy-cdn")
+    let mut config = DistributionConfig::builder()
+        .caller_reference(reference)
+        .origins(must(
+            "cloudfront Origins",
+            Origins::builder().quantity(1).items(origin).build(),
+        ))
+        .default_cache_behavior(must(
+            "cloudfront DefaultCacheBehavior",
+            DefaultCacheBehavior::builder()
+                .target_origin_id("assets")
+                .viewer_protocol_policy(ViewerProtocolPolicy::RedirectToHttps)
+                .build(),
+        ))
+        .comment(format!("assets from {origin_bucket}"))
+        .enabled(true)
+        .price_class(PriceClass::PriceClass100);
+    if let Some((domain, certificate)) = alias {
+        config = config
             .aliases(must(
                 "cloudfront Aliases",
-                Aliases::builder().quantity(1).items(CDN_ALIAS).build(),
+                Aliases::builder().quantity(1).items(domain).build(),
             ))
-            .origins(must(
-                "cloudfront Origins",
-                Origins::builder().quantity(1).items(origin).build(),
-            ))
-            .default_cache_behavior(must(
-                "cloudfront DefaultCacheBehavior",
-                DefaultCacheBehavior::builder()
-                    .target_origin_id("assets")
-                    .viewer_protocol_policy(ViewerProtocolPolicy::RedirectToHttps)
-                    .build(),
-            ))
-            .comment("legacy assets")
-            .enabled(true)
-            .price_class(PriceClass::PriceClass100)
             .viewer_certificate(
                 ViewerCertificate::builder()
                     .acm_certificate_arn(certificate)
                     .ssl_support_method(SslSupportMethod::SniOnly)
                     .minimum_protocol_version(MinimumProtocolVersion::TlSv122021)
                     .build(),
-            )
-            .build(),
-    );
-    let tags = Tags::builder()
-        .items(must(
-            "cloudfront Tag",
-            Tag::builder().key("Environment").value("prod").build(),
-        ))
-        .build();
+            );
+    }
+    let tags: Vec<Tag> = tags
+        .iter()
+        .map(|(k, v)| must("cloudfront Tag", Tag::builder().key(*k).value(*v).build()))
+        .collect();
     let out = must(
         "cloudfront CreateDistributionWithTags",
         client
             .create_distribution_with_tags()
             .distribution_config_with_tags(
                 DistributionConfigWithTags::builder()
-                    .distribution_config(config)
-                    .tags(tags)
+                    .distribution_config(must("cloudfront DistributionConfig", config.build()))
+                    .tags(Tags::builder().set_items(Some(tags)).build())
                     .build(),
             )
             .send()
@@ -718,7 +731,14 @@ pub async fn seed_legacy_edge(cfg: &SdkConfig) -> Seeded {
     let account = account_id(cfg).await;
     let mut expected = seed_repositories(cfg).await;
     let cert = certificate(cfg, "us-east-1", CDN_ALIAS, &[], &[]).await;
-    let (dist_arn, dist_domain) = distribution(cfg, &cert).await;
+    let (dist_arn, dist_domain) = distribution(
+        cfg,
+        "seed-legacy-cdn",
+        CDN_BUCKET,
+        Some((CDN_ALIAS, &cert)),
+        &[("Environment", "prod")],
+    )
+    .await;
     let zone = register_domain(cfg).await;
     add_records(cfg, &zone, vec![record(CDN_ALIAS, RrType::Cname, 300, &[&dist_domain])]).await;
     let mut dist_relations = vec![
