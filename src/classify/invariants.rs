@@ -2,7 +2,8 @@
 //! a seeded emulator account's in an integration test): an instance's attached volumes and
 //! network interfaces are in its unit; a moving VPC leaves no subnet or security group behind
 //! without a recorded conflict; every workload's cutover waits for all its units; units come
-//! after what they depend on.
+//! after what they depend on; a volume carried in its instance's AMI is not snapshotted on its
+//! own; the default-key caveat of an instance or volume appears only where a disk is on that key.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -14,6 +15,20 @@ pub fn plan_problems(inventory: &Inventory, plan: &Plan) -> Vec<String> {
     let row: BTreeMap<&str, _> = plan.assignments.iter().map(|a| (a.arn.as_str(), a)).collect();
     let moving = |arn: &str| row.get(arn).is_some_and(|a| a.unit.is_some());
     let conflicts: BTreeSet<&str> = plan.conflicts.iter().map(|c| c.arn.as_str()).collect();
+    let unit_method: BTreeMap<&str, &str> = plan.units.iter().map(|u| (u.id.as_str(), u.method.as_str())).collect();
+    // An EBS disk on the default AWS-managed key: encrypted, with no key or an `aws/` alias.
+    let on_default_key = |r: &crate::model::Resource| {
+        r.attr_bool("encrypted") == Some(true)
+            && r.attr_str("kms_key_id")
+                .is_none_or(|k| k.is_empty() || k.contains("alias/aws/"))
+    };
+    let mut default_key_disks: BTreeSet<&str> = BTreeSet::new();
+    for r in &inventory.resources {
+        if r.resource_type == "ec2:volume" && on_default_key(r) {
+            default_key_disks.insert(r.arn.as_str());
+            default_key_disks.extend(r.related("attached-to"));
+        }
+    }
     for r in &inventory.resources {
         let Some(a) = row.get(r.arn.as_str()) else {
             problems.push(format!("{} has no assignment", r.arn));
@@ -36,6 +51,24 @@ pub fn plan_problems(inventory: &Inventory, plan: &Plan) -> Vec<String> {
                 }
             }
         }
+        let in_ami = a
+            .unit
+            .as_deref()
+            .is_some_and(|u| unit_method.get(u) == Some(&"share-ami"));
+        if r.resource_type == "ec2:volume" && in_ami && a.method.as_str() == "share-snapshot" {
+            problems.push(format!(
+                "{} travels in its instance's AMI but is also snapshotted on its own",
+                r.arn
+            ));
+        }
+        let ebs = matches!(r.resource_type.as_str(), "ec2:volume" | "ec2:instance");
+        if ebs && a.method_notes.contains("default AWS-managed key") && !default_key_disks.contains(r.arn.as_str()) {
+            problems.push(format!(
+                "{} has the default-key caveat, but no disk of it is on the default key",
+                r.arn
+            ));
+        }
+
         if matches!(r.resource_type.as_str(), "ec2:subnet" | "ec2:security-group") {
             for vpc in r.related("in-vpc") {
                 let Some(v) = row.get(vpc) else { continue };
@@ -95,6 +128,45 @@ mod tests {
             plan.units
                 .iter()
                 .any(|u| u.resources.iter().any(|r| r.contains(":volume/")) && u.method == "share-ami")
+        );
+    }
+
+    #[test]
+    fn a_caveat_where_it_does_not_apply_and_a_volume_copied_twice_are_reported() {
+        let inventory = crate::sample::inventory().unwrap();
+        let rules = crate::sample::rules().unwrap();
+        let mut plan = crate::classify::classify(&inventory, &rules);
+        // The sample's moving instances have unencrypted volumes only.
+        let instance = plan
+            .assignments
+            .iter_mut()
+            .find(|a| a.resource_type == "ec2:instance" && a.unit.is_some())
+            .expect("a moving instance");
+        assert!(
+            !instance.method_notes.contains("AWS-managed"),
+            "{}",
+            instance.method_notes
+        );
+        instance.method_notes = "volumes on the default AWS-managed key need a copy".into();
+        let volume = plan
+            .assignments
+            .iter_mut()
+            .find(|a| a.resource_type == "ec2:volume" && a.method == "share-ami")
+            .expect("a volume carried in an AMI");
+        assert!(
+            volume.method_notes.starts_with("carried in the AMI of instance "),
+            "{}",
+            volume.method_notes
+        );
+        volume.method = "share-snapshot".into();
+        let problems = plan_problems(&inventory, &plan);
+        assert!(
+            problems.iter().any(|p| p.contains("has the default-key caveat")),
+            "{problems:?}"
+        );
+        assert!(
+            problems.iter().any(|p| p.contains("also snapshotted on its own")),
+            "{problems:?}"
         );
     }
 

@@ -102,7 +102,7 @@ pub const CATALOG: &[CatalogEntry] = &[
     entry("elasticache:subnetgroup", "recreate", Stage::Network),
     entry("elasticfilesystem:file-system", "backup-copy", Stage::Data),
     // compute
-    entry("ec2:instance", "recreate", Stage::Compute),
+    entry("ec2:instance", "share-ami", Stage::Compute),
     entry("ec2:launch-template", "recreate", Stage::Compute),
     entry("lambda:function", "redeploy", Stage::Compute),
     entry("lambda:event-source-mapping", "recreate", Stage::Compute),
@@ -157,7 +157,49 @@ pub fn catalog_markdown() -> String {
 pub const STAY: &str = "stay";
 
 /// The method and its notes for a resource that moves to `target`.
-pub(crate) fn moving(graph: &Graph<'_>, i: usize, target: &str, account_id: &str) -> (&'static str, String) {
+/// The volumes attached to each instance (by index): an AMI of the instance carries them.
+pub(crate) fn attached_volumes(graph: &Graph<'_>) -> FastMap<usize, Vec<usize>> {
+    let mut out: FastMap<usize, Vec<usize>> = FastMap::default();
+    let Some(attached) = graph.kind_id("attached-to") else {
+        return out;
+    };
+    for v in 0..graph.len() {
+        if graph.resources[v].resource_type != "ec2:volume" {
+            continue;
+        }
+        for t in graph.related(v, attached) {
+            if graph.resources[t].resource_type == "ec2:instance" {
+                out.entry(t).or_default().push(v);
+            }
+        }
+    }
+    out
+}
+
+/// A volume that moves inside the AMI of the instance it is attached to: no snapshot of its own.
+pub(crate) fn carried_in_ami(
+    graph: &Graph<'_>,
+    volume: usize,
+    instance: usize,
+    target: &str,
+) -> (&'static str, String) {
+    (
+        "share-ami",
+        format!(
+            "carried in the AMI of {}, with the instance: no snapshot of its own{}",
+            super::explain::label(&graph.resources[instance]),
+            kms_caveat(key_use(&graph.resources[volume]), target)
+        ),
+    )
+}
+
+pub(crate) fn moving(
+    graph: &Graph<'_>,
+    i: usize,
+    target: &str,
+    account_id: &str,
+    volumes: &FastMap<usize, Vec<usize>>,
+) -> (&'static str, String) {
     let res = &graph.resources[i];
     let Some(entry) = lookup(&res.resource_type) else {
         return (
@@ -181,10 +223,17 @@ pub(crate) fn moving(graph: &Graph<'_>, i: usize, target: &str, account_id: &str
             "share the AMI (and its snapshots) with {target}, which launches from it or copies it{}",
             kms_caveat(image_key_use(graph, i), target)
         ),
-        "ec2:instance" => format!(
-            "create an AMI from the instance, share it with {target} (share-ami) and launch a new instance from it; \
-             volumes on the default AWS-managed key need a copy under a customer-managed key first"
-        ),
+        "ec2:instance" => {
+            let attached = volumes.get(&i).map(Vec::as_slice).unwrap_or_default();
+            format!(
+                "create an AMI from the instance, share it with {target} (share-ami) and launch a new instance from \
+                 it{}",
+                kms_caveat(
+                    merged_key_use(attached.iter().map(|&v| key_use(&graph.resources[v]))),
+                    target
+                )
+            )
+        }
         "ec2:elastic-ip" => {
             format!(
                 "enable Elastic IP transfer to the {target} account and accept it there; the address keeps its region"
@@ -479,11 +528,17 @@ fn key_use(res: &Resource) -> KeyUse {
 
 /// An AMI's encryption: its own attributes, or those of the snapshots it was made from.
 fn image_key_use(graph: &Graph<'_>, i: usize) -> KeyUse {
-    let mut keys: Vec<String> = Vec::new();
     let mut uses = vec![key_use(&graph.resources[i])];
     if let Some(kind) = graph.kind_id("from-snapshot") {
         uses.extend(graph.related(i, kind).map(|s| key_use(&graph.resources[s])));
     }
+    merged_key_use(uses)
+}
+
+/// The encryption of several disks taken together: the default key if any uses it, else every
+/// customer key they use, else none.
+fn merged_key_use(uses: impl IntoIterator<Item = KeyUse>) -> KeyUse {
+    let mut keys: Vec<String> = Vec::new();
     for used in uses {
         match used {
             KeyUse::DefaultKey => return KeyUse::DefaultKey,
@@ -616,7 +671,43 @@ mod tests {
 
     fn method_of(resources: &[Resource], i: usize) -> (&'static str, String) {
         let graph = Graph::build(resources);
-        moving(&graph, i, "dev", "111122223333")
+        moving(&graph, i, "dev", "111122223333", &attached_volumes(&graph))
+    }
+
+    const INSTANCE: &str = "arn:aws:ec2:us-east-1:111122223333:instance/i-1";
+
+    fn instance_with(volumes: &[(&str, Option<&str>)]) -> Vec<Resource> {
+        let mut out = vec![res(INSTANCE, "ec2:instance")];
+        for (id, key) in volumes {
+            let mut v = res(&format!("arn:aws:ec2:us-east-1:111122223333:volume/{id}"), "ec2:volume")
+                .rel("attached-to", INSTANCE)
+                .attr("encrypted", key.is_some());
+            if let Some(key) = key.filter(|k| !k.is_empty()) {
+                v = v.attr("kms_key_id", key);
+            }
+            out.push(v);
+        }
+        out
+    }
+
+    #[test]
+    fn the_default_key_caveat_fires_only_on_an_instance_with_a_volume_on_that_key() {
+        let (method, plain) = method_of(&instance_with(&[("vol-1", None), ("vol-2", None)]), 0);
+        assert_eq!(method, "share-ami");
+        assert!(!plain.contains("AWS-managed key"), "{plain}");
+        assert!(!plain.contains("KMS key"), "{plain}");
+        let (_, default) = method_of(&instance_with(&[("vol-1", None), ("vol-2", Some(""))]), 0);
+        assert!(
+            default.contains("default AWS-managed key, which cannot be shared"),
+            "{default}"
+        );
+        let key = "arn:aws:kms:us-east-1:111122223333:key/app";
+        let (_, customer) = method_of(&instance_with(&[("vol-1", Some(key))]), 0);
+        assert!(
+            customer.ends_with(&format!("; share KMS key {key} with dev too")),
+            "{customer}"
+        );
+        assert!(!customer.contains("AWS-managed"), "{customer}");
     }
 
     #[test]
@@ -653,7 +744,7 @@ mod tests {
     #[test]
     fn method_per_type_table() {
         let cases = [
-            ("ec2:instance", "recreate", Stage::Compute),
+            ("ec2:instance", "share-ami", Stage::Compute),
             ("ec2:volume", "share-snapshot", Stage::Data),
             ("ec2:snapshot", "share-snapshot", Stage::Data),
             ("ec2:image", "share-ami", Stage::Data),

@@ -176,6 +176,22 @@ fn rows(
     }
     let mut order: Vec<u32> = graph.by_arn_order.clone();
     order.sort_by_key(|&i| rank_of_target[decisions[i as usize].target]);
+    // An instance moves as an AMI, which carries the volumes attached to it that share its unit.
+    let volumes = methods::attached_volumes(graph);
+    let mut carried_by: graph::FastMap<usize, usize> = graph::FastMap::default();
+    for (&instance, attached) in &volumes {
+        let Some(unit) = grouping.of_resource[instance] else {
+            continue;
+        };
+        if grouping.units[unit as usize].method.as_ref() != "share-ami" {
+            continue;
+        }
+        for &v in attached {
+            if grouping.of_resource[v] == Some(unit) {
+                carried_by.insert(v, instance);
+            }
+        }
+    }
     let mut assignments = Vec::with_capacity(graph.len());
     for &i in &order {
         let i = i as usize;
@@ -184,8 +200,10 @@ fn rows(
         let target = &target_names[decision.target];
         let (method, method_notes) = if decision.target == legacy {
             (methods::STAY, stay_notes(rules, &decision.basis, &res.resource_type))
+        } else if let Some(&instance) = carried_by.get(&i) {
+            methods::carried_in_ami(graph, i, instance, target)
         } else {
-            methods::moving(graph, i, target, account_id)
+            methods::moving(graph, i, target, account_id, &volumes)
         };
         assignments.push(Assignment {
             arn: arns[i].clone(),

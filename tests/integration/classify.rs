@@ -93,15 +93,16 @@ fn classify_writes_the_expected_plan_and_csv() {
     assert_eq!(rows.len(), 26);
     // (arn suffix, target, needs_review, rule, method)
     let table = [
-        ("instance/i-0dev1", "dev", "false", "follows", "recreate"),
-        ("volume/vol-0dev1", "dev", "false", "follows", "share-snapshot"),
+        ("instance/i-0dev1", "dev", "false", "follows", "share-ami"),
+        // Carried in its instance's AMI, not snapshotted on its own.
+        ("volume/vol-0dev1", "dev", "false", "follows", "share-ami"),
         ("security-group/sg-0dev", "dev", "false", "env-tag", "recreate"),
         ("elastic-ip/eipalloc-0dev", "dev", "false", "env-tag", "transfer"),
         ("vpc/vpc-0main", "prod", "true", "conflict", "stay"),
         ("subnet/subnet-0main1", "prod", "true", "conflict", "stay"),
         ("security-group/sg-0main", "prod", "true", "conflict", "stay"),
         ("instance/i-0prod1", "prod", "false", "env-tag", "stay"),
-        ("instance/i-0sbx1", "sandbox", "false", "name-token", "recreate"),
+        ("instance/i-0sbx1", "sandbox", "false", "name-token", "share-ami"),
         (
             ":::acme-cloudtrail-logs",
             "log-archive",
