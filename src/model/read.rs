@@ -182,6 +182,29 @@ mod tests {
     }
 
     #[test]
+    fn an_older_plan_without_workloads_and_units_is_refused_by_its_version() {
+        let inventory = crate::sample::inventory().unwrap();
+        let plan = crate::classify::classify(&inventory, &crate::sample::rules().unwrap());
+        let mut old = serde_json::to_value(&plan).unwrap();
+        // Version 1 had move groups instead of workloads and units.
+        let fields = old.as_object_mut().unwrap();
+        fields.insert("schema_version".into(), 1.into());
+        for gone in ["workloads", "units", "landing_networks", "cidr_overlaps"] {
+            fields.remove(gone);
+        }
+        fields.insert("move_groups".into(), serde_json::json!([]));
+        let bytes = serde_json::to_vec(&old).unwrap();
+        let err = parse_versioned::<Plan>(&bytes, Path::new("plan.json"), "plan", PLAN_SCHEMA_VERSION).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "plan.json: plan schema_version 1 is not supported (this build reads version \
+                 {PLAN_SCHEMA_VERSION}); regenerate it with this version of acctsplit"
+            )
+        );
+    }
+
+    #[test]
     fn a_newer_schema_with_other_fields_is_still_named_by_version() {
         let err = parse(br#"{"schema_version": 7, "items": []}"#).unwrap_err();
         assert!(

@@ -284,22 +284,31 @@ fn tasks_csv(steps: &[Step]) -> String {
 }
 
 /// The step as plain text, cut to fit [`MAX_TASK_DESCRIPTION`], ending with where the whole
-/// step is.
+/// step is. A long action is cut before its verification and rollback are: a tracker task keeps
+/// how to check the step and how to undo it.
 fn task_description(step: &Step) -> String {
     let pointer = format!("\n\nThe whole step: runbook.md, step {}.", step.id);
-    let text = text::plain(&format!(
-        "{}\n\nVerify: {}\n\nRoll back: {}",
-        step.action, step.verify, step.rollback
-    ));
+    let action = text::plain(&step.action);
+    let tail = text::plain(&format!("Verify: {}\n\nRoll back: {}", step.verify, step.rollback));
     let room = MAX_TASK_DESCRIPTION.saturating_sub(pointer.chars().count());
-    let text = if text.chars().count() > room {
-        let cut: String = text.chars().take(room.saturating_sub(2)).collect();
-        format!("{} …", cut.trim_end())
+    let cut = |text: &str, room: usize| -> String {
+        let kept: String = text.chars().take(room.saturating_sub(2)).collect();
+        format!("{} …", kept.trim_end())
+    };
+    let (action_chars, tail_chars) = (action.chars().count(), tail.chars().count());
+    let text = if action_chars + 2 + tail_chars <= room {
+        format!("{action}\n\n{tail}")
+    } else if tail_chars + 2 + MIN_ACTION_KEPT <= room {
+        format!("{}\n\n{tail}", cut(&action, room - tail_chars - 2))
     } else {
-        text
+        cut(&format!("{action}\n\n{tail}"), room)
     };
     format!("{text}{pointer}")
 }
+
+/// The least of a step's action a cut task description keeps before its verification and
+/// rollback; with less room, the whole text is cut at the end instead.
+const MIN_ACTION_KEPT: usize = 200;
 
 /// One row per cross-target link of the plan, in plan order:
 /// `from_arn, from_target, from_workload, relation, to_arn, to_target, to_workload, note`.

@@ -1245,6 +1245,14 @@ fn moves(
             last.extend(before_cleanup);
             continue;
         }
+        // The log buckets are kept for their retention, so they are not among the originals deleted.
+        let kept_logs: usize = target
+            .workloads
+            .iter()
+            .filter(|w| w.kind == WorkloadKind::LogArchive)
+            .flat_map(|w| target.units_of(w))
+            .map(|u| u.resources.len())
+            .sum();
         let cleanup = b.add(
             Phase::Moves,
             &format!("{}/cleanup", target.name),
@@ -1259,7 +1267,7 @@ fn moves(
                      final backup of each original (procedure `backup-before-delete`), then delete the {count} \
                      in reverse order: compute, data, identities, network.{logs}",
                     name = md_text(&target.name),
-                    count = plural(target.resource_count(), "original", "originals"),
+                    count = plural(target.resource_count() - kept_logs, "original", "originals"),
                     logs = if logs {
                         " Log buckets are not deleted here: they follow procedure `log-archive`."
                     } else {

@@ -984,4 +984,20 @@ fn tasks_csv_rows_fit_a_tracker() {
     let cut = task_description(&step);
     assert_eq!(cut.chars().count(), MAX_TASK_DESCRIPTION);
     assert!(cut.contains("x …") && cut.ends_with(&format!("runbook.md, step {}.", step.id)));
+    // The action is cut, not the verification and rollback that come after it.
+    let verify = super::text::plain(&step.verify);
+    let rollback = super::text::plain(&step.rollback);
+    assert!(
+        cut.contains(&format!(
+            "x …\n\nVerify: {verify}\n\nRoll back: {rollback}\n\nThe whole step"
+        )),
+        "{cut}"
+    );
+    // With a verification too long to keep whole, the text is cut at the end.
+    step.action = "Do it.".into();
+    step.verify = "y".repeat(3000);
+    let cut = task_description(&step);
+    assert_eq!(cut.chars().count(), MAX_TASK_DESCRIPTION);
+    assert!(cut.starts_with("Do it.\n\nVerify: yyy"), "{cut}");
+    assert!(cut.contains("y …") && !cut.contains("Roll back:"), "{cut}");
 }

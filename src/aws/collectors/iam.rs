@@ -821,4 +821,78 @@ mod tests {
         assert_eq!(saml.id, "corp");
         assert_eq!(provider("saml-provider", "arn:aws:iam::1:role/x"), None);
     }
+
+    /// The fake answers `GetAccountAuthorizationDetails` and `ListInstanceProfiles` in two
+    /// pages each, the first with a `Marker`, and the provider lists empty.
+    mod two_pages {
+        use super::ACCOUNT;
+        use crate::aws::collectors::fake_pages::{FakeHttp, Seen, block_on, fake_client};
+
+        fn field(seen: &Seen, name: &str) -> String {
+            seen.body
+                .split('&')
+                .find_map(|kv| kv.strip_prefix(&format!("{name}=")))
+                .unwrap_or_default()
+                .to_owned()
+        }
+
+        fn answer(seen: &Seen) -> (u16, String) {
+            let operation = field(seen, "Action");
+            let second = field(seen, "Marker") == "page2";
+            let n = if second { 2 } else { 1 };
+            let more = if second {
+                "<IsTruncated>false</IsTruncated>".to_owned()
+            } else {
+                "<IsTruncated>true</IsTruncated><Marker>page2</Marker>".to_owned()
+            };
+            let result = match operation.as_str() {
+                "GetAccountAuthorizationDetails" => format!(
+                    "<RoleDetailList><member><RoleName>role-{n}</RoleName><RoleId>AROA{n}</RoleId>\
+                     <Arn>arn:aws:iam::{ACCOUNT}:role/role-{n}</Arn><Path>/</Path>\
+                     <CreateDate>2020-01-01T00:00:00Z</CreateDate></member></RoleDetailList>\
+                     <UserDetailList/><GroupDetailList/><Policies/>{more}"
+                ),
+                "ListInstanceProfiles" => format!(
+                    "<InstanceProfiles><member><Path>/</Path><InstanceProfileName>profile-{n}</InstanceProfileName>\
+                     <InstanceProfileId>AIPA{n}</InstanceProfileId>\
+                     <Arn>arn:aws:iam::{ACCOUNT}:instance-profile/profile-{n}</Arn>\
+                     <CreateDate>2020-01-01T00:00:00Z</CreateDate><Roles/></member></InstanceProfiles>{more}"
+                ),
+                "ListOpenIDConnectProviders" => "<OpenIDConnectProviderList/>".to_owned(),
+                "ListSAMLProviders" => "<SAMLProviderList/>".to_owned(),
+                other => panic!("no fake answer for {other}"),
+            };
+            (
+                200,
+                format!(
+                    "<{operation}Response xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"><{operation}Result>\
+                     {result}</{operation}Result><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata>\
+                     </{operation}Response>"
+                ),
+            )
+        }
+
+        #[test]
+        fn roles_and_instance_profiles_on_a_second_page_are_read() {
+            let http = FakeHttp::new(answer);
+            let client = fake_client!(aws_sdk_iam, "us-east-1", http);
+            let result = block_on(super::super::collect(&client));
+            assert!(result.error.is_none(), "{:?}", result.error);
+            let mut arns: Vec<&str> = result.resources.iter().map(|r| r.arn.as_str()).collect();
+            arns.sort_unstable();
+            assert_eq!(
+                arns,
+                [
+                    format!("arn:aws:iam::{ACCOUNT}:instance-profile/profile-1"),
+                    format!("arn:aws:iam::{ACCOUNT}:instance-profile/profile-2"),
+                    format!("arn:aws:iam::{ACCOUNT}:role/role-1"),
+                    format!("arn:aws:iam::{ACCOUNT}:role/role-2"),
+                ]
+            );
+            // Two pages each, and one request per provider list.
+            assert_eq!(result.requests, 6);
+            let markers: Vec<String> = http.requests().iter().map(|s| field(s, "Marker")).collect();
+            assert_eq!(markers.iter().filter(|m| *m == "page2").count(), 2, "{markers:?}");
+        }
+    }
 }
