@@ -15,7 +15,7 @@
 #    balancers, IAM, Route 53, CloudFront, ElastiCache, governance; BENCH_SERVICES=0 skips it),
 #    clean scans BENCH_RUNS times straight to moto and through the proxy: median wall time,
 #    requests, resources found, requests per resource, and requests and resources by coverage
-#    service against the plain bulk account;
+#    service against the plain bulk account, and each scan's slowest stream (from its summary line);
 # 5. with BENCH_BASIC=1, the older table too: the legacy and bulk accounts at --concurrency 1 and
 #    the default, straight to moto and through the proxy.
 #
@@ -132,7 +132,8 @@ stop() {
 measure() {
     local table=$1 account=$2 mode=$3 seeded=$4 endpoint=$5 concurrency=$6 regions=$7 stats=${8:-}
     local out="$OUT/inventory-$table-$account-${mode//\//-}-c${concurrency:-default}-$RANDOM.json"
-    local args=(scan --quiet --out "$out" --regions "$regions" --endpoint-url "$endpoint")
+    # Not --quiet: the summary line on stderr names the slowest stream (no bars: not a terminal).
+    local args=(scan --out "$out" --regions "$regions" --endpoint-url "$endpoint")
     [ -n "$concurrency" ] && args+=(--concurrency "$concurrency")
     echo "==> $table $account $mode: acctsplit ${args[*]}" >&2
     env -i PATH="$PATH" HOME="$HOME" \
@@ -148,6 +149,10 @@ started = time.monotonic()
 with open(out + ".stderr", "w") as err:
     code = subprocess.run(command, stdin=subprocess.DEVNULL, stderr=err).returncode
 row["wall"] = time.monotonic() - started
+# "...; slowest stream: ec2/us-east-1 instances 3.2 s" from the scan's summary line.
+import re
+slowest = re.search(r"slowest stream: (.+?) ([0-9.]+) s", open(out + ".stderr").read())
+row["slowest"] = [slowest.group(1), float(slowest.group(2))] if slowest else None
 row["rss_mib"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 row["exit"] = code
 row["inventory"] = out
@@ -372,6 +377,10 @@ if services:
         print(f"\nadded by the services: {extra_req} requests for {extra_found} resources ({fmt(extra_req / extra_found if extra_found else None, '.3f')} a resource)")
     if first.get("not_ok"):
         print("\ncoverage rows not ok (first scan): " + "; ".join(first["not_ok"]))
+    slow = [r["slowest"] for r in services if r.get("slowest")]
+    if slow:
+        print("\nslowest stream of each scan (from its first request to its last answer): "
+              + "; ".join(f"{r['mode']}: {s[0]} {s[1]:.1f} s" for r, s in zip([r for r in services if r.get("slowest")], slow)))
 
 failed = [r for r in rows if r["exit"] not in (0,) or r["requests"] is None]
 if failed:

@@ -96,6 +96,9 @@ pub struct ScanSummary {
     pub regions: usize,
     pub requests: u64,
     pub seconds: f64,
+    /// The stream that took longest, from its first request to its last answer, and its seconds:
+    /// what a scan cannot finish before, however many run at once.
+    pub slowest: Option<(String, f64)>,
 }
 
 impl ScanSummary {
@@ -105,6 +108,9 @@ impl ScanSummary {
             "scanned {} resources in {} regions with {} requests in {:.1} s",
             self.resources, self.regions, self.requests, self.seconds
         );
+        if let Some((stream, seconds)) = &self.slowest {
+            line.push_str(&format!("; slowest stream: {stream} {seconds:.1} s"));
+        }
         let incomplete: Vec<String> = inventory
             .incomplete_coverage()
             .map(|row| {
@@ -214,12 +220,29 @@ pub async fn scan<S: ScanSource>(
             parent: unit.parent.as_deref(),
             regions: &chosen.scan,
         };
-        collectors[unit.collector].run(source, task)
+        let collector = collectors[unit.collector];
+        async move {
+            // Timed from its first poll, once a concurrency slot has taken it.
+            let began = Instant::now();
+            let result = collector.run(source, task).await;
+            (began.elapsed().as_secs_f64(), unit, result)
+        }
     });
+    let mut slowest: Option<(String, f64)> = None;
     let mut stream = futures::stream::iter(runs).buffer_unordered(concurrency);
-    while let Some(result) = stream.next().await {
+    while let Some((seconds, unit, result)) = stream.next().await {
         bar.inc(1);
         found.inc(result.resources.len() as u64);
+        if slowest.as_ref().is_none_or(|(_, s)| seconds > *s) {
+            let mut name = format!("{}/{}", collectors[unit.collector].name(), unit.region);
+            for extra in [unit.part, unit.parent.as_deref().unwrap_or_default()] {
+                if !extra.is_empty() {
+                    name.push(' ');
+                    name.push_str(extra);
+                }
+            }
+            slowest = Some((name, seconds));
+        }
         results.push(result);
     }
     bar.finish_and_clear();
@@ -257,6 +280,7 @@ pub async fn scan<S: ScanSource>(
         regions: inventory.regions.len(),
         requests: inventory.coverage.iter().map(|row| row.requests).sum(),
         seconds: started.elapsed().as_secs_f64(),
+        slowest,
     };
     Ok((inventory, summary))
 }

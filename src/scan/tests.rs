@@ -268,6 +268,17 @@ fn bucket_reported_by_every_region_is_kept_once_with_all_sources() {
     assert_eq!(summary.regions, 2);
     // 2 regions x (1 tagging + 12 EC2 parts x 2) + 1 bucket listing + 7 for the bucket.
     assert_eq!(summary.requests, 2 * (1 + 24) + 1 + 7);
+    // The slowest stream is one of the streams the scan ran, named by collector and region.
+    let (stream, seconds) = summary.slowest.clone().expect("a slowest stream");
+    assert!(
+        ["tagging/", "ec2/", "s3/"].iter().any(|c| stream.starts_with(c)),
+        "{stream}"
+    );
+    assert!(
+        (0.0..=summary.seconds).contains(&seconds),
+        "{seconds} of {}",
+        summary.seconds
+    );
     assert!(inventory.is_complete());
     assert_eq!(inventory.account.organization.status, OrgStatus::Standalone);
 }
@@ -308,8 +319,13 @@ fn denied_region_becomes_coverage_rows_and_the_rest_is_kept() {
         regions: 2,
         requests: 0,
         seconds: 0.0,
+        slowest: Some(("ec2/eu-west-1 instances".into(), 1.34)),
     }
     .line(&inventory);
+    assert!(
+        line.contains("; slowest stream: ec2/eu-west-1 instances 1.3 s;"),
+        "{line}"
+    );
     assert!(
         line.contains("incomplete: ec2/eu-west-1 denied (DescribeInstances: UnauthorizedOperation)"),
         "{line}"
