@@ -13,16 +13,12 @@ use aws_sdk_ec2::types::Filter;
 
 use super::seed::must;
 use super::seed_data::MOTO_AWS_RDS_KEY;
+use super::seed_svc12::EMPTY_ZIP;
 
 const REGION: &str = "us-east-1";
 
 /// Tags to create a resource with.
 type Tags<'a> = &'a [(&'a str, &'a str)];
-
-/// An empty zip archive: moto stores function code without unpacking it.
-const EMPTY_ZIP: [u8; 22] = [
-    0x50, 0x4b, 0x05, 0x06, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-];
 
 /// Seeded only into the emulator: no inventory holds it (the scanner never reads it).
 const SAMPLE_DB_PASSWORD: &str = "sample-db-password-1";

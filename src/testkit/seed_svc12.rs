@@ -13,7 +13,7 @@ use super::seed_data::{Network, ServicesSeeded};
 pub const LAMBDA_ENV_SECRET: &str = "l4mbd4-env-s3cr3t-DO-NOT-LEAK-2c9e";
 
 /// An empty zip archive: moto stores function and layer code without unpacking it.
-const EMPTY_ZIP: [u8; 22] = [
+pub(crate) const EMPTY_ZIP: [u8; 22] = [
     0x50, 0x4b, 0x05, 0x06, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 ];
 

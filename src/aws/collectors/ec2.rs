@@ -1682,12 +1682,7 @@ mod tests {
         struct TwoPages;
 
         fn page(body: &str) -> String {
-            let field = |name: &str| {
-                body.split('&')
-                    .find_map(|kv| kv.strip_prefix(&format!("{name}=")))
-                    .unwrap_or_default()
-                    .to_owned()
-            };
+            let field = |name: &str| crate::aws::collectors::fake_pages::query_field(body, name);
             let operation = field("Action");
             let second = field("NextToken") == "page2";
             let n = if second { 2 } else { 1 };

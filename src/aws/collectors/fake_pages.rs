@@ -21,6 +21,20 @@ pub struct Seen {
     pub body: String,
 }
 
+impl Seen {
+    /// A field of the query-protocol body (`Action`, `Marker`), empty when absent.
+    pub fn query_field(&self, name: &str) -> &str {
+        query_field(&self.body, name)
+    }
+}
+
+/// A field of a query-protocol body (`Action=DescribeVpcs&NextToken=...`), empty when absent.
+pub fn query_field<'a>(body: &'a str, name: &str) -> &'a str {
+    body.split('&')
+        .find_map(|kv| kv.strip_prefix(name)?.strip_prefix('='))
+        .unwrap_or_default()
+}
+
 type Answer = dyn Fn(&Seen) -> (u16, String) + Send + Sync;
 
 /// Answers every request with `answer`, and keeps what it was asked.

@@ -828,24 +828,16 @@ mod tests {
         use super::ACCOUNT;
         use crate::aws::collectors::fake_pages::{FakeHttp, Seen, block_on, fake_client};
 
-        fn field(seen: &Seen, name: &str) -> String {
-            seen.body
-                .split('&')
-                .find_map(|kv| kv.strip_prefix(&format!("{name}=")))
-                .unwrap_or_default()
-                .to_owned()
-        }
-
         fn answer(seen: &Seen) -> (u16, String) {
-            let operation = field(seen, "Action");
-            let second = field(seen, "Marker") == "page2";
+            let operation = seen.query_field("Action");
+            let second = seen.query_field("Marker") == "page2";
             let n = if second { 2 } else { 1 };
             let more = if second {
                 "<IsTruncated>false</IsTruncated>".to_owned()
             } else {
                 "<IsTruncated>true</IsTruncated><Marker>page2</Marker>".to_owned()
             };
-            let result = match operation.as_str() {
+            let result = match operation {
                 "GetAccountAuthorizationDetails" => format!(
                     "<RoleDetailList><member><RoleName>role-{n}</RoleName><RoleId>AROA{n}</RoleId>\
                      <Arn>arn:aws:iam::{ACCOUNT}:role/role-{n}</Arn><Path>/</Path>\
@@ -891,7 +883,11 @@ mod tests {
             );
             // Two pages each, and one request per provider list.
             assert_eq!(result.requests, 6);
-            let markers: Vec<String> = http.requests().iter().map(|s| field(s, "Marker")).collect();
+            let markers: Vec<String> = http
+                .requests()
+                .iter()
+                .map(|s| s.query_field("Marker").to_owned())
+                .collect();
             assert_eq!(markers.iter().filter(|m| *m == "page2").count(), 2, "{markers:?}");
         }
     }

@@ -562,17 +562,9 @@ mod tests {
             ),
         ];
 
-        fn field(seen: &Seen, name: &str) -> String {
-            seen.body
-                .split('&')
-                .find_map(|kv| kv.strip_prefix(&format!("{name}=")))
-                .unwrap_or_default()
-                .to_owned()
-        }
-
         fn page(seen: &Seen) -> (u16, String) {
-            let operation = field(seen, "Action");
-            let second = field(seen, "Marker") == "page2";
+            let operation = seen.query_field("Action");
+            let second = seen.query_field("Marker") == "page2";
             let n = if second { 2 } else { 1 };
             let (_, list, item, id) = SHAPES
                 .iter()

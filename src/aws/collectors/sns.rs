@@ -247,13 +247,7 @@ mod tests {
 
     mod fake {
         use super::super::*;
-        use crate::aws::collectors::fake_pages::{FakeHttp, block_on, fake_client};
-
-        fn field<'a>(body: &'a str, name: &str) -> &'a str {
-            body.split('&')
-                .find_map(|kv| kv.strip_prefix(name).and_then(|v| v.strip_prefix('=')))
-                .unwrap_or_default()
-        }
+        use crate::aws::collectors::fake_pages::{FakeHttp, block_on, fake_client, query_field as field};
 
         fn answer(body: &str) -> String {
             let action = field(body, "Action");
