@@ -57,6 +57,18 @@ pub(crate) const NETWORK_TYPES: &[&str] = &[
 /// into a workload (every application in a VPC uses it).
 const CONTAINER_KINDS: &[&str] = &["in-vpc", "in-subnet", "has-security-group"];
 
+/// The parts of a VPC that route and connect it, which a landing network recreates with it.
+const ROUTING_TYPES: &[&str] = &[
+    "ec2:route-table",
+    "ec2:internet-gateway",
+    "ec2:egress-only-internet-gateway",
+    "ec2:natgateway",
+    "ec2:vpc-endpoint",
+    "ec2:network-acl",
+    "ec2:vpc-peering-connection",
+    "ec2:transit-gateway-attachment",
+];
+
 /// Where a moving resource goes before units are formed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Role {
@@ -615,7 +627,9 @@ pub(crate) fn build(input: &Input<'_, '_>) -> Grouping {
         let target = moving[a].expect("moves");
         let res = &graph.resources[a];
         let base = res.name.as_deref().map(slug).filter(|s| !s.is_empty());
-        let reserved = |s: &str| s == "identities" || s.starts_with("network-");
+        // Names the runbook's own steps of a target take: `MOVE-dev/identities`, `MOVE-dev/cleanup`,
+        // `MOVE-dev/network-us-east-1`.
+        let reserved = |s: &str| s == "identities" || s == "cleanup" || s.starts_with("network-");
         let name = match base {
             Some(b) if name_count.get(&(target, b.clone())) == Some(&1) && !reserved(&b) => b,
             Some(b) => format!("{b}-{}", short_hash(&res.arn)),
@@ -812,6 +826,22 @@ pub(crate) fn build(input: &Input<'_, '_>) -> Grouping {
     }
     // ---- landing networks and CIDR overlaps --------------------------------------------------
     let text = |i: usize, key: &str| graph.resources[i].attr_str(key).map(str::to_owned);
+    // What each VPC routes and connects with: the landing network recreates it with the VPC.
+    let mut routing_of: BTreeMap<usize, Vec<Shared>> = BTreeMap::new();
+    for (i, arn) in arns.iter().enumerate() {
+        if !ROUTING_TYPES.contains(&ty(i)) {
+            continue;
+        }
+        for e in graph.edges(i) {
+            if (kind_is(e.kind, "in-vpc") || kind_is(e.kind, "connects")) && ty(e.to as usize) == "ec2:vpc" {
+                routing_of.entry(e.to as usize).or_default().push(arn.clone());
+            }
+        }
+    }
+    for list in routing_of.values_mut() {
+        list.sort();
+        list.dedup();
+    }
     let mut landing_networks = Vec::new();
     for ((target, reg), list) in &landing {
         let mut vpcs: BTreeMap<u32, (bool, BTreeSet<u32>)> = BTreeMap::new();
@@ -857,6 +887,7 @@ pub(crate) fn build(input: &Input<'_, '_>) -> Grouping {
                     s.sort_by(|a, b| a.arn.cmp(&b.arn));
                     s
                 },
+                routing: routing_of.get(&(v as usize)).cloned().unwrap_or_default(),
             })
             .collect();
         layouts.sort_by(|a, b| a.arn.cmp(&b.arn));

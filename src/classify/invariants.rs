@@ -16,11 +16,22 @@ pub fn plan_problems(inventory: &Inventory, plan: &Plan) -> Vec<String> {
     let moving = |arn: &str| row.get(arn).is_some_and(|a| a.unit.is_some());
     let conflicts: BTreeSet<&str> = plan.conflicts.iter().map(|c| c.arn.as_str()).collect();
     let unit_method: BTreeMap<&str, &str> = plan.units.iter().map(|u| (u.id.as_str(), u.method.as_str())).collect();
-    // An EBS disk on the default AWS-managed key: encrypted, with no key or an `aws/` alias.
+    // An EBS disk on the default AWS-managed key: encrypted, with no key, an `aws/` alias, or a
+    // key the scan saw as AWS-managed (EC2 names it by ARN).
+    let aws_managed: BTreeSet<&str> = inventory
+        .resources
+        .iter()
+        .filter(|r| r.resource_type == "kms:key" && r.attr_bool("aws_managed") == Some(true))
+        .map(|r| r.arn.as_str())
+        .collect();
     let on_default_key = |r: &crate::model::Resource| {
         r.attr_bool("encrypted") == Some(true)
-            && r.attr_str("kms_key_id")
-                .is_none_or(|k| k.is_empty() || k.contains("alias/aws/"))
+            && r.attr_str("kms_key_id").is_none_or(|k| {
+                k.is_empty()
+                    || k.contains("alias/aws/")
+                    || aws_managed.contains(k)
+                    || r.related("uses-key").any(|key| aws_managed.contains(key))
+            })
     };
     let mut default_key_disks: BTreeSet<&str> = BTreeSet::new();
     for r in &inventory.resources {

@@ -188,7 +188,7 @@ pub(crate) fn carried_in_ami(
         format!(
             "carried in the AMI of {}, with the instance: no snapshot of its own{}",
             super::explain::label(&graph.resources[instance]),
-            kms_caveat(key_use(&graph.resources[volume]), target)
+            kms_caveat(key_use(graph, volume), target)
         ),
     )
 }
@@ -213,11 +213,11 @@ pub(crate) fn moving(
     let notes = match res.resource_type.as_str() {
         "ec2:volume" => format!(
             "snapshot the volume, share the snapshot with {target} and create a volume from it there{}",
-            kms_caveat(key_use(res), target)
+            kms_caveat(key_use(graph, i), target)
         ),
         "ec2:snapshot" => format!(
             "share the snapshot with {target}, which copies it{}",
-            kms_caveat(key_use(res), target)
+            kms_caveat(key_use(graph, i), target)
         ),
         "ec2:image" => format!(
             "share the AMI (and its snapshots) with {target}, which launches from it or copies it{}",
@@ -228,10 +228,7 @@ pub(crate) fn moving(
             format!(
                 "create an AMI from the instance, share it with {target} (share-ami) and launch a new instance from \
                  it{}",
-                kms_caveat(
-                    merged_key_use(attached.iter().map(|&v| key_use(&graph.resources[v]))),
-                    target
-                )
+                kms_caveat(merged_key_use(attached.iter().map(|&v| key_use(graph, v))), target)
             )
         }
         "ec2:elastic-ip" => {
@@ -515,22 +512,28 @@ enum KeyUse {
     Customer(Vec<String>),
 }
 
-fn key_use(res: &Resource) -> KeyUse {
+/// EC2 names even the default key by its ARN: the key's own record, when the scan saw it,
+/// tells whether it is AWS-managed.
+fn key_use(graph: &Graph<'_>, i: usize) -> KeyUse {
+    let res = &graph.resources[i];
     if res.attr_bool("encrypted") != Some(true) {
         return KeyUse::Plain;
     }
     match res.attr_str("kms_key_id") {
         None | Some("") => KeyUse::DefaultKey,
         Some(key) if key.contains("alias/aws/") => KeyUse::DefaultKey,
+        Some(_) if related_key(graph, i).is_some_and(|k| k.attr_bool("aws_managed") == Some(true)) => {
+            KeyUse::DefaultKey
+        }
         Some(key) => KeyUse::Customer(vec![key.to_owned()]),
     }
 }
 
 /// An AMI's encryption: its own attributes, or those of the snapshots it was made from.
 fn image_key_use(graph: &Graph<'_>, i: usize) -> KeyUse {
-    let mut uses = vec![key_use(&graph.resources[i])];
+    let mut uses = vec![key_use(graph, i)];
     if let Some(kind) = graph.kind_id("from-snapshot") {
-        uses.extend(graph.related(i, kind).map(|s| key_use(&graph.resources[s])));
+        uses.extend(graph.related(i, kind).map(|s| key_use(graph, s)));
     }
     merged_key_use(uses)
 }

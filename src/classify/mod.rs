@@ -334,15 +334,17 @@ fn cross_target_edges(parts: &Parts<'_, '_>) -> Vec<CrossTargetEdge> {
     let kinds: Vec<Shared> = graph.kinds.iter().map(|k| texts.get(k)).collect();
     let legacy_root = texts.take(format!("arn:aws:iam::{account_id}:root"));
     let policy_kind = texts.get("policy-names-account");
+    // Every account has its own AWS-managed keys (`aws/ebs`, `aws/rds`...), which cannot be shared
+    // or recreated: a link to one is not something to carry across (the method notes say how the
+    // data moves off it).
+    let crosses = |from: usize, to: usize| {
+        decisions[to].target != decisions[from].target && !engine::is_aws_managed_key(&graph.resources[to])
+    };
     // Count first: on a large account the list is big, and doubling a vector of a million
     // edges would briefly hold two copies.
     let count: usize = (0..graph.len())
         .map(|i| {
-            let relations = graph
-                .edges(i)
-                .iter()
-                .filter(|e| decisions[e.to as usize].target != decisions[i].target)
-                .count();
+            let relations = graph.edges(i).iter().filter(|e| crosses(i, e.to as usize)).count();
             let policy =
                 decisions[i].target != rules.legacy && methods::policy_names_account(&graph.resources[i], account_id);
             relations + usize::from(policy)
@@ -357,7 +359,7 @@ fn cross_target_edges(parts: &Parts<'_, '_>) -> Vec<CrossTargetEdge> {
         let first = edges.len();
         for edge in graph.edges(i) {
             let to = edge.to as usize;
-            if decisions[to].target == decisions[i].target {
+            if !crosses(i, to) {
                 continue;
             }
             edges.push(CrossTargetEdge {

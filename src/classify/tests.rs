@@ -766,6 +766,58 @@ fn a_dev_stack_moves_as_a_landing_network_and_one_instance_unit() {
 }
 
 #[test]
+fn a_unit_never_takes_a_name_the_runbook_gives_its_own_steps() {
+    let names = ["identities", "cleanup", "network-us-east-1", "web"];
+    let resources: Vec<Resource> = names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            res(&format!("arn:aws:sqs:us-east-1:111122223333:q{i}"), "sqs:queue")
+                .named(name)
+                .tag("Environment", "dev")
+        })
+        .collect();
+    let plan = plan_of(resources);
+    let ids: std::collections::BTreeSet<&str> = plan.units.iter().map(|u| u.id.as_str()).collect();
+    for reserved in ["dev/identities", "dev/cleanup", "dev/network-us-east-1"] {
+        assert!(!ids.contains(reserved), "{reserved} in {ids:?}");
+        assert!(ids.iter().any(|id| id.starts_with(&format!("{reserved}-"))), "{ids:?}");
+    }
+    assert!(ids.contains("dev/web"), "{ids:?}");
+}
+
+#[test]
+fn a_landing_network_lists_the_routing_of_its_vpc_and_nothing_of_another() {
+    let rt = "arn:aws:ec2:us-east-1:111122223333:route-table/rtb-01";
+    let igw = "arn:aws:ec2:us-east-1:111122223333:internet-gateway/igw-01";
+    let pcx = "arn:aws:ec2:us-east-1:111122223333:vpc-peering-connection/pcx-01";
+    let other_vpc = "arn:aws:ec2:us-east-1:111122223333:vpc/vpc-02";
+    let other_rt = "arn:aws:ec2:us-east-1:111122223333:route-table/rtb-02";
+    let mut resources = stack(Some("dev"), Some("dev"));
+    resources.extend([
+        res(rt, "ec2:route-table").rel("in-vpc", VPC),
+        res(igw, "ec2:internet-gateway").rel("in-vpc", VPC),
+        res(pcx, "ec2:vpc-peering-connection")
+            .rel("connects", VPC)
+            .rel("connects", other_vpc),
+        res(other_vpc, "ec2:vpc").tag("Environment", "prod"),
+        res(other_rt, "ec2:route-table").rel("in-vpc", other_vpc),
+    ]);
+    let plan = plan_of(resources);
+    let landing = plan
+        .landing_networks
+        .iter()
+        .find(|l| l.unit == "dev/network-us-east-1")
+        .unwrap();
+    let vpc = landing.vpcs.iter().find(|v| v.arn == VPC).unwrap();
+    assert_eq!(
+        vpc.routing,
+        [igw, rt, pcx],
+        "sorted by ARN, the other VPC's route table left out"
+    );
+}
+
+#[test]
 fn a_snapshot_of_a_prod_volume_assigned_elsewhere_is_a_cross_target_edge() {
     let snap = "arn:aws:ec2:us-east-1:111122223333:snapshot/snap-01";
     let plan = plan_of(vec![

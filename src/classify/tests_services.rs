@@ -42,6 +42,31 @@ fn notes_of(plan: &Plan, arn: &str) -> String {
     row(plan, arn).method_notes.to_string()
 }
 
+/// EC2 names the default `aws/ebs` key by its ARN, like any other key: the key's own record
+/// decides.
+#[test]
+fn a_volume_on_the_aws_managed_key_named_by_arn_gets_the_default_key_caveat() {
+    let vol = |name: &str| format!("arn:aws:ec2:us-east-1:111122223333:volume/vol-{name}");
+    let plan = plan_of(vec![
+        res(AWS_KEY, "kms:key").attr("aws_managed", true),
+        res(APP_KEY, "kms:key").attr("aws_managed", false),
+        res(&vol("aws"), "ec2:volume")
+            .tag("Environment", "dev")
+            .attr("encrypted", true)
+            .attr("kms_key_id", AWS_KEY)
+            .rel("uses-key", AWS_KEY),
+        res(&vol("app"), "ec2:volume")
+            .tag("Environment", "dev")
+            .attr("encrypted", true)
+            .attr("kms_key_id", APP_KEY)
+            .rel("uses-key", APP_KEY),
+    ]);
+    let aws = notes_of(&plan, &vol("aws"));
+    assert!(aws.contains("default AWS-managed key, which cannot be shared"), "{aws}");
+    let app = notes_of(&plan, &vol("app"));
+    assert!(!app.contains("cannot be shared"), "{app}");
+}
+
 #[test]
 fn rds_notes_depend_on_the_key_the_database_uses() {
     let db = |name: &str| format!("arn:aws:rds:us-east-1:111122223333:db:{name}");

@@ -194,6 +194,10 @@ pub struct VpcLayout {
     pub moves: bool,
     /// The subnets the target needs, sorted by ARN.
     pub subnets: Vec<SubnetLayout>,
+    /// ARNs of the original's route tables, gateways, endpoints, network ACLs and peering
+    /// connections, which the landing network recreates; sorted.
+    #[serde(default)]
+    pub routing: Vec<Shared>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -100,6 +100,11 @@ pub struct WorkloadCtx {
     /// Why these resources form it (Markdown).
     pub reason: String,
     pub units: Vec<UnitRow>,
+    /// The owner and what every unit step of the table waits for; empty without a table.
+    pub owner: String,
+    pub depends_on: String,
+    /// One line per unit with notes: its step id and what it says besides its procedure.
+    pub notes: Vec<String>,
     pub vpcs: Vec<VpcRow>,
     pub steps: Vec<StepCtx>,
 }
@@ -107,12 +112,15 @@ pub struct WorkloadCtx {
 /// A row of a workload's unit table: resources by name and short id, never ARN.
 #[derive(Serialize)]
 pub struct UnitRow {
-    pub name: String,
+    /// The id of the unit's step, which the HTML page anchors on its row.
+    pub step: String,
     pub kind: String,
     pub region: String,
     pub method: String,
     /// The anchor and what moves with it (Markdown).
     pub resources: String,
+    /// The steps of the same workload, or beyond the workload's common ones, it waits for.
+    pub after: String,
 }
 
 #[derive(Serialize)]
@@ -124,6 +132,8 @@ pub struct VpcRow {
     pub cidr: String,
     pub layout: String,
     pub subnets: String,
+    /// Counts of the original's route tables, gateways, endpoints and ACLs.
+    pub routing: String,
 }
 
 #[derive(Serialize)]
@@ -822,12 +832,31 @@ fn move_target_ctx(f: &Facts, t: &MoveTarget, steps: &[Step]) -> MoveTargetCtx {
                 WorkloadKind::LogArchive => format!("Log archive {}", md_code(&w.id)),
                 _ => format!("Workload {}", md_code(&w.id)),
             };
-            let units: Vec<UnitRow> = t
-                .units_of(w)
-                // Units of other workloads each have a step of their own, which names them.
-                .filter(|_| matches!(w.kind, WorkloadKind::Application | WorkloadKind::Unassigned))
-                .map(|u| UnitRow {
-                    name: md_code(&u.id),
+            // An application's units are the rows of its table, each row one step.
+            let is_app = matches!(w.kind, WorkloadKind::Application | WorkloadKind::Unassigned);
+            let unit_steps: Vec<(&MoveUnit, &Step)> = if is_app {
+                t.units_of(w)
+                    .filter_map(|u| {
+                        steps
+                            .iter()
+                            .find(|s| s.unit.as_deref() == Some(u.id.as_str()))
+                            .map(|s| (u, s))
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let own: BTreeSet<&str> = unit_steps.iter().map(|(_, s)| s.id.as_str()).collect();
+            let outside: BTreeSet<&str> = unit_steps
+                .iter()
+                .flat_map(|(_, s)| &s.depends_on)
+                .map(String::as_str)
+                .filter(|d| !own.contains(d))
+                .collect();
+            let units: Vec<UnitRow> = unit_steps
+                .iter()
+                .map(|(u, s)| UnitRow {
+                    step: md_text(&s.id),
                     kind: u.anchor.as_deref().and_then(|a| f.resource(a)).map_or_else(
                         || u.kind.as_str().to_owned(),
                         |r| type_word(&r.resource_type).into_owned(),
@@ -835,6 +864,21 @@ fn move_target_ctx(f: &Facts, t: &MoveTarget, steps: &[Step]) -> MoveTargetCtx {
                     region: md_text(&u.region),
                     method: md_text(&u.method),
                     resources: unit_resources(f, u),
+                    after: s
+                        .depends_on
+                        .iter()
+                        .filter(|d| own.contains(d.as_str()))
+                        .map(|d| md_text(d))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                })
+                .collect();
+            let notes: Vec<String> = unit_steps
+                .iter()
+                .filter_map(|(u, s)| {
+                    let n = super::steps::unit_notes(f, t, u);
+                    let line: Vec<String> = n.extra.into_iter().chain(n.bullets).collect();
+                    (!line.is_empty()).then(|| format!("{}: {}", md_text(&s.id), line.join(" ")))
                 })
                 .collect();
             // One row per VPC of each landing network in this section, the unit named on its first
@@ -860,6 +904,13 @@ fn move_target_ctx(f: &Facts, t: &MoveTarget, steps: &[Step]) -> MoveTargetCtx {
                             "moves here".to_owned()
                         } else {
                             "copy: the original stays".to_owned()
+                        },
+                        routing: {
+                            if v.routing.is_empty() {
+                                "none".to_owned()
+                            } else {
+                                super::steps::count_types(f, &v.routing)
+                            }
                         },
                         subnets: {
                             let list: Vec<String> = v
@@ -889,6 +940,7 @@ fn move_target_ctx(f: &Facts, t: &MoveTarget, steps: &[Step]) -> MoveTargetCtx {
                         cidr: String::new(),
                         layout: String::new(),
                         subnets: String::new(),
+                        routing: String::new(),
                     });
                 }
             }
@@ -900,11 +952,31 @@ fn move_target_ctx(f: &Facts, t: &MoveTarget, steps: &[Step]) -> MoveTargetCtx {
                     WorkloadKind::LandingNetwork | WorkloadKind::Identities => String::new(),
                     _ => md_text(&w.reason),
                 },
+                owner: if units.is_empty() {
+                    String::new()
+                } else {
+                    super::steps::PLATFORM.to_owned()
+                },
+                depends_on: if outside.is_empty() {
+                    "nothing".to_owned()
+                } else {
+                    outside.iter().copied().collect::<Vec<_>>().join(", ")
+                },
                 units,
+                notes,
                 vpcs,
+                // The landing section shows the step of every region's landing network; an
+                // application shows its cutover here, its unit steps being the table's rows.
                 steps: steps
                     .iter()
-                    .filter(|s| s.workload.as_deref() == Some(w.id.as_str()))
+                    .filter(|s| match w.kind {
+                        WorkloadKind::LandingNetwork => s.workload.as_deref().is_some_and(|id| {
+                            t.workloads
+                                .iter()
+                                .any(|x| x.kind == WorkloadKind::LandingNetwork && x.id.as_ref() == id)
+                        }),
+                        _ => s.workload.as_deref() == Some(w.id.as_str()) && !own.contains(s.id.as_str()),
+                    })
                     .map(step_ctx)
                     .collect(),
             }

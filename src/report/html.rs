@@ -6,6 +6,8 @@
 //!   anchor in the page (`#...`) or a relative path to a file next to it.
 //! - Every heading gets an id: a step's heading gets the step id (`#JOIN-accept`), any other
 //!   heading a slug of its text (`#5-moves`), unique in the page.
+//! - A table row that is a step (a move unit, in its workload's table) gets an empty `<a id>`
+//!   anchor in its first cell; step ids in its other cells become links.
 //! - The ids after **Depends on:** become links to those steps.
 //! - Headings of the first two levels under the title make the table of contents.
 
@@ -135,6 +137,7 @@ fn slug(text: &str) -> String {
 fn to_html(markdown: &str, step_ids: &BTreeSet<&str>, anchors: &mut Anchors) -> String {
     let events = safe_events(markdown);
     let events = with_heading_ids(events, step_ids, anchors);
+    let events = with_row_anchors(events, step_ids, anchors);
     let events = with_dependency_links(events, step_ids);
     let mut out = String::with_capacity(markdown.len() * 2);
     html::push_html(&mut out, events.into_iter());
@@ -194,6 +197,46 @@ fn with_heading_ids<'a>(
     events
 }
 
+/// A table row whose first cell is a step id (a move unit's step) gets that id as anchor, and
+/// a later cell that lists only step ids gets them as links.
+fn with_row_anchors<'a>(events: Vec<Event<'a>>, step_ids: &BTreeSet<&str>, anchors: &mut Anchors) -> Vec<Event<'a>> {
+    let mut out = Vec::with_capacity(events.len());
+    let mut cell: Option<usize> = None;
+    let mut in_head = false;
+    for event in events {
+        match &event {
+            Event::Start(Tag::TableHead) => in_head = true,
+            Event::End(TagEnd::TableHead) => in_head = false,
+            Event::Start(Tag::TableRow) => cell = Some(0),
+            Event::Start(Tag::TableCell) => {
+                out.push(event);
+                continue;
+            }
+            Event::End(TagEnd::TableCell) => cell = cell.map(|c| c + 1),
+            Event::End(TagEnd::TableRow) => cell = None,
+            Event::Text(t) if !in_head && cell.is_some() => {
+                let text = t.trim();
+                if cell == Some(0) && step_ids.contains(text) && is_plain_id(text) && !anchors.used.contains_key(text) {
+                    anchors.used.insert(text.to_owned(), 1);
+                    out.push(Event::InlineHtml(format!("<a id=\"{text}\"></a>").into()));
+                } else if cell != Some(0) && !text.is_empty() && text.split(',').all(|id| step_ids.contains(id.trim()))
+                {
+                    out.extend(link_ids(t, step_ids));
+                    continue;
+                }
+            }
+            _ => {}
+        }
+        out.push(event);
+    }
+    out
+}
+
+/// Letters, digits and `-/_.` only: safe inside an HTML attribute without escaping.
+fn is_plain_id(id: &str) -> bool {
+    !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric() || "-/_.".contains(c))
+}
+
 /// Turns the step ids that follow a bold `Depends on:` label, up to the end of its paragraph,
 /// into links to those steps.
 fn with_dependency_links<'a>(events: Vec<Event<'a>>, step_ids: &BTreeSet<&str>) -> Vec<Event<'a>> {
@@ -211,8 +254,16 @@ fn with_dependency_links<'a>(events: Vec<Event<'a>>, step_ids: &BTreeSet<&str>) 
             }
             Event::End(TagEnd::Strong) => in_strong_label = false,
             Event::End(TagEnd::Paragraph) => after_label = false,
+            // The list ends at the paragraph's end or at a ` · ` that starts the next part of the line.
             Event::Text(t) if after_label => {
-                out.extend(link_ids(t, step_ids));
+                match t.split_once(" · ") {
+                    Some((ids, rest)) => {
+                        out.extend(link_ids(ids, step_ids));
+                        out.push(Event::Text(format!(" · {rest}").into()));
+                        after_label = false;
+                    }
+                    None => out.extend(link_ids(t, step_ids)),
+                }
                 continue;
             }
             _ => {}
@@ -308,6 +359,42 @@ mod tests {
                         <li><a href=\"#2-foundation\">2. Foundation</a></li>\n</ul>\n";
         assert!(page.toc.contains(expected), "{}", page.toc);
         assert!(!page.toc.contains("deeper"), "{}", page.toc);
+    }
+
+    #[test]
+    fn a_depends_on_list_ends_at_the_next_part_of_its_line() {
+        let md = "**Owner:** x · **Depends on:** CORE-dev, PREP-dns · Procedure `cutover`.\n";
+        let page = render("", md, &ids(&["CORE-dev", "PREP-dns"]));
+        assert!(
+            page.body.contains(
+                "<strong>Depends on:</strong> <a href=\"#CORE-dev\">CORE-dev</a>, \
+                 <a href=\"#PREP-dns\">PREP-dns</a> · Procedure <code>cutover</code>.</p>"
+            ),
+            "{}",
+            page.body
+        );
+    }
+
+    #[test]
+    fn a_table_row_of_a_step_is_its_anchor_and_its_after_cell_links() {
+        let md = "| Step | After |\n|---|---|\n| MOVE-dev/db |  |\n| MOVE-dev/web | MOVE-dev/db |\n\
+                  | MOVE-x\"><b> | other text |\n";
+        let page = render("", md, &ids(&["MOVE-dev/db", "MOVE-dev/web", "MOVE-x\"><b>"]));
+        assert!(
+            page.body.contains("<td><a id=\"MOVE-dev/db\"></a>MOVE-dev/db</td>"),
+            "{}",
+            page.body
+        );
+        assert!(
+            page.body.contains(
+                "<td><a id=\"MOVE-dev/web\"></a>MOVE-dev/web</td><td><a href=\"#MOVE-dev/db\">MOVE-dev/db</a></td>"
+            ),
+            "{}",
+            page.body
+        );
+        // An id that is not plain gets no anchor, and stays escaped text.
+        assert!(page.body.contains("<td>MOVE-x\"&gt;&lt;b&gt;</td>"), "{}", page.body);
+        assert!(!page.body.contains("<th><a"), "{}", page.body);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! per step.
 
 mod decommission;
-mod prepare;
+pub(crate) mod prepare;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -775,6 +775,10 @@ fn foundation(b: &mut Builder, f: &Facts) -> Foundation {
             ..Draft::default()
         },
     );
+    // Budgets alert on actual and on forecasted spend
+    // (https://docs.aws.amazon.com/cost-management/latest/userguide/budgets-managing-costs.html); a
+    // CloudWatch billing alarm watches EstimatedCharges, kept in us-east-1 only, and does not use
+    // projections (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/monitor_estimated_charges_with_cloudwatch.html).
     let mut budget = "In the management account, create one AWS Budget per account (filtered on the linked \
                       account) and one for the whole organization, alerting the account's owner at 80 % of \
                       actual and 100 % of forecast spend. Use AWS Budgets rather than a CloudWatch billing \
@@ -939,6 +943,8 @@ fn core_accounts(b: &mut Builder, f: &Facts, fnd: &Foundation) -> AccountSteps {
                      `OrganizationAccountAccessRole` in it.",
                     md_text(&target.ou)
                 ),
+                // A closed account can be reopened for 90 days, its post-closure period
+                // (https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-closing.html).
                 rollback: "Close the account while it is empty (closed accounts stay suspended for 90 days).".into(),
                 depends_on: deps,
                 ..Draft::default()
@@ -966,6 +972,8 @@ fn joining(b: &mut Builder, f: &Facts, pre: &Preflight, fnd: &Foundation, accoun
         Draft {
             summary: "Invite the legacy account to the organization".into(),
             owner: ARCHITECT,
+            // "Each invitation must be responded to within 15 days, or it expires"
+            // (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_accounts_invites.html).
             action: format!(
                 "Check first that the root carries only `FullAWSAccess` and `DenyLeaveOrganization`: the \
                  account lands in the root when it accepts, and every policy there applies to it at once. Then, \
@@ -1052,6 +1060,8 @@ fn joining(b: &mut Builder, f: &Facts, pre: &Preflight, fnd: &Foundation, accoun
         Draft {
             summary: "Check the legacy account against the guardrails, then move it into its OU".into(),
             owner: ARCHITECT,
+            // Event history holds the past 90 days of management events in a Region
+            // (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/view-cloudtrail-events.html).
             action: format!(
                 "Before the guardrails apply, look for what they would deny, read-only. In the legacy account's \
                  CloudTrail event history (90 days, per region): no calls in a region other than {regions}, \
@@ -1165,24 +1175,6 @@ fn moves(
     prep: &prepare::Prepare,
 ) -> Vec<String> {
     let mut last = Vec::new();
-    // Units of applications are carried out by their workload's step; the others (landing
-    // networks, identities, log archives) by a step of their own.
-    let unit_step_ids: BTreeMap<&str, String> = f
-        .move_targets
-        .iter()
-        .flat_map(|t| {
-            t.workloads.iter().flat_map(move |w| {
-                t.units_of(w).map(move |u| {
-                    let id = match w.kind {
-                        WorkloadKind::Application | WorkloadKind::Unassigned => workload_step_id(&w.id),
-                        WorkloadKind::LandingNetwork => landing_step_id(&t.name),
-                        _ => unit_step_id(&u.id),
-                    };
-                    (u.id.as_str(), id)
-                })
-            })
-        })
-        .collect();
     for target in &f.move_targets {
         if target.stays_in_legacy || target.units.is_empty() {
             continue;
@@ -1192,51 +1184,30 @@ fn moves(
         base.push(join.in_ou.clone());
         base.extend(pre.review.clone());
         let mut before_cleanup = Vec::new();
+        // Every unit is one step, in plan order: the landing network of each region, the shared
+        // identities, then each workload's data and compute units, and its cutover.
         for workload in &target.workloads {
-            let deps_of = |unit: &MoveUnit| -> Vec<String> {
-                unit.depends_on
-                    .iter()
-                    .map(|d| dependency_step(d, &unit_step_ids))
-                    .collect()
-            };
-            match workload.kind {
-                WorkloadKind::Application | WorkloadKind::Unassigned => {
-                    let mut deps = base.clone();
+            for unit in target.units_of(workload) {
+                let mut deps = base.clone();
+                if unit.kind == UnitKind::LandingNetwork {
+                    deps.push(prep.network.clone());
+                } else {
                     deps.extend(prep.identities.iter().cloned());
-                    let own = workload_step_id(&workload.id);
-                    for unit in target.units_of(workload) {
-                        deps.extend(deps_of(unit).into_iter().filter(|d| *d != own));
-                    }
-                    workload_step(b, f, target, workload, deps);
-                    let cut = cutover_step(b, target, workload, &unit_step_ids, &prep.cutover);
-                    before_cleanup.push(cut);
                 }
-                WorkloadKind::LandingNetwork => {
-                    // One step builds every landing network of the target, with the first.
-                    let first = target.workloads.iter().find(|w| w.kind == WorkloadKind::LandingNetwork);
-                    if first.is_some_and(|w| w.id == workload.id) {
-                        let own = landing_step_id(&target.name);
-                        let units: Vec<&MoveUnit> = target
-                            .units
-                            .iter()
-                            .filter(|u| u.kind == UnitKind::LandingNetwork)
-                            .collect();
-                        let mut deps = base.clone();
-                        deps.push(prep.network.clone());
-                        for unit in &units {
-                            deps.extend(deps_of(unit).into_iter().filter(|d| *d != own));
-                        }
-                        before_cleanup.push(landing_step(b, f, target, workload, &units, deps));
+                deps.extend(unit.depends_on.iter().map(dependency_step));
+                let id = match (unit.kind, workload.kind) {
+                    (UnitKind::LandingNetwork, _) => landing_step(b, f, target, workload, unit, deps),
+                    (_, WorkloadKind::Application | WorkloadKind::Unassigned) => {
+                        copy_step(b, f, target, workload, unit, deps)
                     }
+                    _ => unit_step(b, f, target, workload, unit, deps),
+                };
+                if !matches!(workload.kind, WorkloadKind::Application | WorkloadKind::Unassigned) {
+                    before_cleanup.push(id);
                 }
-                _ => {
-                    for unit in target.units_of(workload) {
-                        let mut deps = base.clone();
-                        deps.extend(prep.identities.iter().cloned());
-                        deps.extend(deps_of(unit));
-                        before_cleanup.push(unit_step(b, f, target, workload, unit, deps));
-                    }
-                }
+            }
+            if matches!(workload.kind, WorkloadKind::Application | WorkloadKind::Unassigned) {
+                before_cleanup.push(cutover_step(b, target, workload, &prep.cutover));
             }
         }
         let logs = target.workloads.iter().any(|w| w.kind == WorkloadKind::LogArchive);
@@ -1288,62 +1259,74 @@ fn moves(
     last
 }
 
-/// The step id that builds every landing network of a target: `MOVE-dev/network`.
-pub fn landing_step_id(target: &str) -> String {
-    format!("{}-{target}/network", Phase::Moves.prefix())
-}
-
-/// The one step that builds a target's landing networks (every region), named after the first
-/// landing workload so the runbook shows it under that workload's table.
+/// The step that builds the landing network of one (target, region), before any unit there;
+/// returns its id (`MOVE-dev/network-us-east-1`).
 fn landing_step(
     b: &mut Builder,
     f: &Facts,
     target: &MoveTarget,
-    first: &Workload,
-    units: &[&MoveUnit],
+    workload: &Workload,
+    unit: &MoveUnit,
     deps: Vec<String>,
 ) -> String {
-    let vpcs: usize = target
+    let layouts: Vec<_> = target
         .landing
         .iter()
-        .filter(|l| units.iter().any(|u| u.id == l.unit))
-        .map(|l| l.vpcs.len())
-        .sum();
-    let others: Vec<Shared> = units
+        .filter(|l| l.unit == unit.id)
+        .flat_map(|l| &l.vpcs)
+        .collect();
+    let subnets: usize = layouts.iter().map(|v| v.subnets.len()).sum();
+    let others: Vec<Shared> = unit
+        .resources
         .iter()
-        .flat_map(|u| &u.resources)
         .filter(|a| {
             f.resource(a)
                 .is_none_or(|r| !matches!(r.resource_type.as_str(), "ec2:vpc" | "ec2:subnet"))
         })
         .cloned()
         .collect();
-    let regions: BTreeSet<&str> = units.iter().map(|u| u.region.as_str()).collect();
-    let action = format!(
-        "Build in {}, by procedure `recreate`, in {}: the {} of the table with its subnets{}. Give each VPC its \
-         range from the CIDR plan and attach it to the hub (PREP-network-hub).",
-        md_text(&target.name),
-        join_words(&regions.iter().map(|r| md_code(r)).collect::<Vec<_>>()),
-        plural(vpcs, "VPC", "VPCs"),
-        if others.is_empty() {
-            String::new()
-        } else {
-            format!(", and {}", count_types(f, &others))
-        }
-    );
+    let routing = layouts.iter().any(|v| !v.routing.is_empty());
+    let mut parts = vec![
+        plural(layouts.len(), "VPC", "VPCs"),
+        plural(subnets, "subnet", "subnets"),
+    ];
+    if !others.is_empty() {
+        parts.push(count_types(f, &others));
+    }
+    // The table of the landing section lists the originals' route tables, gateways and endpoints.
+    let action = if layouts.is_empty() {
+        format!(
+            "Procedure `landing`: no VPC of the scan is needed here; build only what the units of {} in {} \
+             need ({}).",
+            md_text(&target.name),
+            md_code(&unit.region),
+            if others.is_empty() {
+                "nothing the scan names".to_owned()
+            } else {
+                count_types(f, &others)
+            }
+        )
+    } else {
+        format!(
+            "Procedure `landing`: {}{}.",
+            join_words(&parts),
+            if routing { ", and the routing of the table" } else { "" }
+        )
+    };
     b.add_with_id(
         Phase::Moves,
-        landing_step_id(&target.name),
+        unit_step_id(&unit.id),
         Draft {
-            summary: format!("Build the landing network of {}", target.name),
+            summary: format!("Build the landing network of {} in {}", target.name, unit.region),
             owner: NETWORK,
             action,
-            verify: "Each VPC and subnet has its planned range, and a test instance reaches what it must.".into(),
-            rollback: "Delete what this step made; the originals stay until the cleanup.".into(),
+            verify: "as procedure `landing` says.".into(),
+            rollback: "as procedure `landing` says.".into(),
             depends_on: deps,
             target: Some(target.name.clone()),
-            workload: Some(first.id.to_string()),
-            region: Some(regions.into_iter().collect::<Vec<_>>().join(" ")),
+            unit: Some(unit.id.to_string()),
+            workload: Some(workload.id.to_string()),
+            region: Some(unit.region.to_string()),
             ..Draft::default()
         },
     )
@@ -1354,23 +1337,15 @@ pub fn unit_step_id(unit: &str) -> String {
     format!("{}-{unit}", Phase::Moves.prefix())
 }
 
-/// The step a plan dependency waits for: the step that carries out the unit (its workload's
-/// step for an application), a workload's cutover, or a named step. A dependency on a unit
-/// that is missing or comes later is reported by `check_order`.
-fn dependency_step(d: &Dependency, unit_step_ids: &BTreeMap<&str, String>) -> String {
+/// The step a plan dependency waits for: the step of the unit, a workload's cutover, or a
+/// named step. A dependency on a unit that is missing or comes later is reported by
+/// `check_order`.
+fn dependency_step(d: &Dependency) -> String {
     match d {
-        Dependency::Unit(u) => unit_step_ids
-            .get(u.as_str())
-            .cloned()
-            .unwrap_or_else(|| unit_step_id(u)),
+        Dependency::Unit(u) => unit_step_id(u),
         Dependency::Workload(w) => cutover_step_id(w),
         Dependency::Step(s) => s.clone(),
     }
-}
-
-/// The step id of the step that carries out a workload's units: `MOVE-dev/payments`.
-pub fn workload_step_id(workload: &str) -> String {
-    format!("{}-{workload}", Phase::Moves.prefix())
 }
 
 /// The step id of a workload's cutover: `MOVE-dev/payments/cutover`.
@@ -1379,7 +1354,7 @@ pub fn cutover_step_id(workload: &str) -> String {
 }
 
 /// `2 volumes, 1 network interface`.
-fn count_types(f: &Facts, arns: &[Shared]) -> String {
+pub(crate) fn count_types(f: &Facts, arns: &[Shared]) -> String {
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
     for arn in arns {
         let ty = f
@@ -1397,7 +1372,9 @@ fn count_types(f: &Facts, arns: &[Shared]) -> String {
 pub(crate) fn plural_word(word: &str) -> String {
     if word.ends_with('s') {
         format!("{word}es")
-    } else if let Some(stem) = word.strip_suffix('y') {
+    } else if let Some(stem) = word.strip_suffix('y')
+        && !stem.ends_with(['a', 'e', 'o', 'u'])
+    {
         format!("{stem}ies")
     } else {
         format!("{word}s")
@@ -1435,18 +1412,14 @@ fn unit_step(
                 unit.resources.iter().cloned().partition(|a| governance(type_of(a)));
             // Roles, users, policies, secrets, parameters, keys and certificates have their own
             // preparation step, which recreates them: this step only checks they are there.
-            let prepared_by = |ty: &str| match ty {
-                "iam:role" | "iam:user" | "iam:policy" => Some("PREP-iam"),
-                "secretsmanager:secret" | "ssm:parameter" | "kms:key" => Some("PREP-secrets"),
-                "acm:certificate" => Some("PREP-certificates"),
-                _ => None,
-            };
+            let prepared_by =
+                |ty: &str| prepare::prepared_by(ty).map(|step| format!("{}-{step}", Phase::Prepare.prefix()));
             let (prepared, recreated): (Vec<Shared>, Vec<Shared>) =
                 recreated.into_iter().partition(|a| prepared_by(type_of(a)).is_some());
             if !prepared.is_empty() {
                 let arns: Vec<&Shared> = prepared.iter().collect();
-                let steps: BTreeSet<&str> = prepared.iter().filter_map(|a| prepared_by(type_of(a))).collect();
-                let steps: Vec<String> = steps.into_iter().map(str::to_owned).collect();
+                let steps: BTreeSet<String> = prepared.iter().filter_map(|a| prepared_by(type_of(a))).collect();
+                let steps: Vec<String> = steps.into_iter().collect();
                 deps.extend(steps.iter().cloned());
                 action.push_str(&format!(
                     "Check that {} recreated the {} ({}) in {name}, before the units that use them.",
@@ -1569,16 +1542,16 @@ fn unit_step(
 }
 
 /// What a unit's step says besides its procedure.
-struct UnitNotes {
+pub(crate) struct UnitNotes {
     /// Sentences about what the procedure carries with the anchor (volumes in the AMI...).
-    carried: Vec<String>,
+    pub carried: Vec<String>,
     /// Sentences about what needs its own action (an Elastic IP, other members).
-    extra: Vec<String>,
+    pub extra: Vec<String>,
     /// One line per caveat or cross-account link (Markdown, without the bullet).
-    bullets: Vec<String>,
+    pub bullets: Vec<String>,
 }
 
-fn unit_notes(f: &Facts, target: &MoveTarget, unit: &MoveUnit) -> UnitNotes {
+pub(crate) fn unit_notes(f: &Facts, target: &MoveTarget, unit: &MoveUnit) -> UnitNotes {
     let name = md_text(&target.name);
     let anchor = unit.anchor.as_deref().unwrap_or_default();
     let others: Vec<&Shared> = unit.resources.iter().filter(|a| a.as_str() != anchor).collect();
@@ -1634,7 +1607,7 @@ fn unit_notes(f: &Facts, target: &MoveTarget, unit: &MoveUnit) -> UnitNotes {
     }
     for arn in &unit.resources {
         if let Some(r) = f.resource(arn) {
-            for caveat in caveats::applying(r) {
+            for caveat in caveats::applying(r, |k| f.resource(k)) {
                 notes.bullets.push(format!("{}: {}", f.md_label(arn), caveat.text));
             }
         }
@@ -1675,42 +1648,47 @@ fn unit_notes(f: &Facts, target: &MoveTarget, unit: &MoveUnit) -> UnitNotes {
     notes
 }
 
-/// The one step that carries out every unit of an application workload, each by the
-/// procedure its row in the workload's table names; the table lists the units.
-fn workload_step(b: &mut Builder, f: &Facts, target: &MoveTarget, workload: &Workload, deps: Vec<String>) -> String {
-    let units: Vec<&MoveUnit> = target.units_of(workload).collect();
-    // What every copy step verifies and how it rolls back is written once, in procedure `copy`.
-    let mut action = "Procedure `copy`.".to_owned();
-    for unit in &units {
-        let notes = unit_notes(f, target, unit);
-        let mut line: Vec<String> = notes.extra;
-        line.extend(notes.bullets);
-        if !line.is_empty() {
-            action.push_str(&format!("\n\n- {}: {}", md_code(&unit.id), line.join(" ")));
-        }
+/// The step of one unit of an application workload, by the procedure of its method; returns
+/// its id. The runbook shows it as a row of the workload's table, with its notes under it.
+fn copy_step(
+    b: &mut Builder,
+    f: &Facts,
+    target: &MoveTarget,
+    workload: &Workload,
+    unit: &MoveUnit,
+    deps: Vec<String>,
+) -> String {
+    let anchor = unit.anchor.as_deref().unwrap_or_default();
+    let anchor_type = f
+        .resource(anchor)
+        .map_or("resource".to_owned(), |r| type_word(&r.resource_type).into_owned());
+    let label = super::text::truncate(&f.label(anchor), super::text::MAX_NAME_CHARS).into_owned();
+    let notes = unit_notes(f, target, unit);
+    let mut action = format!("Procedure `{}`.", md_text(&unit.method));
+    for sentence in notes.carried.iter().chain(&notes.extra).chain(&notes.bullets) {
+        action.push(' ');
+        action.push_str(sentence);
     }
-    let verify = "as procedure `copy` says.".to_owned();
-    b.add(
+    // What a copy verifies and how it rolls back is written once, in procedure `copy`.
+    let verify = match unit.kind {
+        UnitKind::Data => "Sizes and counts match the original; the new account owns the copy.",
+        UnitKind::Compute => "It runs in the new account and passes its health check.",
+        _ => "It exists in the new account, configured as the original.",
+    };
+    b.add_with_id(
         Phase::Moves,
-        &workload.id,
+        unit_step_id(&unit.id),
         Draft {
-            summary: format!("Copy {} into {}", workload.id, target.name),
+            summary: format!("{} {anchor_type} {label} in {}", verb(&unit.method), target.name),
             owner: PLATFORM,
             action,
-            rollback: verify.clone(),
-            verify,
+            verify: verify.to_owned(),
+            rollback: "Delete the copy; the original serves until the cutover.".into(),
             depends_on: deps,
             target: Some(target.name.clone()),
+            unit: Some(unit.id.to_string()),
             workload: Some(workload.id.to_string()),
-            region: Some(
-                units
-                    .iter()
-                    .map(|u| u.region.to_string())
-                    .collect::<BTreeSet<_>>()
-                    .into_iter()
-                    .collect::<Vec<_>>()
-                    .join(" "),
-            ),
+            region: Some(unit.region.to_string()),
             ..Draft::default()
         },
     )
@@ -1731,17 +1709,11 @@ fn verb(method: &str) -> &'static str {
 }
 
 /// A workload's cutover, after all its units; returns its id.
-fn cutover_step(
-    b: &mut Builder,
-    target: &MoveTarget,
-    workload: &Workload,
-    unit_step_ids: &BTreeMap<&str, String>,
-    prepared: &[String],
-) -> String {
+fn cutover_step(b: &mut Builder, target: &MoveTarget, workload: &Workload, prepared: &[String]) -> String {
     let mut depends_on: Vec<String> = workload
         .cutover_after
         .iter()
-        .map(|d| dependency_step(d, unit_step_ids))
+        .map(dependency_step)
         .chain(prepared.iter().cloned())
         .collect();
     // Sorted for a stable order; the builder drops repeats.
@@ -1779,6 +1751,21 @@ pub fn procedures() -> Vec<Procedure> {
         title,
         text: text.to_owned(),
     };
+    // Sources of the facts the procedures state:
+    // - AMIs and EBS snapshots on the default AWS-managed key cannot be shared
+    //   (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/sharingamis-explicit.html,
+    //   https://docs.aws.amazon.com/ebs/latest/userguide/ebs-modifying-snapshot-permissions.html);
+    // - a deleted bucket's name may take 48-72 hours to become available, and then any account can
+    //   claim it (https://repost.aws/knowledge-center/s3-conflicting-conditional-operation,
+    //   https://docs.aws.amazon.com/AmazonS3/latest/userguide/delete-bucket.html);
+    // - automated RDS snapshots are shared by copying them to a manual one, and a snapshot on the
+    //   default KMS key cannot be shared
+    //   (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ShareSnapshot.html,
+    //   https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/share-encrypted-snapshot.html);
+    // - an Elastic IP transfer must be accepted within seven days, in the same Region
+    //   (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/transfer-EIPs-intro-ec2.html);
+    // - Availability Zone names map to different zones in each account; zone IDs do not
+    //   in the oldest Regions (https://docs.aws.amazon.com/global-infrastructure/latest/regions/az-ids.html).
     let mut out = vec![
         p(
             "share-ami",
@@ -1827,12 +1814,23 @@ pub fn procedures() -> Vec<Procedure> {
              the same, so allow-lists elsewhere keep working.",
         ),
         p(
+            "landing",
+            "Build a landing network",
+            "Recreate in the target account and region each VPC of the landing table, with its range from the \
+             CIDR plan (PREP-network-hub), its subnets in the same Availability Zone IDs (zone names can map to \
+             different zones in each account), its security groups, and the route tables, gateways, endpoints \
+             and network ACLs its original has; attach it to the hub. Verify: each VPC and subnet has its \
+             planned range, and a test instance reaches what it must. Roll back: delete what the step made; the \
+             originals stay until the cleanup.",
+        ),
+        p(
             "copy",
-            "Copy a workload",
-            "Carry out each unit of the workload's table, in order, by the procedure its row names. Verify: \
-             data stores match their originals in size and count, servers pass their health checks, and other \
-             copies match their originals' configuration. Roll back: delete the copies; the originals serve \
-             until the cutover.",
+            "Copy a unit",
+            "Each row of a workload's table is one step: carry it out by the procedure the row names, once the \
+             steps on the workload's **Depends on** line and in the row's After cell are done. Verify: data \
+             copies match their originals in size and count, servers pass their health checks, and other \
+             copies match their originals' configuration. Roll back: delete the copy; the original serves until \
+             the cutover.",
         ),
         p(
             "cutover",

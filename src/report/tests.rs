@@ -531,8 +531,8 @@ fn the_mixed_runbook_covers_every_required_topic() {
         .units
         .iter()
         .map(|u| {
-            let row = format!("\n| `{}` |", u.id);
-            let step = format!(" MOVE-{}: ", u.id);
+            let row = format!("\n| MOVE-{} |", u.id);
+            let step = format!("# MOVE-{}: ", u.id);
             let found: Vec<usize> = md
                 .match_indices(&row)
                 .chain(md.match_indices(&step))
@@ -647,8 +647,8 @@ fn a_move_unit_that_depends_on_a_later_unit_is_refused() {
     .unwrap_err();
     assert_eq!(
         err.to_string(),
-        // The landing networks of a target share one step, named after its first landing workload.
-        "the plan's workload dev/network-eu-west-1 depends on MOVE-dev/golden, which comes after it: regenerate the plan"
+        // Each unit has its own step, the landing network of each region too.
+        "the plan's move unit dev/network-eu-west-1 depends on MOVE-dev/dev-api-1, which comes after it: regenerate the plan"
     );
     plan.units[0].depends_on = vec![Dependency::Unit("nowhere".into())];
     let err = render(&RunbookInput {
@@ -1000,4 +1000,81 @@ fn tasks_csv_rows_fit_a_tracker() {
     assert_eq!(cut.chars().count(), MAX_TASK_DESCRIPTION);
     assert!(cut.starts_with("Do it.\n\nVerify: yyy"), "{cut}");
     assert!(cut.contains("y …") && !cut.contains("Roll back:"), "{cut}");
+}
+
+/// Nothing of the sample's plan is lost in its runbook, and nothing is said twice: every move
+/// unit has one step, defined once (a heading, or a row of its workload's table); every
+/// conflict and every review item has one row; every caveat that applies to a moving resource
+/// is stated once.
+#[test]
+fn the_sample_runbook_states_every_unit_conflict_review_item_and_caveat_once() {
+    let inventory = crate::sample::inventory().unwrap();
+    let rules = crate::sample::rules().unwrap();
+    let plan = crate::classify::classify(&inventory, &rules);
+    let input = RunbookInput {
+        inventory: &inventory,
+        plan: &plan,
+        costs: None,
+        blind_spots: None,
+        generated_at: GENERATED_AT.into(),
+    };
+    let md = render(&input).unwrap().markdown;
+    let facts = facts::Facts::new(&input);
+    let section = |title: &str| -> String {
+        let start = md.find(title).unwrap_or_else(|| panic!("no section {title}"));
+        let rest = &md[start + title.len()..];
+        rest[..rest.find("\n#").unwrap_or(rest.len())].to_owned()
+    };
+    assert!(!plan.units.is_empty());
+    for unit in &plan.units {
+        let id = format!("MOVE-{}", unit.id);
+        let (row, heading) = (format!("| {id} |"), format!(" {id}: "));
+        let defined = md
+            .lines()
+            .filter(|l| l.starts_with(&row) || (l.starts_with('#') && l.contains(&heading)))
+            .count();
+        assert_eq!(defined, 1, "the step of unit {} is defined {defined} times", unit.id);
+    }
+
+    let conflicts = section("### Conflicts");
+    let review = section("### Review queue");
+    assert!(!plan.conflicts.is_empty() && !plan.review.is_empty());
+    for c in &plan.conflicts {
+        let label = facts.md_label(&c.arn);
+        let rows = conflicts
+            .lines()
+            .filter(|l| l.starts_with(&format!("| {label} |")))
+            .count();
+        assert_eq!(rows, 1, "conflict {label}");
+        assert!(!review.contains(&label), "conflict {label} is also in the review queue");
+    }
+    let conflicted: BTreeSet<&str> = plan.conflicts.iter().map(|c| c.arn.as_str()).collect();
+    for r in plan.review.iter().filter(|r| !conflicted.contains(r.arn.as_str())) {
+        let label = facts.md_label(&r.arn);
+        assert_eq!(review.matches(&label).count(), 1, "review item {label}");
+    }
+
+    let mut caveats = 0;
+    for a in plan.assignments.iter().filter(|a| a.unit.is_some()) {
+        let resource = inventory.resources.iter().find(|r| r.arn == a.arn).unwrap();
+        for caveat in caveats::applying(resource, |k| facts.resource(k)) {
+            let line = format!("{}: {}", facts.md_label(&a.arn), caveat.text);
+            assert_eq!(md.matches(&line).count(), 1, "caveat {} of {}", caveat.id, a.arn);
+            caveats += 1;
+        }
+    }
+    assert!(caveats > 0, "the sample has moving resources with caveats");
+
+    // Each cutover waits for every unit step of its workload.
+    let steps = steps::build(&facts);
+    for w in plan.workloads.iter().filter(|w| !w.cutover_after.is_empty()) {
+        let cutover = steps::cutover_step_id(&w.id);
+        for unit in &w.units {
+            let unit_step = steps::unit_step_id(unit);
+            assert!(
+                steps::waits_for(&steps, &cutover, &unit_step),
+                "{cutover} does not wait for {unit_step}"
+            );
+        }
+    }
 }

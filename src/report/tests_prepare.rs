@@ -173,6 +173,32 @@ fn the_certificate_step_names_the_certificates_of_moving_load_balancers() {
     assert!(certs.contains("- `dev.example.com` for dev"), "{certs}");
     assert!(certs.contains("also `*.dev.example.com`"), "{certs}");
     assert!(certs.contains("used by dev-web"), "{certs}");
+    assert!(!certs.contains("nothing uses it"), "{certs}");
+}
+
+#[test]
+fn a_certificate_nothing_uses_is_listed_as_optional() {
+    let mut inv = account();
+    inv.resources.push(
+        build::res(&arn("acm", "us-east-1", "certificate/c-2"), "acm:certificate")
+            .in_region("us-east-1")
+            .named("old.example.com")
+            .tag("Environment", "dev")
+            .attr("domain_name", "old.example.com")
+            .attr("in_use", false)
+            .attr("status", "PENDING_VALIDATION"),
+    );
+    inv.resources.sort_by(|a, b| a.arn.cmp(&b.arn));
+    let (rb, _) = runbook(&inv);
+    let certs = step(&rb.markdown, "PREP-certificates");
+    assert!(
+        certs.contains(
+            "- `old.example.com` for dev: in `us-east-1`; nothing uses it, and its status is \
+             `PENDING_VALIDATION`: request it only if a workload there needs it."
+        ),
+        "{certs}"
+    );
+    assert!(certs.contains("- `dev.example.com` for dev"), "{certs}");
 }
 
 #[test]
@@ -245,4 +271,36 @@ fn moves_wait_for_the_prepare_phase_and_the_decommissioning_waits_for_the_moves(
     assert!(pos("JOIN-final-ou") < pos("PREP-network-hub"));
     assert!(pos("PREP-hygiene") < pos("MOVE-dev/cleanup"));
     assert!(pos("MOVE-dev/cleanup") < pos("DEC-leftovers") && pos("DEC-leftovers") < pos("DEC-log-retention"));
+}
+
+/// The identities step of a target says "check that PREP-x recreated it" for every type of
+/// the shared table: each such type must really be listed by that step.
+#[test]
+fn every_type_an_identities_step_hands_to_a_preparation_step_is_listed_there() {
+    let mut inv = account();
+    for (i, (ty, _)) in steps::prepare::PREPARED.iter().enumerate() {
+        let (service, rest) = ty.split_once(':').unwrap();
+        let name = format!("probe-{i}");
+        let region = if service == "iam" { "" } else { "us-east-1" };
+        let mut r = build::res(&arn(service, region, &format!("{rest}/{name}")), ty)
+            .named(&name)
+            .tag("Environment", "dev")
+            .attr("domain_name", format!("{name}.example.com"));
+        r.region = (!region.is_empty()).then(|| region.to_owned());
+        inv.resources.push(r);
+    }
+    inv.resources.sort_by(|a, b| a.arn.cmp(&b.arn));
+    let (rb, _) = runbook(&inv);
+    for (i, (ty, step_name)) in steps::prepare::PREPARED.iter().enumerate() {
+        let text = step(&rb.markdown, &format!("PREP-{step_name}"));
+        let needle = match *ty {
+            // Policies are counted, not named.
+            "iam:policy" => "customer-managed polic".to_owned(),
+            _ => format!("probe-{i}"),
+        };
+        assert!(
+            text.contains(&needle),
+            "{ty}: PREP-{step_name} does not list {needle}:\n{text}"
+        );
+    }
 }

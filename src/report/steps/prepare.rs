@@ -21,6 +21,31 @@ pub(super) struct Prepare {
     pub cutover: Vec<String>,
 }
 
+/// The names of the steps that recreate identities, secrets and certificates (`PREP-iam`...).
+pub(super) const IAM: &str = "iam";
+pub(super) const SECRETS: &str = "secrets";
+pub(super) const CERTIFICATES: &str = "certificates";
+
+/// Which of those steps recreates each type. The identities step of each target only checks
+/// their work, and reads this same table, so the two cannot drift apart.
+pub(in crate::report) const PREPARED: &[(&str, &str)] = &[
+    ("iam:role", IAM),
+    ("iam:user", IAM),
+    ("iam:policy", IAM),
+    ("secretsmanager:secret", SECRETS),
+    ("ssm:parameter", SECRETS),
+    ("kms:key", SECRETS),
+    ("acm:certificate", CERTIFICATES),
+];
+
+/// The name of the step that recreates a type, if one does.
+pub(super) fn prepared_by(resource_type: &str) -> Option<&'static str> {
+    PREPARED
+        .iter()
+        .find(|(ty, _)| *ty == resource_type)
+        .map(|(_, step)| *step)
+}
+
 /// How many names a list shows before it counts the rest.
 const MAX_NAMES: usize = 12;
 
@@ -318,7 +343,7 @@ fn iam_step(
     deps.push(join.in_ou.clone());
     b.add(
         Phase::Prepare,
-        "iam",
+        IAM,
         Draft {
             summary: "Recreate the IAM roles and users per target, with their trust relations".into(),
             owner: SECURITY,
@@ -377,7 +402,7 @@ fn secrets_step(b: &mut Builder, f: &Facts, by_target: &BTreeMap<&str, Vec<&Reso
     };
     b.add(
         Phase::Prepare,
-        "secrets",
+        SECRETS,
         Draft {
             summary: "Recreate the secrets, parameters and keys per target".into(),
             owner: SECURITY,
@@ -444,6 +469,17 @@ fn certificates_step(b: &mut Builder, f: &Facts, by_target: &BTreeMap<&str, Vec<
             let mut detail = detail;
             if !users.is_empty() {
                 detail.push(format!("used by {}", join_words(users)));
+            } else if f.resource(arn).is_some_and(|c| c.attr_bool("in_use") == Some(false)) {
+                // Sent to a target by its own tag, but nothing uses it: a new one may not be needed.
+                let status = f
+                    .resource(arn)
+                    .and_then(|c| c.attr_str("status"))
+                    .filter(|s| *s != "ISSUED")
+                    .map(|s| format!(", and its status is {}", md_code(s)))
+                    .unwrap_or_default();
+                detail.push(format!(
+                    "nothing uses it{status}: request it only if a workload there needs it"
+                ));
             }
             format!(
                 "- {domain} for {}{}.",
@@ -474,7 +510,7 @@ fn certificates_step(b: &mut Builder, f: &Facts, by_target: &BTreeMap<&str, Vec<
     };
     b.add(
         Phase::Prepare,
-        "certificates",
+        CERTIFICATES,
         Draft {
             summary: "Request the certificates of the moving load balancers and distributions in their new accounts"
                 .into(),
