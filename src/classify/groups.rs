@@ -234,9 +234,14 @@ fn unit_kind(ty: &str) -> UnitKind {
     }
 }
 
-/// RDS types that are parts of a database: subnet, parameter and option groups.
+/// RDS types that are parts of a database: subnet, parameter and option groups (the RDS and
+/// Tagging APIs name them `subgrp`, `pg`, `cluster-pg` and `og` in their ARNs).
 fn is_rds_part(ty: &str) -> bool {
-    ty.starts_with("rds:") && (ty.ends_with("group") || ty.ends_with("-grp") || ty.ends_with("subgrp"))
+    ty.starts_with("rds:")
+        && (ty.ends_with("group")
+            || ty.ends_with("-grp")
+            || ty.ends_with("subgrp")
+            || matches!(ty, "rds:pg" | "rds:cluster-pg" | "rds:og"))
 }
 
 fn is_database(ty: &str) -> bool {
@@ -1229,6 +1234,30 @@ mod tests {
         assert_eq!(plan.units.len(), 1, "{:?}", plan.units);
         assert_eq!(plan.units[0].resources, [db, params, subnets]);
         assert_eq!(plan.units[0].method, "share-rds-snapshot");
+    }
+
+    #[test]
+    fn a_database_moves_with_the_groups_the_tagging_api_found_by_their_arn_types() {
+        let arn = |kind: &str, name: &str| format!("arn:aws:rds:us-east-1:111122223333:{kind}:{name}");
+        let (db, subnets, params, options) = (
+            arn("db", "orders"),
+            arn("subgrp", "orders"),
+            arn("pg", "orders-pg"),
+            arn("og", "orders-og"),
+        );
+        let plan = plan(vec![
+            res(&db, "rds:db")
+                .named("orders")
+                .tag("env", "dev")
+                .rel("in-subnet-group", &subnets)
+                .rel("uses-parameter-group", &params)
+                .rel("uses-option-group", &options),
+            res(&subnets, "rds:subgrp").tag("env", "dev"),
+            res(&params, "rds:pg").tag("env", "dev"),
+            res(&options, "rds:og").tag("env", "dev"),
+        ]);
+        assert_eq!(plan.units.len(), 1, "{:?}", plan.units);
+        assert_eq!(plan.units[0].resources, [db, options, params, subnets]);
     }
 
     #[test]

@@ -7,6 +7,7 @@ mod cli;
 mod costs;
 mod hostile;
 mod moto;
+mod replication;
 mod runbook;
 mod safe_outputs;
 mod scan;

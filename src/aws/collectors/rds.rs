@@ -232,6 +232,20 @@ pub(crate) fn db_instance(cx: &Ctx<'_>, d: &sdk::DbInstance) -> Option<Resource>
         .filter_map(|g| g.option_group_name())
         .collect();
     option_groups.sort_unstable();
+    // A group of the account's own (not AWS's `default.` or `default:` ones) is a part of the
+    // database: the Tagging API reports it by these ARNs, and it moves in the database's unit.
+    relations.extend(
+        parameter_groups
+            .iter()
+            .filter(|g| !g.starts_with("default."))
+            .map(|g| Relation::new("uses-parameter-group", cx.arn("pg", g))),
+    );
+    relations.extend(
+        option_groups
+            .iter()
+            .filter(|g| !g.starts_with("default:"))
+            .map(|g| Relation::new("uses-option-group", cx.arn("og", g))),
+    );
     let attrs = Attrs::default()
         .opt("status", d.db_instance_status())
         .opt("engine", d.engine())
@@ -255,6 +269,11 @@ pub(crate) fn db_cluster(cx: &Ctx<'_>, c: &sdk::DbCluster) -> Option<Resource> {
     let mut relations = cx.subnet_group_rels(c.db_subnet_group(), &[]);
     relations.extend(cx.groups(c.vpc_security_groups()));
     relations.extend(cx.key(c.kms_key_id()));
+    relations.extend(
+        c.db_cluster_parameter_group()
+            .filter(|g| !g.starts_with("default."))
+            .map(|g| Relation::new("uses-parameter-group", cx.arn("cluster-pg", g))),
+    );
     let mut members: Vec<&str> = c
         .db_cluster_members()
         .iter()
@@ -436,6 +455,19 @@ mod tests {
         assert_eq!(a["backup_retention_days"], 7);
         assert_eq!(a["parameter_groups"], serde_json::json!(["pg-a", "pg-b"]));
         assert_eq!(a["option_groups"], serde_json::json!(["default:postgres-15"]));
+        // The account's own parameter groups are parts of the database; AWS's default ones are not.
+        for pg in ["pg-a", "pg-b"] {
+            assert!(has(
+                &r,
+                "uses-parameter-group",
+                &format!("arn:aws:rds:{REGION}:{ACCOUNT}:pg:{pg}")
+            ));
+        }
+        assert!(
+            !r.relations.iter().any(|rel| rel.kind == "uses-option-group"),
+            "{:?}",
+            r.relations
+        );
     }
 
     #[test]

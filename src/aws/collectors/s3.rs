@@ -399,6 +399,23 @@ pub async fn describe_bucket(
         )
         .map(|out| {
             attrs = std::mem::take(&mut attrs).set("replication", out.is_some());
+            // The role S3 replicates with moves with the bucket when nothing else uses it; each
+            // destination bucket is a link the move must keep or rewrite.
+            if let Some(config) = out.as_ref().and_then(|o| o.replication_configuration()) {
+                if !config.role().is_empty() {
+                    relations.push(Relation::new("uses-role", config.role()));
+                }
+                let mut destinations: Vec<&str> = config
+                    .rules()
+                    .iter()
+                    .filter_map(|r| r.destination())
+                    .map(|d| d.bucket())
+                    .filter(|b| !b.is_empty())
+                    .collect();
+                destinations.sort_unstable();
+                destinations.dedup();
+                relations.extend(destinations.into_iter().map(|b| Relation::new("replicates-to", b)));
+            }
         }),
     );
 
