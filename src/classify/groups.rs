@@ -618,28 +618,59 @@ pub(crate) fn build(input: &Input<'_, '_>) -> Grouping {
             workload: key,
         });
     }
-    // Unit names: the anchor's name, unless it is missing or taken (then a hash of the ARN).
-    let mut name_count: FastMap<(usize, String), usize> = FastMap::default();
+    // Unit names, stable across review decisions: they depend on the inventory, not on which
+    // resources the plan moves. The anchor's name when no other resource of its type in the
+    // account has it; else the name and the region when that tells them apart; else the name
+    // and a hash of the ARN. A resource with no name, or one whose name is one the runbook's own
+    // steps take (`MOVE-dev/identities`, `MOVE-dev/cleanup`, `MOVE-dev/network-us-east-1`),
+    // gets its type or name and the hash.
+    let reserved = |s: &str| s == "identities" || s == "cleanup" || s.starts_with("network-");
+    let mut same_name: FastMap<(&str, String), usize> = FastMap::default();
+    let mut same_place: FastMap<(&str, String, String), usize> = FastMap::default();
+    for i in 0..n {
+        if let Some(name) = graph.resources[i].name.as_deref().map(slug).filter(|s| !s.is_empty()) {
+            *same_place.entry((ty(i), name.clone(), region(i))).or_default() += 1;
+            *same_name.entry((ty(i), name)).or_default() += 1;
+        }
+    }
+    let mut unit_names: BTreeMap<u32, String> = BTreeMap::new();
     for &anchor in members.keys() {
-        if let Some(name) = graph.resources[anchor as usize].name.as_deref().map(slug) {
-            *name_count
-                .entry((moving[anchor as usize].expect("moves"), name))
-                .or_default() += 1;
+        let a = anchor as usize;
+        let res = &graph.resources[a];
+        let base = res.name.as_deref().map(slug).filter(|s| !s.is_empty());
+        let name = match base {
+            Some(b) if reserved(&b) => format!("{b}-{}", short_hash(&res.arn)),
+            Some(b) if same_name.get(&(ty(a), b.clone())) == Some(&1) => b,
+            Some(b) if same_place.get(&(ty(a), b.clone(), region(a))) == Some(&1) => format!("{b}-{}", region(a)),
+            Some(b) => format!("{b}-{}", short_hash(&res.arn)),
+            None => format!("{}-{}", slug(&super::explain::type_word(ty(a))), short_hash(&res.arn)),
+        };
+        unit_names.insert(anchor, name);
+    }
+    // Anchors of different types with one name in one target (a bucket and a queue both named
+    // `reports`) each take the hash, so that every unit id stays unique.
+    let mut taken: FastMap<(usize, &str), usize> = FastMap::default();
+    for (&anchor, name) in &unit_names {
+        *taken
+            .entry((moving[anchor as usize].expect("moves"), name.as_str()))
+            .or_default() += 1;
+    }
+    let clashing: Vec<u32> = unit_names
+        .iter()
+        .filter(|(a, name)| taken[&(moving[**a as usize].expect("moves"), name.as_str())] > 1)
+        .map(|(a, _)| *a)
+        .collect();
+    for anchor in clashing {
+        let hash = short_hash(&graph.resources[anchor as usize].arn);
+        if let Some(name) = unit_names.get_mut(&anchor) {
+            name.push('-');
+            name.push_str(&hash);
         }
     }
     for (&anchor, list) in &members {
         let a = anchor as usize;
         let target = moving[a].expect("moves");
-        let res = &graph.resources[a];
-        let base = res.name.as_deref().map(slug).filter(|s| !s.is_empty());
-        // Names the runbook's own steps of a target take: `MOVE-dev/identities`, `MOVE-dev/cleanup`,
-        // `MOVE-dev/network-us-east-1`.
-        let reserved = |s: &str| s == "identities" || s == "cleanup" || s.starts_with("network-");
-        let name = match base {
-            Some(b) if name_count.get(&(target, b.clone())) == Some(&1) && !reserved(&b) => b,
-            Some(b) => format!("{b}-{}", short_hash(&res.arn)),
-            None => format!("{}-{}", slug(&super::explain::type_word(ty(a))), short_hash(&res.arn)),
-        };
+        let name = unit_names[&anchor].clone();
         let (kind, wname, reason) = if log_archive[a] {
             (
                 WorkloadKind::LogArchive,
@@ -1306,6 +1337,46 @@ mod tests {
         };
         assert_eq!(ids(&before), ids(&after));
         assert_eq!(after.units.len(), before.units.len() + 1);
+    }
+
+    #[test]
+    fn a_same_named_newcomer_leaves_the_first_units_id_alone() {
+        let eu = |tagged: bool| {
+            let r = res("arn:aws:ec2:eu-west-1:111122223333:instance/i-2", "ec2:instance")
+                .named("web-01")
+                .in_region("eu-west-1");
+            if tagged { r.tag("env", "dev") } else { r }
+        };
+        let id_of = |p: &Plan, arn: &str| p.assignments.iter().find(|a| a.arn == arn).and_then(|a| a.unit.clone());
+        let first = "arn:aws:ec2:us-east-1:111122223333:instance/i-1";
+        // The review decision: the second web-01 moves to dev too.
+        let before = plan(vec![instance("i-1", "web-01"), eu(false)]);
+        let after = plan(vec![instance("i-1", "web-01"), eu(true)]);
+        assert_eq!(id_of(&before, first).as_deref(), Some("dev/web-01-us-east-1"));
+        assert_eq!(id_of(&after, first), id_of(&before, first));
+        assert_eq!(
+            id_of(&after, "arn:aws:ec2:eu-west-1:111122223333:instance/i-2").as_deref(),
+            Some("dev/web-01-eu-west-1")
+        );
+    }
+
+    #[test]
+    fn anchors_of_two_types_with_one_name_get_distinct_ids() {
+        let plan = plan(vec![
+            res("arn:aws:sqs:us-east-1:111122223333:reports", "sqs:queue")
+                .named("reports")
+                .tag("env", "dev"),
+            bucket("reports").tag("env", "dev"),
+            instance("i-1", "api"),
+        ]);
+        let ids: Vec<&str> = plan.units.iter().map(|u| u.id.as_str()).collect();
+        let unique: BTreeSet<&str> = ids.iter().copied().collect();
+        assert_eq!(unique.len(), ids.len(), "{ids:?}");
+        assert!(
+            ids.iter().filter(|id| id.starts_with("dev/reports-")).count() == 2,
+            "{ids:?}"
+        );
+        assert!(ids.contains(&"dev/api"), "{ids:?}");
     }
 
     #[test]

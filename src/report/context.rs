@@ -598,9 +598,8 @@ fn preflight_intro(f: &Facts) -> String {
 }
 
 fn step_ctx(s: &Step) -> StepCtx {
-    let by_procedure = s.verify == s.rollback && s.verify.starts_with("as procedure ");
     StepCtx {
-        inline: by_procedure && !s.action.contains('\n'),
+        inline: s.procedure.is_some() && !s.action.contains('\n'),
         id: s.id.clone(),
         summary: s.summary.clone(),
         owner: s.owner.clone(),

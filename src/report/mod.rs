@@ -289,7 +289,15 @@ fn tasks_csv(steps: &[Step]) -> String {
 fn task_description(step: &Step) -> String {
     let pointer = format!("\n\nThe whole step: runbook.md, step {}.", step.id);
     let action = text::plain(&step.action);
-    let tail = text::plain(&format!("Verify: {}\n\nRoll back: {}", step.verify, step.rollback));
+    // A step that hands its verification and rollback to a shared procedure carries that
+    // procedure's text, so the task reads on its own in a tracker.
+    let procedure = step
+        .procedure
+        .and_then(|id| steps::procedures().into_iter().find(|p| p.id == id));
+    let tail = match procedure {
+        Some(p) => text::plain(&format!("Procedure {}: {}. {}", p.id, p.title, p.text)),
+        None => text::plain(&format!("Verify: {}\n\nRoll back: {}", step.verify, step.rollback)),
+    };
     let room = MAX_TASK_DESCRIPTION.saturating_sub(pointer.chars().count());
     let cut = |text: &str, room: usize| -> String {
         let kept: String = text.chars().take(room.saturating_sub(2)).collect();

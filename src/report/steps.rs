@@ -77,6 +77,9 @@ pub struct Step {
     pub attaches: Vec<Attachment>,
     /// The regions a move step works in, space-separated.
     pub region: Option<String>,
+    /// The shared procedure a one-line step hands its verification and rollback to (a cutover,
+    /// a landing network).
+    pub procedure: Option<&'static str>,
 }
 
 /// A service control policy attached by a step: `policy` on `target`, which is
@@ -108,6 +111,7 @@ struct Draft {
     workload: Option<String>,
     attaches: Vec<Attachment>,
     region: Option<String>,
+    procedure: Option<&'static str>,
 }
 
 #[derive(Default)]
@@ -147,6 +151,7 @@ impl Builder {
             workload: draft.workload,
             attaches: draft.attaches,
             region: draft.region,
+            procedure: draft.procedure,
         });
         id
     }
@@ -1322,6 +1327,7 @@ fn landing_step(
             action,
             verify: "as procedure `landing` says.".into(),
             rollback: "as procedure `landing` says.".into(),
+            procedure: Some("landing"),
             depends_on: deps,
             target: Some(target.name.clone()),
             unit: Some(unit.id.to_string()),
@@ -1727,6 +1733,7 @@ fn cutover_step(b: &mut Builder, target: &MoveTarget, workload: &Workload, prepa
             action: "Procedure `cutover`, in one change window.".into(),
             verify: "as procedure `cutover` says.".into(),
             rollback: "as procedure `cutover` says.".into(),
+            procedure: Some("cutover"),
             depends_on,
             target: Some(target.name.clone()),
             unit: None,
@@ -1988,6 +1995,7 @@ mod tests {
             workload: None,
             attaches: vec![],
             region: None,
+            procedure: None,
         }
     }
 
