@@ -818,6 +818,11 @@ fn move_target_ctx(f: &Facts, t: &MoveTarget, steps: &[Step]) -> MoveTargetCtx {
             plural(apps, "workload", "workloads"),
         )
     };
+    let step_of_unit: BTreeMap<&str, &Step> = steps
+        .iter()
+        .filter(|s| s.target.as_deref() == Some(t.name.as_str()))
+        .filter_map(|s| s.unit.as_deref().map(|u| (u, s)))
+        .collect();
     // The landing networks of every region are one section, under the first of them.
     let first_landing = t.workloads.iter().find(|w| w.kind == WorkloadKind::LandingNetwork);
     let workloads = t
@@ -835,12 +840,7 @@ fn move_target_ctx(f: &Facts, t: &MoveTarget, steps: &[Step]) -> MoveTargetCtx {
             let is_app = matches!(w.kind, WorkloadKind::Application | WorkloadKind::Unassigned);
             let unit_steps: Vec<(&MoveUnit, &Step)> = if is_app {
                 t.units_of(w)
-                    .filter_map(|u| {
-                        steps
-                            .iter()
-                            .find(|s| s.unit.as_deref() == Some(u.id.as_str()))
-                            .map(|s| (u, s))
-                    })
+                    .filter_map(|u| step_of_unit.get(u.id.as_str()).map(|s| (u, *s)))
                     .collect()
             } else {
                 Vec::new()

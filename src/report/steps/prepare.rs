@@ -389,7 +389,7 @@ fn secrets_step(b: &mut Builder, f: &Facts, by_target: &BTreeMap<&str, Vec<&Reso
     // (https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_examples_cross.html).
     let action = if lines.is_empty() {
         "The scan assigned no secret, parameter or KMS key to a new account. Ask each application owner which \
-         secrets their code reads at start-up, and create them in the new account before its copy step."
+         secrets their code reads at start-up, and create them in the new account before its move steps."
             .to_owned()
     } else {
         format!(
