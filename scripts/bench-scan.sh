@@ -339,15 +339,17 @@ if compare and main:
 tenx = [r for r in rows if r["table"] == "tenx"]
 if tenx and main:
     clean_rows = [r for r in main if r["mode"] == "clean"]
-    one = med([r["wall"] / r["found"] for r in clean_rows])
-    ten = med([r["wall"] / r["found"] for r in tenx])
-    print("\n| account | resources found | wall s (median) | runs | requests | floor s | peak RSS MiB | ms per resource | ratio to 1x |")
-    print("|---|---:|---:|---|---:|---:|---:|---:|---:|")
+    # A scan stopped before it wrote its inventory has no resources found: no time per resource.
+    def per_resource(rs):
+        return med([r["wall"] / r["found"] if r["found"] else None for r in rs])
+    one = per_resource(clean_rows)
+    print("\n| account | resources found | wall s (median) | runs | requests | floor s | peak RSS MiB | ms per resource | ratio to 1x | exit |")
+    print("|---|---:|---:|---|---:|---:|---:|---:|---:|---|")
     for label, rs in [("1x", clean_rows), ("10x", tenx)]:
-        per = med([r["wall"] / r["found"] for r in rs])
+        per = per_resource(rs)
         print(f"| {label} | {fmt(med([r['found'] for r in rs]), '.0f')} | {med([r['wall'] for r in rs]):.2f} | {walls(rs)} | "
               f"{fmt(med([r['requests'] for r in rs]), '.0f')} | {fmt(med([r.get('floor') for r in rs]))} | {fmt(med([r['rss_mib'] for r in rs]), '.0f')} | "
-              f"{per * 1000:.2f} | {per / one:.2f} |")
+              f"{fmt(per * 1000 if per else None)} | {fmt(per / one if per and one else None)} | {','.join(str(r['exit']) for r in rs)} |")
 services = [r for r in rows if r["table"] == "services"]
 if services:
     print("\n| bulk account with the services | wall s (median) | runs | floor s | requests | resources found | requests per resource | exit |")
