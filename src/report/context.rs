@@ -904,12 +904,10 @@ fn move_target_ctx(f: &Facts, t: &MoveTarget, steps: &[Step]) -> MoveTargetCtx {
                         } else {
                             "copy: the original stays".to_owned()
                         },
-                        routing: {
-                            if v.routing.is_empty() {
-                                "none".to_owned()
-                            } else {
-                                super::steps::count_types(f, &v.routing)
-                            }
+                        routing: if v.routing.is_empty() {
+                            "none".to_owned()
+                        } else {
+                            super::steps::count_types(f, &v.routing)
                         },
                         subnets: {
                             let list: Vec<String> = v

@@ -263,6 +263,7 @@ fn tasks_csv(steps: &[Step]) -> String {
             "depends_on",
         ],
     );
+    let procedures = steps::procedures();
     for step in steps {
         write(
             &mut writer,
@@ -270,7 +271,7 @@ fn tasks_csv(steps: &[Step]) -> String {
                 &step.id,
                 step.phase.as_str(),
                 &step.summary,
-                &task_description(step),
+                &task_description(step, &procedures),
                 &step.owner,
                 step.target.as_deref().unwrap_or_default(),
                 step.workload.as_deref().unwrap_or_default(),
@@ -286,14 +287,12 @@ fn tasks_csv(steps: &[Step]) -> String {
 /// The step as plain text, cut to fit [`MAX_TASK_DESCRIPTION`], ending with where the whole
 /// step is. A long action is cut before its verification and rollback are: a tracker task keeps
 /// how to check the step and how to undo it.
-fn task_description(step: &Step) -> String {
+fn task_description(step: &Step, procedures: &[steps::Procedure]) -> String {
     let pointer = format!("\n\nThe whole step: runbook.md, step {}.", step.id);
     let action = text::plain(&step.action);
     // A step that hands its verification and rollback to a shared procedure carries that
     // procedure's text, so the task reads on its own in a tracker.
-    let procedure = step
-        .procedure
-        .and_then(|id| steps::procedures().into_iter().find(|p| p.id == id));
+    let procedure = step.procedure.and_then(|id| procedures.iter().find(|p| p.id == id));
     let tail = match procedure {
         Some(p) => text::plain(&format!("Procedure {}: {}. {}", p.id, p.title, p.text)),
         None => text::plain(&format!("Verify: {}\n\nRoll back: {}", step.verify, step.rollback)),

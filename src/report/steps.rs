@@ -1494,9 +1494,6 @@ fn unit_step(
             )
         }
         _ => {
-            let anchor = unit.anchor.as_deref().unwrap_or_default();
-            let anchor_res = f.resource(anchor);
-            let anchor_type = anchor_res.map_or("resource".to_owned(), |r| type_word(&r.resource_type).into_owned());
             action.push_str(&format!("Procedure `{}`.", md_text(&unit.method)));
             let notes = unit_notes(f, target, unit);
             for sentence in notes.carried.iter().chain(&notes.extra) {
@@ -1506,20 +1503,19 @@ fn unit_step(
             for bullet in &notes.bullets {
                 action.push_str(&format!("\n\n- {bullet}"));
             }
-            let label = super::text::truncate(&f.label(anchor), super::text::MAX_NAME_CHARS).into_owned();
+            let (anchor_type, label) = anchor_words(f, unit);
             let summary = match workload.kind {
                 WorkloadKind::LogArchive => format!("Move the log delivery of {} ({label})", target.name),
                 _ => format!("{} {anchor_type} {label} in {}", verb(&unit.method), target.name),
             };
-            let verify = match unit.kind {
-                _ if workload.kind == WorkloadKind::LogArchive => "New trail and Config records arrive in the \
-                                                                   log-archive account, and the legacy bucket is \
-                                                                   protected for its retention period."
-                    .to_owned(),
-                UnitKind::Data => "Sizes and counts match the original; the new account owns the copy.".to_owned(),
-                UnitKind::Compute => "It runs in the new account and passes its health check.".to_owned(),
-                _ => "It exists in the new account, configured as the original.".to_owned(),
-            };
+            let verify = match workload.kind {
+                WorkloadKind::LogArchive => {
+                    "New trail and Config records arrive in the log-archive account, and \
+                                             the legacy bucket is protected for its retention period."
+                }
+                _ => copy_verify(unit.kind),
+            }
+            .to_owned();
             let owner = if workload.kind == WorkloadKind::LogArchive {
                 SECURITY
             } else {
@@ -1664,23 +1660,13 @@ fn copy_step(
     unit: &MoveUnit,
     deps: Vec<String>,
 ) -> String {
-    let anchor = unit.anchor.as_deref().unwrap_or_default();
-    let anchor_type = f
-        .resource(anchor)
-        .map_or("resource".to_owned(), |r| type_word(&r.resource_type).into_owned());
-    let label = super::text::truncate(&f.label(anchor), super::text::MAX_NAME_CHARS).into_owned();
+    let (anchor_type, label) = anchor_words(f, unit);
     let notes = unit_notes(f, target, unit);
     let mut action = format!("Procedure `{}`.", md_text(&unit.method));
     for sentence in notes.carried.iter().chain(&notes.extra).chain(&notes.bullets) {
         action.push(' ');
         action.push_str(sentence);
     }
-    // What a copy verifies and how it rolls back is written once, in procedure `copy`.
-    let verify = match unit.kind {
-        UnitKind::Data => "Sizes and counts match the original; the new account owns the copy.",
-        UnitKind::Compute => "It runs in the new account and passes its health check.",
-        _ => "It exists in the new account, configured as the original.",
-    };
     b.add_with_id(
         Phase::Moves,
         unit_step_id(&unit.id),
@@ -1688,7 +1674,7 @@ fn copy_step(
             summary: format!("{} {anchor_type} {label} in {}", verb(&unit.method), target.name),
             owner: PLATFORM,
             action,
-            verify: verify.to_owned(),
+            verify: copy_verify(unit.kind).to_owned(),
             rollback: "Delete the copy; the original serves until the cutover.".into(),
             depends_on: deps,
             target: Some(target.name.clone()),
@@ -1698,6 +1684,25 @@ fn copy_step(
             ..Draft::default()
         },
     )
+}
+
+/// A unit's anchor as its type word and its label, cut to fit a summary: (`instance`, `web-01 (i-0abc)`).
+fn anchor_words(f: &Facts, unit: &MoveUnit) -> (String, String) {
+    let anchor = unit.anchor.as_deref().unwrap_or_default();
+    let anchor_type = f
+        .resource(anchor)
+        .map_or("resource".to_owned(), |r| type_word(&r.resource_type).into_owned());
+    let label = super::text::truncate(&f.label(anchor), super::text::MAX_NAME_CHARS).into_owned();
+    (anchor_type, label)
+}
+
+/// How a copied unit is verified, by its kind (procedure `copy` says the same for the runbook).
+fn copy_verify(kind: UnitKind) -> &'static str {
+    match kind {
+        UnitKind::Data => "Sizes and counts match the original; the new account owns the copy.",
+        UnitKind::Compute => "It runs in the new account and passes its health check.",
+        _ => "It exists in the new account, configured as the original.",
+    }
 }
 
 /// The verb of a unit's summary, by its method.

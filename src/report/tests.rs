@@ -981,7 +981,7 @@ fn tasks_csv_rows_fit_a_tracker() {
     }))
     .remove(0);
     step.action = format!("`{long}`");
-    let cut = task_description(&step);
+    let cut = task_description(&step, &steps::procedures());
     assert_eq!(cut.chars().count(), MAX_TASK_DESCRIPTION);
     assert!(cut.contains("x …") && cut.ends_with(&format!("runbook.md, step {}.", step.id)));
     // The action is cut, not the verification and rollback that come after it.
@@ -996,7 +996,7 @@ fn tasks_csv_rows_fit_a_tracker() {
     // With a verification too long to keep whole, the text is cut at the end.
     step.action = "Do it.".into();
     step.verify = "y".repeat(3000);
-    let cut = task_description(&step);
+    let cut = task_description(&step, &steps::procedures());
     assert_eq!(cut.chars().count(), MAX_TASK_DESCRIPTION);
     assert!(cut.starts_with("Do it.\n\nVerify: yyy"), "{cut}");
     assert!(cut.contains("y …") && !cut.contains("Roll back:"), "{cut}");
