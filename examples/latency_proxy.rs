@@ -4,13 +4,15 @@
 //! ```text
 //! latency_proxy --upstream-port P [--port Q] [--latency-ms 50] [--deny-region R]
 //!               [--throttle-percent 20] [--token-bucket 100/20] [--seed N]
+//!               [--upstream-timeout-secs 300]
 //! ```
 //!
 //! `--throttle-percent` answers that share of the requests, at random, with the throttling error
 //! of their protocol; `--token-bucket CAPACITY/REFILL` gives every (signing service, region) a
 //! token bucket of CAPACITY requests refilled at REFILL a second and throttles what finds it
-//! empty. `GET /acctsplit-proxy/stats` answers the requests, throttled requests and seconds moto
-//! spent answering, since the start.
+//! empty. `--upstream-timeout-secs` is how long to wait for one of moto's answers before
+//! answering 502 (default 300). `GET /acctsplit-proxy/stats` answers the requests, throttled
+//! requests, requests moto did not answer and seconds moto spent answering, since the start.
 //!
 //! Prints `listening on http://127.0.0.1:Q` on stdout once it accepts connections, then serves
 //! until it is killed.
@@ -22,7 +24,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 const USAGE: &str = "usage: latency_proxy --upstream-port P [--port Q] [--latency-ms 50] [--deny-region R] \
-                     [--throttle-percent 20] [--token-bucket 100/20] [--seed N]";
+                     [--throttle-percent 20] [--token-bucket 100/20] [--seed N] [--upstream-timeout-secs 300]";
 
 fn parse(args: &[String]) -> Result<(u16, proxy::ProxyOptions), String> {
     let mut upstream = None;
@@ -45,6 +47,10 @@ fn parse(args: &[String]) -> Result<(u16, proxy::ProxyOptions), String> {
             }
             "--seed" => options.seed = number("--seed")?,
             "--token-bucket" => options.token_bucket = Some(bucket(value)?),
+            "--upstream-timeout-secs" => match number("--upstream-timeout-secs")? {
+                0 => return Err("--upstream-timeout-secs wants a number of seconds above 0".to_owned()),
+                secs => options.upstream_timeout = Some(Duration::from_secs(secs)),
+            },
             other => return Err(format!("unknown argument {other:?}")),
         }
     }

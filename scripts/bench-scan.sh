@@ -23,10 +23,14 @@
 # (resources, default 5000), BENCH_BUCKETS (default 200), BENCH_REGIONS (default
 # us-east-1,eu-west-1,us-west-2,ap-southeast-2), BENCH_RUNS (default 3), BENCH_LATENCY_MS
 # (default 50), BENCH_RANDOM_PERCENT (default 20), BENCH_TOKEN_BUCKET (default 100/20),
-# BENCH_CONCURRENCY (default "8 32 64"), BENCH_TENX (default 1), BENCH_SERVICES (default 1),
+# BENCH_CONCURRENCY (default "8 32 64"), BENCH_TENX (default 1), BENCH_TENX_RUNS (the 10x
+# scans, default BENCH_RUNS), BENCH_SERVICES (default 1),
 # BENCH_SERVICES_COUNT (the services' resources, `seed_moto --services`, default 1500),
 # BENCH_THROTTLING (default 1; 0 skips tables 1 and 2 and the compare scans, so that
 # `BENCH_THROTTLING=0 BENCH_TENX=0` runs the services table alone), BENCH_OUT (default bench-out),
+# BENCH_UPSTREAM_TIMEOUT (seconds the proxy waits for one of moto's answers before answering
+# 502, default 7200: at 10x, 16 slow requests share moto and each takes minutes; a request the
+# proxy gives up on is retried by the scan and answered twice by moto),
 # BENCH_COMPARE_BIN (another acctsplit binary, an older build for example: one clean and one
 # token-bucket scan of the bulk account with it, for the requests and times before a change),
 # ACCTSPLIT_MOTO_SERVER (the emulator, default .venv/bin/moto_server: run scripts/test.sh once).
@@ -49,6 +53,8 @@ SERVICES_COUNT="${BENCH_SERVICES_COUNT:-1500}"
 THROTTLING="${BENCH_THROTTLING:-1}"
 BASIC="${BENCH_BASIC:-0}"
 OUT="${BENCH_OUT:-bench-out}"
+UPSTREAM_TIMEOUT="${BENCH_UPSTREAM_TIMEOUT:-7200}"
+TENX_RUNS="${BENCH_TENX_RUNS:-$RUNS}"
 COMPARE_BIN="${BENCH_COMPARE_BIN:-}"
 MOTO="${ACCTSPLIT_MOTO_SERVER:-$PWD/.venv/bin/moto_server}"
 LEGACY_REGIONS="us-east-1,eu-west-1"
@@ -104,7 +110,8 @@ start_moto() {
 # start_proxy [PROXY ARGS...]: the latency proxy in front of moto; sets PROXY_PORT and PROXY_PID.
 start_proxy() {
     local log="$OUT/proxy-$MOTO_PORT-$RANDOM.log"
-    "$BIN/examples/latency_proxy" --upstream-port "$MOTO_PORT" --port 0 --latency-ms "$LATENCY_MS" "$@" >"$log" 2>&1 &
+    "$BIN/examples/latency_proxy" --upstream-port "$MOTO_PORT" --port 0 --latency-ms "$LATENCY_MS" \
+        --upstream-timeout-secs "$UPSTREAM_TIMEOUT" "$@" >"$log" 2>&1 &
     PROXY_PID=$!
     PIDS+=("$PROXY_PID")
     for _ in $(seq 1 100); do
@@ -153,7 +160,10 @@ row["wall"] = time.monotonic() - started
 import re
 slowest = re.search(r"slowest stream: (.+?) ([0-9.]+) s", open(out + ".stderr").read())
 row["slowest"] = [slowest.group(1), float(slowest.group(2))] if slowest else None
-row["rss_mib"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+row["rss_mib"] = usage.ru_maxrss / 1024
+# The scan's own CPU time, user and system: its cost apart from the emulator's.
+row["cpu"] = usage.ru_utime + usage.ru_stime
 row["exit"] = code
 row["inventory"] = out
 try:
@@ -181,6 +191,7 @@ if stats:
     s = json.load(urllib.request.urlopen(stats))
     row["proxy_requests"], row["throttled"], row["floor"] = s["requests"], s["throttled"], s["busy_seconds"]
     row["upstream_sum"] = s["upstream_seconds"]
+    row["upstream_failures"] = s.get("upstream_failures")
 with open(runs, "a") as f:
     f.write(json.dumps(row) + "\n")
 print(f"    {row['wall']:.2f} s, exit {code}, {row.get('requests')} requests, {row.get('found')} resources", file=sys.stderr)
@@ -260,7 +271,7 @@ fi
 
 if [ "$TENX" = 1 ]; then
     seed bulk10x --bulk $((BULK * 10)) --regions "$BULK_REGIONS" --buckets $((BUCKETS * 10))
-    for run in $(seq 1 "$RUNS"); do
+    for run in $(seq 1 "$TENX_RUNS"); do
         proxied tenx bulk10x clean "" "$BULK_REGIONS"
     done
     stop "$MOTO_PID"
@@ -298,8 +309,8 @@ main = [r for r in rows if r["table"] == "throttling"]
 if main:
     reference = main[0]["inventory"]
     clean = med([r["wall"] for r in main if r["mode"] == "clean"])
-    print("\n| scan | wall s (median) | runs | ratio to clean | floor s | wall / floor | longest chain x latency s | requests | proxy requests | throttled | resources | identical inventory | peak RSS MiB | exit |")
-    print("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|")
+    print("\n| scan | wall s (median) | runs | ratio to clean | floor s | wall / floor | longest chain x latency s | requests | proxy requests | throttled | moto not answering (502) | resources | identical inventory | peak RSS MiB | exit |")
+    print("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|")
     modes = []
     for r in main:
         if r["mode"] not in modes:
@@ -312,6 +323,7 @@ if main:
         print(f"| {mode} | {wall:.2f} | {walls(rs)} | {wall / clean:.2f} | {fmt(floor)} | "
               f"{fmt(wall / floor if floor else None)} | {fmt(chain * float(sys.argv[2]) / 1000 if chain else None)} | {fmt(med([r['requests'] for r in rs]), '.0f')} | "
               f"{fmt(med([r.get('proxy_requests') for r in rs]), '.0f')} | {fmt(med([r.get('throttled') for r in rs]), '.0f')} | "
+              f"{fmt(med([r.get('upstream_failures') for r in rs]), '.0f')} | "
               f"{fmt(med([r['found'] for r in rs]), '.0f')} | {'yes' if all(same(reference, r['inventory']) for r in rs) else 'NO'} | "
               f"{fmt(med([r['rss_mib'] for r in rs]), '.0f')} | {','.join(str(r['exit']) for r in rs)} |")
     per_service = main[0].get("by_service", {})
@@ -340,16 +352,22 @@ tenx = [r for r in rows if r["table"] == "tenx"]
 if tenx and main:
     clean_rows = [r for r in main if r["mode"] == "clean"]
     # A scan stopped before it wrote its inventory has no resources found: no time per resource.
-    def per_resource(rs):
-        return med([r["wall"] / r["found"] if r["found"] else None for r in rs])
-    one = per_resource(clean_rows)
-    print("\n| account | resources found | wall s (median) | runs | requests | floor s | peak RSS MiB | ms per resource | ratio to 1x | exit |")
-    print("|---|---:|---:|---|---:|---:|---:|---:|---:|---|")
+    def per_resource(rs, key):
+        return med([r[key] / r["found"] if r["found"] and r.get(key) is not None else None for r in rs])
+    one, one_cpu = per_resource(clean_rows, "wall"), per_resource(clean_rows, "cpu")
+    # Wall time per resource is bound by moto, whose answers grow slower as the account grows; the
+    # scan's own CPU time per resource is what the scanner costs apart from the emulator.
+    print("\n| account | resources found | wall s (median) | runs | requests | floor s | wall / floor | moto not answering (502) | peak RSS MiB | ms per resource | ratio to 1x | scan CPU s | CPU ms per resource | CPU ratio to 1x | exit |")
+    print("|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for label, rs in [("1x", clean_rows), ("10x", tenx)]:
-        per = per_resource(rs)
-        print(f"| {label} | {fmt(med([r['found'] for r in rs]), '.0f')} | {med([r['wall'] for r in rs]):.2f} | {walls(rs)} | "
-              f"{fmt(med([r['requests'] for r in rs]), '.0f')} | {fmt(med([r.get('floor') for r in rs]))} | {fmt(med([r['rss_mib'] for r in rs]), '.0f')} | "
-              f"{fmt(per * 1000 if per else None)} | {fmt(per / one if per and one else None)} | {','.join(str(r['exit']) for r in rs)} |")
+        per, cpu = per_resource(rs, "wall"), per_resource(rs, "cpu")
+        wall, floor = med([r['wall'] for r in rs]), med([r.get('floor') for r in rs])
+        print(f"| {label} | {fmt(med([r['found'] for r in rs]), '.0f')} | {wall:.2f} | {walls(rs)} | "
+              f"{fmt(med([r['requests'] for r in rs]), '.0f')} | {fmt(floor)} | {fmt(wall / floor if floor else None)} | "
+              f"{fmt(med([r.get('upstream_failures') for r in rs]), '.0f')} | {fmt(med([r['rss_mib'] for r in rs]), '.0f')} | "
+              f"{fmt(per * 1000 if per else None)} | {fmt(per / one if per and one else None)} | "
+              f"{fmt(med([r.get('cpu') for r in rs]))} | {fmt(cpu * 1000 if cpu else None, '.3f')} | {fmt(cpu / one_cpu if cpu and one_cpu else None)} | "
+              f"{','.join(str(r['exit']) for r in rs)} |")
 services = [r for r in rows if r["table"] == "services"]
 if services:
     print("\n| bulk account with the services | wall s (median) | runs | floor s | requests | resources found | requests per resource | exit |")

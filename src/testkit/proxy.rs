@@ -44,9 +44,17 @@ pub struct ProxyOptions {
     /// A token bucket per (signing service, region): `(capacity, refill a second)`. A request
     /// finding it empty is throttled and takes no token; the bucket starts full.
     pub token_bucket: Option<(f64, f64)>,
+    /// How long to wait for moto's answer to one request before answering 502 Bad Gateway;
+    /// `None` waits [`DEFAULT_UPSTREAM_TIMEOUT`]. A benchmark of a large account raises it: moto
+    /// works on its requests in turn, so 16 slow ones in flight each take 16 times as long, and
+    /// a request given up and retried makes moto do its work twice.
+    pub upstream_timeout: Option<Duration>,
     /// Port to listen on (127.0.0.1); 0 picks a free one.
     pub port: u16,
 }
+
+/// How long the proxy waits for one of moto's answers unless told otherwise.
+pub const DEFAULT_UPSTREAM_TIMEOUT: Duration = Duration::from_secs(300);
 
 /// A running proxy; it stops, and joins its threads, when dropped.
 pub struct Proxy {
@@ -64,6 +72,8 @@ struct Shared {
     buckets: Mutex<BTreeMap<(String, String), (f64, Instant)>>,
     rng: Mutex<u64>,
     throttled: AtomicU64,
+    /// Forwarded requests moto did not answer (refused, closed or timed out): answered 502.
+    upstream_failures: AtomicU64,
     /// Nanoseconds spent waiting for moto's answers, summed over every forwarded request.
     upstream_nanos: AtomicU64,
     /// Forwarded requests in flight, and since when at least one has been.
@@ -88,6 +98,7 @@ pub fn start(upstream_port: u16, options: ProxyOptions) -> Proxy {
         buckets: Mutex::new(BTreeMap::new()),
         rng: Mutex::new(seed.max(1)),
         throttled: AtomicU64::new(0),
+        upstream_failures: AtomicU64::new(0),
         upstream_nanos: AtomicU64::new(0),
         in_flight: Mutex::new((0, None)),
         busy_nanos: AtomicU64::new(0),
@@ -127,6 +138,11 @@ impl Proxy {
         self.shared.throttled.load(Ordering::SeqCst)
     }
 
+    /// Forwarded requests answered 502 because moto did not answer in time (or at all).
+    pub fn upstream_failures(&self) -> u64 {
+        self.shared.upstream_failures.load(Ordering::SeqCst)
+    }
+
     /// Seconds moto spent answering the forwarded requests so far, summed per request (requests
     /// waiting on each other inside moto count their waits too).
     pub fn upstream_seconds(&self) -> f64 {
@@ -140,8 +156,9 @@ impl Proxy {
 }
 
 /// The path of the proxy's own statistics (`GET`, unsigned): `{"requests": N, "throttled": T,
-/// "busy_seconds": B, "upstream_seconds": S}`, all since the proxy started (see
-/// [`Proxy::busy_seconds`] and [`Proxy::upstream_seconds`]).
+/// "upstream_failures": F, "busy_seconds": B, "upstream_seconds": S}`, all since the proxy
+/// started (see [`Proxy::upstream_failures`], [`Proxy::busy_seconds`] and
+/// [`Proxy::upstream_seconds`]).
 pub const STATS_PATH: &str = "/acctsplit-proxy/stats";
 
 impl Shared {
@@ -150,6 +167,7 @@ impl Shared {
         let body = serde_json::json!({
             "requests": requests,
             "throttled": self.throttled.load(Ordering::SeqCst),
+            "upstream_failures": self.upstream_failures.load(Ordering::SeqCst),
             "upstream_seconds": self.upstream_nanos.load(Ordering::SeqCst) as f64 / 1e9,
             "busy_seconds": self.busy_nanos.load(Ordering::SeqCst) as f64 / 1e9,
         })
@@ -384,8 +402,14 @@ fn serve_requests(stream: &TcpStream, shared: &Shared) -> io::Result<()> {
         let Some(request) = read_request(&mut reader, &mut writer)? else {
             return Ok(());
         };
+        let close = request
+            .header("connection")
+            .is_some_and(|v| v.eq_ignore_ascii_case("close"));
         if request.method == "GET" && request.target == STATS_PATH {
-            write_response(&mut writer, &request, &shared.stats(), false)?;
+            write_response(&mut writer, &request, &shared.stats(), close)?;
+            if close {
+                return Ok(());
+            }
             continue;
         }
         let scope = request.header("authorization").and_then(signing_scope);
@@ -421,15 +445,15 @@ fn serve_requests(stream: &TcpStream, shared: &Shared) -> io::Result<()> {
         });
         let response = match refusal {
             Some(response) => response,
-            None => timed_forward(shared, &request).unwrap_or_else(|e| Response {
-                status_line: "HTTP/1.1 502 Bad Gateway".to_owned(),
-                headers: vec![("Content-Type".to_owned(), "text/plain".to_owned())],
-                body: format!("proxy: upstream 127.0.0.1:{} failed: {e}", shared.upstream_port).into_bytes(),
+            None => timed_forward(shared, &request).unwrap_or_else(|e| {
+                shared.upstream_failures.fetch_add(1, Ordering::SeqCst);
+                Response {
+                    status_line: "HTTP/1.1 502 Bad Gateway".to_owned(),
+                    headers: vec![("Content-Type".to_owned(), "text/plain".to_owned())],
+                    body: format!("proxy: upstream 127.0.0.1:{} failed: {e}", shared.upstream_port).into_bytes(),
+                }
             }),
         };
-        let close = request
-            .header("connection")
-            .is_some_and(|v| v.eq_ignore_ascii_case("close"));
         write_response(&mut writer, &request, &response, close)?;
         if close {
             return Ok(());
@@ -557,7 +581,8 @@ fn timed_forward(shared: &Shared, request: &Request) -> io::Result<Response> {
         in_flight.1.get_or_insert_with(Instant::now);
     }
     let started = Instant::now();
-    let response = forward(shared.upstream_port, request);
+    let timeout = shared.options.upstream_timeout.unwrap_or(DEFAULT_UPSTREAM_TIMEOUT);
+    let response = forward(shared.upstream_port, timeout, request);
     shared.upstream_nanos.fetch_add(nanos(started), Ordering::SeqCst);
     let mut in_flight = shared.in_flight.lock().unwrap();
     in_flight.0 -= 1;
@@ -569,9 +594,9 @@ fn timed_forward(shared: &Shared, request: &Request) -> io::Result<Response> {
     response
 }
 
-fn forward(upstream_port: u16, request: &Request) -> io::Result<Response> {
+fn forward(upstream_port: u16, timeout: Duration, request: &Request) -> io::Result<Response> {
     let mut upstream = TcpStream::connect(("127.0.0.1", upstream_port))?;
-    upstream.set_read_timeout(Some(Duration::from_secs(300)))?;
+    upstream.set_read_timeout(Some(timeout))?;
     let mut head = format!("{} {} HTTP/1.1\r\n", request.method, request.target);
     for (name, value) in &request.headers {
         if !is_framing(name) {

@@ -110,3 +110,37 @@ fn latency_is_added_to_every_request_and_the_proxy_stops_on_drop() {
         "the proxy still answers on {port} after drop"
     );
 }
+
+#[test]
+fn an_upstream_that_does_not_answer_in_time_gets_502_and_is_counted() {
+    // An "emulator" that takes every connection and never answers.
+    let silent = std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap();
+    let upstream_port = silent.local_addr().unwrap().port();
+    let holder = std::thread::spawn(move || silent.accept().map(|(stream, _)| stream));
+    let proxy = start(
+        upstream_port,
+        ProxyOptions {
+            upstream_timeout: Some(Duration::from_millis(300)),
+            ..ProxyOptions::default()
+        },
+    );
+    let begin = Instant::now();
+    let (status, body) = moto::http_request(proxy.port, "GET", "/moto-api/data.json", "").unwrap();
+    assert_eq!(status, 502, "{body}");
+    assert!(
+        body.contains(&format!("upstream 127.0.0.1:{upstream_port} failed")),
+        "{body}"
+    );
+    assert!(
+        begin.elapsed() >= Duration::from_millis(300),
+        "gave up after {:?}, before the timeout",
+        begin.elapsed()
+    );
+    assert_eq!(proxy.upstream_failures(), 1);
+    let (status, stats) = moto::http_request(proxy.port, "GET", STATS_PATH, "").unwrap();
+    assert_eq!(status, 200, "{stats}");
+    let stats: serde_json::Value = serde_json::from_str(&stats).unwrap();
+    assert_eq!(stats["upstream_failures"], 1, "{stats}");
+    assert_eq!(stats["requests"], 1, "the statistics request is not counted: {stats}");
+    drop(holder.join().unwrap().unwrap());
+}
