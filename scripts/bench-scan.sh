@@ -9,7 +9,8 @@
 #    the proxy) and the ratio of the clean scan to it, requests, throttled answers, peak RSS, and whether every inventory is
 #    identical to the first clean one;
 # 2. the same at other --concurrency values (BENCH_CONCURRENCY, clean only);
-# 3. a 10x account (BENCH_TENX=0 skips it): time, requests, peak RSS, time per resource;
+# 3. a 10x account (BENCH_TENX=0 skips it), over 17 regions: time, requests, peak RSS, time per
+#    resource, and the scan's own CPU time per resource;
 # 4. the bulk account with the other services the scanner collects (`seed_moto --services N`:
 #    KMS, SQS, SNS, Secrets Manager, SSM, CloudWatch Logs, ECR, ACM, RDS, Lambda, DynamoDB, load
 #    balancers, IAM, Route 53, CloudFront, ElastiCache, governance; BENCH_SERVICES=0 skips it),
@@ -24,7 +25,8 @@
 # us-east-1,eu-west-1,us-west-2,ap-southeast-2), BENCH_RUNS (default 3), BENCH_LATENCY_MS
 # (default 50), BENCH_RANDOM_PERCENT (default 20), BENCH_TOKEN_BUCKET (default 100/20),
 # BENCH_CONCURRENCY (default "8 32 64"), BENCH_TENX (default 1), BENCH_TENX_RUNS (the 10x
-# scans, default BENCH_RUNS), BENCH_SERVICES (default 1),
+# scans, default BENCH_RUNS), BENCH_TENX_REGIONS (its regions, default 17: see below),
+# BENCH_SERVICES (default 1),
 # BENCH_SERVICES_COUNT (the services' resources, `seed_moto --services`, default 1500),
 # BENCH_THROTTLING (default 1; 0 skips tables 1 and 2 and the compare scans, so that
 # `BENCH_THROTTLING=0 BENCH_TENX=0` runs the services table alone), BENCH_OUT (default bench-out),
@@ -55,6 +57,14 @@ BASIC="${BENCH_BASIC:-0}"
 OUT="${BENCH_OUT:-bench-out}"
 UPSTREAM_TIMEOUT="${BENCH_UPSTREAM_TIMEOUT:-7200}"
 TENX_RUNS="${BENCH_TENX_RUNS:-$RUNS}"
+# The 10x account's regions: the 17 that moto 5.2.5 reports enabled (most others it reports as
+# opt-in regions not enabled, which the scan skips) and serves with zones a, b and c (the bulk
+# seeder puts subnets there). moto renders each EC2 resource's tags by scanning every tag of its
+# region, so an EC2 answer costs moto (resources x tags) of that region: ten times the 1x account
+# in the 1x account's 4 regions costs it 100 times as much, and a scan of it had sent 400 of its
+# 12,000 requests after 10 minutes (see docs/benchmarks.md). Over 17 regions each region holds
+# 2.35 times as much as at 1x.
+TENX_REGIONS="${BENCH_TENX_REGIONS:-af-south-1,ap-northeast-2,ap-northeast-3,ap-south-1,ap-southeast-1,ap-southeast-2,ap-southeast-3,eu-central-1,eu-north-1,eu-south-1,eu-west-1,eu-west-2,eu-west-3,sa-east-1,us-east-1,us-east-2,us-west-2}"
 COMPARE_BIN="${BENCH_COMPARE_BIN:-}"
 MOTO="${ACCTSPLIT_MOTO_SERVER:-$PWD/.venv/bin/moto_server}"
 LEGACY_REGIONS="us-east-1,eu-west-1"
@@ -270,9 +280,9 @@ if [ "$SERVICES" = 1 ]; then
 fi
 
 if [ "$TENX" = 1 ]; then
-    seed bulk10x --bulk $((BULK * 10)) --regions "$BULK_REGIONS" --buckets $((BUCKETS * 10))
+    seed bulk10x --bulk $((BULK * 10)) --regions "$TENX_REGIONS" --buckets $((BUCKETS * 10))
     for run in $(seq 1 "$TENX_RUNS"); do
-        proxied tenx bulk10x clean "" "$BULK_REGIONS"
+        proxied tenx bulk10x clean "" "$TENX_REGIONS"
     done
     stop "$MOTO_PID"
 fi
@@ -354,19 +364,21 @@ if tenx and main:
     # A scan stopped before it wrote its inventory has no resources found: no time per resource.
     def per_resource(rs, key):
         return med([r[key] / r["found"] if r["found"] and r.get(key) is not None else None for r in rs])
-    one, one_cpu = per_resource(clean_rows, "wall"), per_resource(clean_rows, "cpu")
+    one, one_cpu, one_floor = (per_resource(clean_rows, k) for k in ("wall", "cpu", "floor"))
     # Wall time per resource is bound by moto, whose answers grow slower as the account grows; the
     # scan's own CPU time per resource is what the scanner costs apart from the emulator.
-    print("\n| account | resources found | wall s (median) | runs | requests | floor s | wall / floor | moto not answering (502) | peak RSS MiB | ms per resource | ratio to 1x | scan CPU s | CPU ms per resource | CPU ratio to 1x | exit |")
-    print("|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    print("\n| account | resources found | wall s (median) | runs | requests | floor s | wall / floor | moto not answering (502) | peak RSS MiB | ms per resource | ratio to 1x | floor ms per resource | floor ratio to 1x | scan CPU s | CPU ms per resource | CPU ratio to 1x | identical inventory | exit |")
+    print("|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|")
     for label, rs in [("1x", clean_rows), ("10x", tenx)]:
-        per, cpu = per_resource(rs, "wall"), per_resource(rs, "cpu")
+        per, cpu, flo = (per_resource(rs, k) for k in ("wall", "cpu", "floor"))
         wall, floor = med([r['wall'] for r in rs]), med([r.get('floor') for r in rs])
         print(f"| {label} | {fmt(med([r['found'] for r in rs]), '.0f')} | {wall:.2f} | {walls(rs)} | "
               f"{fmt(med([r['requests'] for r in rs]), '.0f')} | {fmt(floor)} | {fmt(wall / floor if floor else None)} | "
               f"{fmt(med([r.get('upstream_failures') for r in rs]), '.0f')} | {fmt(med([r['rss_mib'] for r in rs]), '.0f')} | "
               f"{fmt(per * 1000 if per else None)} | {fmt(per / one if per and one else None)} | "
+              f"{fmt(flo * 1000 if flo else None)} | {fmt(flo / one_floor if flo and one_floor else None)} | "
               f"{fmt(med([r.get('cpu') for r in rs]))} | {fmt(cpu * 1000 if cpu else None, '.3f')} | {fmt(cpu / one_cpu if cpu and one_cpu else None)} | "
+              f"{'yes' if all(same(rs[0]['inventory'], r['inventory']) for r in rs) else 'NO'} | "
               f"{','.join(str(r['exit']) for r in rs)} |")
 services = [r for r in rows if r["table"] == "services"]
 if services:
